@@ -1,0 +1,264 @@
+"""The ``kmigrate`` command.
+
+Exit status: 0 nothing left to do; 1 files were (or would be) changed, or findings that
+need a person remain; 2 kmigrate failed on something (bad usage, a file it could not read,
+parse or write).  A pre-commit hook relies on 1.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from kmigrate import __version__
+from kmigrate.diagnostics import FileResult, Status
+from kmigrate.discovery import discover
+from kmigrate.pipeline import migrate_bytes
+from kmigrate.report import (
+    diagnostic_lines,
+    explain,
+    json_report,
+    rule_table,
+    rules_markdown,
+    styled_diff,
+    summary_line,
+    unified_diff,
+)
+from kmigrate.rules import all_rules, select_rules
+from kmigrate.runner import Mode, count, default_jobs, run_all
+from kmigrate.settings import DEFAULT_TARGET, TARGETS, ConfigError, Settings, find_project_config
+
+EXIT_CLEAN, EXIT_CHANGES, EXIT_FAILURE = 0, 1, 2
+# Show a progress bar only when a person is watching and the run is long.
+PROGRESS_THRESHOLD = 50
+
+
+class _DefaultToMigrate(click.Group):
+    """``kmigrate PATH...`` means ``kmigrate migrate PATH...``; subcommands win on a clash."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            args = ["migrate", *args]
+        elif not args:
+            args = ["migrate"]
+        return super().parse_args(ctx, args)
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage("kmigrate", "[OPTIONS] PATH... | kmigrate COMMAND [ARGS]...")
+
+
+@click.group(cls=_DefaultToMigrate, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kmigrate")
+def main() -> None:
+    """Migrate legacy standalone Keras code to tf.keras (TensorFlow 2.21, Keras 3).
+
+    \b
+      kmigrate PATH...          rewrite files in place (folders recursively)
+      kmigrate --diff PATH...   show what would change, write nothing
+      kmigrate --check PATH...  list files that would change, write nothing
+      kmigrate - < in.py        read stdin, write the result to stdout
+      kmigrate rules [ID]       list the rules, or explain one
+      kmigrate verify           prove the migrations against genuine legacy Keras
+
+    Run `kmigrate migrate --help` for every option.
+    """
+
+
+def _split_ids(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(p.strip().upper() for value in values for p in value.split(",") if p.strip())
+
+
+@main.command("migrate")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--diff", "diff_mode", is_flag=True, help="Print a unified diff of every change; write nothing.")
+@click.option("--check", "check_mode", is_flag=True, help="List the files that would change; write nothing.")
+@click.option("--target", type=click.Choice(TARGETS), default=None,
+              help=f"What to migrate to (default {DEFAULT_TARGET}: Keras 3 in TF 2.21; "
+                   "tf_keras: the Keras 2 API under TF_USE_LEGACY_KERAS=1).")
+@click.option("--select", multiple=True, metavar="IDS", help="Only these rules (ids or prefixes, comma-separated).")
+@click.option("--ignore", multiple=True, metavar="IDS", help="Not these rules (ids or prefixes, comma-separated).")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB (repeatable).")
+@click.option("--from-version", default=None, metavar="X.Y.Z",
+              help="The legacy Keras version the code was written for (default: read from the project).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              help="json: a machine-readable report on stdout.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: the number of CPUs).")
+@click.option("--show-fixes", is_flag=True, help="Also list every rewrite made, not only findings.")
+@click.option("--stdin-filename", default=None, metavar="PATH", help="The name to report for `-`.")
+@click.option("--color/--no-color", default=None, help="Colour the diff (default: when stdout is a terminal).")
+def migrate(
+    paths: tuple[str, ...], diff_mode: bool, check_mode: bool, target: str | None,
+    select: tuple[str, ...], ignore: tuple[str, ...], exclude: tuple[str, ...],
+    from_version: str | None, output_format: str, jobs: int | None, show_fixes: bool,
+    stdin_filename: str | None, color: bool | None,
+) -> None:  # fmt: skip
+    """Rewrite legacy Keras code under PATH... (files or folders; `-` for stdin)."""
+    if not paths:
+        _usage_error("give at least one PATH (a file or folder), or - to read stdin")
+    if diff_mode and check_mode:
+        _usage_error("--diff and --check cannot be combined")
+    if "-" in paths and len(paths) > 1:
+        _usage_error("- (stdin) cannot be combined with other paths")
+    mode = Mode.DIFF if diff_mode else Mode.CHECK if check_mode else Mode.WRITE
+    if color is None and os.environ.get("NO_COLOR"):
+        color = False
+
+    settings = _settings(paths, target, select, ignore, exclude, from_version)
+    if paths == ("-",):
+        sys.exit(_run_stdin(settings, mode, output_format, show_fixes, stdin_filename or "-", color))
+
+    try:
+        files = list(discover(paths, settings.exclude))
+    except FileNotFoundError as exc:
+        click.echo(f"kmigrate: error: no such file or directory: {exc.args[0]}", err=True)
+        sys.exit(EXIT_FAILURE)
+    jobs = jobs or default_jobs()
+    results = _run_files(files, settings, mode, jobs)
+
+    for result in results:
+        if output_format == "json":
+            continue
+        if mode is Mode.DIFF and result.status is Status.CHANGED:
+            diff = unified_diff(result)
+            click.echo(styled_diff(diff) if color is not False else diff, nl=False, color=color)
+        elif mode is Mode.CHECK and result.status is Status.CHANGED:
+            click.echo(f"would rewrite {result.path}")
+        for line in diagnostic_lines(result, show_fixes):
+            click.echo(line)
+        if result.status is Status.ERROR:
+            click.echo(f"{result.path}: error: {result.error}", err=True)
+
+    counts = count(results)
+    if output_format == "json":
+        click.echo(json_report(results, counts, mode.value, settings.target, None))
+    click.echo(summary_line(counts, mode.value), err=True)
+    sys.exit(_exit_status(counts))
+
+
+def _run_files(files: list[str], settings: Settings, mode: Mode, jobs: int) -> list[FileResult]:
+    show_progress = sys.stderr.isatty() and len(files) >= PROGRESS_THRESHOLD
+    if not show_progress:
+        return list(run_all(files, settings, mode, jobs))
+    with click.progressbar(length=len(files), label="kmigrate", file=sys.stderr) as bar:
+        return list(run_all(files, settings, mode, jobs, on_result=lambda _: bar.update(1)))
+
+
+def _run_stdin(
+    settings: Settings, mode: Mode, output_format: str, show_fixes: bool, name: str, color: bool | None
+) -> int:
+    data = sys.stdin.buffer.read()
+    result = migrate_bytes(data, name, settings)
+    output = result.output_bytes if result.status is Status.CHANGED else data
+    if output_format == "json":
+        text = output.decode(errors="replace") if output is not None else None
+        click.echo(json_report([result], count([result]), mode.value, settings.target, text))
+    elif mode is Mode.DIFF:
+        if result.status is Status.CHANGED:
+            diff = unified_diff(result)
+            click.echo(styled_diff(diff) if color is not False else diff, nl=False, color=color)
+    elif mode is Mode.CHECK:
+        if result.status is Status.CHANGED:
+            click.echo(f"would rewrite {name}", err=True)
+    else:
+        sys.stdout.buffer.write(output or b"")
+        sys.stdout.buffer.flush()
+    if output_format != "json":
+        for line in diagnostic_lines(result, show_fixes):
+            click.echo(line, err=True)
+    if result.status is Status.ERROR:
+        click.echo(f"{name}: error: {result.error}", err=True)
+    counts = count([result])
+    click.echo(summary_line(counts, mode.value), err=True)
+    return _exit_status(counts)
+
+
+def _exit_status(counts: dict[str, int]) -> int:
+    if counts["errors"]:
+        return EXIT_FAILURE
+    if counts["changed"] or counts["findings"]:
+        return EXIT_CHANGES
+    return EXIT_CLEAN
+
+
+def _settings(
+    paths: tuple[str, ...], target: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
+    exclude: tuple[str, ...], from_version: str | None,
+) -> Settings:  # fmt: skip
+    start = os.getcwd() if paths == ("-",) else (paths[0] if os.path.exists(paths[0]) else os.getcwd())
+    try:
+        config = find_project_config(__import__("pathlib").Path(start))
+    except ConfigError as exc:
+        _usage_error(str(exc))
+    values = config.values
+    chosen_select = _split_ids(select) or _split_ids(tuple(values.get("select", ())))
+    chosen_ignore = _split_ids(ignore) + _split_ids(tuple(values.get("ignore", ())))
+    unknown = select_rules(chosen_select + chosen_ignore)
+    if unknown:
+        _usage_error(f"no rule matches {', '.join(unknown)} (see `kmigrate rules`)")
+    return Settings(
+        target=target or values.get("target", DEFAULT_TARGET),
+        select=chosen_select,
+        ignore=chosen_ignore,
+        exclude=tuple(exclude) + tuple(values.get("exclude", ())),
+        from_version=from_version or values.get("from-version"),
+    )
+
+
+def _usage_error(message: str) -> None:
+    click.echo(f"kmigrate: error: {message}", err=True)
+    sys.exit(EXIT_FAILURE)
+
+
+@main.command("rules")
+@click.argument("rule_id", required=False)
+@click.option("--format", "output_format", type=click.Choice(["text", "markdown", "json"]), default="text")
+def rules_command(rule_id: str | None, output_format: str) -> None:
+    """List every rule, or explain RULE_ID (e.g. `kmigrate rules KM101`)."""
+    if rule_id is not None:
+        text = explain(rule_id)
+        if text is None:
+            _usage_error(f"no rule {rule_id} (see `kmigrate rules`)")
+        click.echo(text)
+        return
+    if output_format == "markdown":
+        click.echo(rules_markdown(), nl=False)
+    elif output_format == "json":
+        import json
+
+        click.echo(json.dumps([
+            {"id": r.id, "name": r.name, "summary": r.summary, "safety": r.safety.value,
+             "safety_note": r.safety_note, "catalog": list(r.catalog), "tf_keras": r.tf_keras,
+             "before": r.before, "after": r.after}
+            for r in all_rules()
+        ], indent=2))  # fmt: skip
+    else:
+        click.echo(rule_table())
+
+
+def _register_verify() -> None:
+    """`kmigrate verify` lives in the harness package, imported only when it is asked for."""
+
+    class _LazyVerify(click.Command):
+        def _real(self) -> click.Command:
+            from kmigrate.harness.cli import verify
+
+            return verify
+
+        def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+            return self._real().invoke(ctx)
+
+        def make_context(self, info_name, args, parent=None, **extra):  # type: ignore[no-untyped-def]
+            try:
+                real = self._real()
+            except ImportError as exc:
+                click.echo(f"kmigrate: error: the verification harness is not available ({exc})", err=True)
+                sys.exit(EXIT_FAILURE)
+            return real.make_context(info_name, args, parent=parent, **extra)
+
+    main.add_command(_LazyVerify("verify", help="Run legacy fixtures under genuine Keras and their migrations under TF 2.21, and compare."))
+
+
+_register_verify()

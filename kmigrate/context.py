@@ -1,0 +1,306 @@
+"""Per-file state shared by all fixers during one traversal.
+
+Fixers ask it what names refer to (``api``), whether a rule may act here (``allows``), and
+tell it what they did (``fixed``) or could not do (``flag``).  It also owns the imports that
+rewrites need (``reference``), added once per file when the module is left.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from kmigrate import keras_api
+from kmigrate.diagnostics import Diagnostic
+from kmigrate.markers import add_markers, ignore_comments
+from kmigrate.names import KerasName, NameResolver, classify
+from kmigrate.positions import locate, statement_start
+from kmigrate.settings import Settings
+
+STATEMENT_TYPES = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
+
+
+@dataclass(frozen=True)
+class Api:
+    """A name resolved to the Keras API it denotes.
+
+    ``path`` is where it lives in tf.keras (``layers.Conv2D``) whether the code spells it
+    ``keras.layers.convolutional.Conv2D`` or ``tf.keras.layers.Conv2D``; for a legacy name
+    with no tf.keras home it is the name under its family (``layers.Merge``).
+    """
+
+    path: str
+    legacy: bool
+    name: KerasName
+
+    @property
+    def leaf(self) -> str:
+        return self.path.rpartition(".")[2]
+
+
+@lru_cache(maxsize=4096)
+def _api_path(legacy_path: str, target: str) -> str:
+    home = keras_api.legacy_home(legacy_path, target)
+    if home.path is not None:
+        return home.path
+    module, _, leaf = legacy_path.rpartition(".")
+    homes = keras_api.module_rule(module).homes
+    return f"{homes[0]}.{leaf}".lstrip(".") if homes else legacy_path
+
+
+@dataclass
+class _Pending:
+    rule: str
+    message: str
+    node: cst.CSTNode
+    statement: cst.CSTNode | None
+    fixed: bool
+
+
+class FileContext:
+    def __init__(self, module: cst.Module, source: str, settings: Settings) -> None:
+        self.module = module
+        self.settings = settings
+        self.target = settings.target
+        self.resolver = NameResolver.for_module(module)
+        self._pending: list[_Pending] = []
+        self._statements: list[cst.CSTNode] = []
+        self._markers: dict[int, list[tuple[str, str]]] = {}
+        self._ignores = ignore_comments(source) if "kmigrate" in source else {}
+        self._statement_lines: dict[int, tuple[int, int]] | None = None
+        self._enabled_cache: dict[str, bool] = {}
+        self.imports = ImportRequests(self)
+        self.another_pass = False
+        self.edits = 0
+
+    # -- what names mean -------------------------------------------------------------
+    def api(self, node: cst.BaseExpression) -> Api | None:
+        name = self.resolver.keras_name(node)
+        if name is None:
+            return None
+        if not name.legacy:
+            return Api(name.path, False, name)
+        return Api(_api_path(name.path, self.target), True, name)
+
+    # -- may a rule act here ------------------------------------------------------------
+    def enabled(self, rule_id: str) -> bool:
+        cached = self._enabled_cache.get(rule_id)
+        if cached is None:
+            from kmigrate.rules import rule_by_id
+
+            rule = rule_by_id(rule_id)
+            cached = self.settings.rule_enabled(rule_id) and (
+                self.target != "tf_keras" or rule is None or rule.tf_keras
+            )
+            self._enabled_cache[rule_id] = cached
+        return cached
+
+    def allows(self, rule_id: str, node: cst.CSTNode | None = None) -> bool:
+        return self.enabled(rule_id) and not self._suppressed(rule_id)
+
+    def _suppressed(self, rule_id: str) -> bool:
+        if not self._ignores or not self._statements:
+            return False
+        if self._statement_lines is None:
+            wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
+            positions = wrapper.resolve(PositionProvider)
+            self._statement_lines = {}
+            for node, where in positions.items():
+                if isinstance(node, cst.SimpleStatementLine):
+                    self._statement_lines[id(node)] = (where.start.line, where.end.line)
+                elif isinstance(node, cst.BaseCompoundStatement):
+                    self._statement_lines[id(node)] = (where.start.line, where.start.line)
+        first, last = self._statement_lines.get(id(self._statements[-1]), (0, -1))
+        for line in range(first, last + 1):
+            codes = self._ignores.get(line, ())
+            if codes is None or any(rule_id.startswith(c.upper()) for c in codes):
+                return True
+        return False
+
+    # -- what was done --------------------------------------------------------------------
+    def fixed(self, rule_id: str, node: cst.CSTNode, message: str) -> None:
+        self.edits += 1
+        self._pending.append(_Pending(rule_id, message, node, self.current_statement, True))
+
+    def flag(self, rule_id: str, node: cst.CSTNode, message: str) -> None:
+        """Report a finding and mark the enclosing statement with a ``# kmigrate:`` comment."""
+        statement = self.current_statement
+        self._pending.append(_Pending(rule_id, message, node, statement, False))
+        if statement is not None:
+            self._markers.setdefault(id(statement), []).append((rule_id, message))
+
+    def report_only(self, rule_id: str, node: cst.CSTNode, message: str) -> None:
+        """A finding whose marker the fixer places itself (e.g. on a statement it builds)."""
+        self._pending.append(_Pending(rule_id, message, node, self.current_statement, False))
+
+    @property
+    def current_statement(self) -> cst.CSTNode | None:
+        return self._statements[-1] if self._statements else None
+
+    def enter_statement(self, node: cst.CSTNode) -> None:
+        self._statements.append(node)
+
+    def leave_statement(self, original: cst.CSTNode, updated):  # type: ignore[no-untyped-def]
+        self._statements.pop()
+        markers = self._markers.pop(id(original), None)
+        if not markers:
+            return updated
+        if isinstance(updated, cst.FlattenSentinel):
+            nodes = list(updated.nodes)
+            if nodes:
+                nodes[0] = add_markers(nodes[0], markers, self.module)
+            return cst.FlattenSentinel(nodes)
+        if isinstance(updated, cst.CSTNode):
+            marked = add_markers(updated, markers, self.module)
+            if marked is not updated:
+                self.edits += 1
+            return marked
+        return updated
+
+    def diagnostics(self) -> list[Diagnostic]:
+        anchors = [p.node for p in self._pending]
+        anchors += [statement_start(p.statement) for p in self._pending if p.statement is not None]
+        found = locate(self.module, anchors)
+        result = []
+        for p in self._pending:
+            where = found.get(id(p.node))
+            if where is None and p.statement is not None:
+                where = found.get(id(statement_start(p.statement)))
+            line, column = where or (1, 1)
+            result.append(Diagnostic(p.rule, p.message, line, column, p.fixed))
+        return sorted(result, key=lambda d: (d.line, d.column, d.rule))
+
+
+class ImportRequests:
+    """tf.keras names that rewrites need, referenced through the file's own imports.
+
+    ``reference("layers.Concatenate")`` prefers a binding the file already has (``layers``
+    from ``from tensorflow.keras import layers``, or ``keras`` after the import rewrite) and
+    otherwise adds ``from tensorflow.keras.layers import Concatenate`` when the module is
+    left, merged into an existing import of that module when there is one.
+    """
+
+    def __init__(self, ctx: FileContext) -> None:
+        self._ctx = ctx
+        self._added: dict[str, list[str]] = {}  # module -> names, in request order
+        self._add_tf = False
+
+    def reference(self, api_path: str) -> cst.BaseExpression:
+        module, _, leaf = api_path.rpartition(".")
+        existing = self._existing(api_path)
+        if existing is not None:
+            return existing
+        resolver = self._ctx.resolver
+        already = self._added.get(module, [])
+        if leaf in already or not resolver.is_bound(leaf):
+            if leaf not in already:
+                self._added.setdefault(module, []).append(leaf)
+            return cst.Name(leaf)
+        # The short name is taken by something else: spell it through `tf`.
+        tf_name = self._tensorflow_alias()
+        return cst.parse_expression(f"{tf_name}.keras.{api_path}")
+
+    def _existing(self, api_path: str) -> cst.BaseExpression | None:
+        best: tuple[int, str, str] | None = None
+        for local, bindings in self._ctx.resolver.bindings.items():
+            if not bindings[0].top_level:
+                continue
+            qualified = bindings[0].qualified
+            if qualified == "tensorflow":
+                candidate = (0, local, "keras." + api_path)
+            else:
+                name = classify(qualified)
+                if name is None:
+                    continue
+                home = name.path if not name.legacy else _home_or_none(name.path, self._ctx.target)
+                if home is None:
+                    continue
+                if home == api_path:
+                    candidate = (len(home) + 2, local, "")
+                elif home == "" or api_path.startswith(home + "."):
+                    candidate = (len(home) + 1, local, api_path[len(home) :].lstrip("."))
+                else:
+                    continue
+            if best is None or candidate[0] > best[0]:
+                best = candidate
+        if best is None:
+            return None
+        _, local, rest = best
+        return cst.parse_expression(f"{local}.{rest}" if rest else local)
+
+    def _tensorflow_alias(self) -> str:
+        for local, bindings in self._ctx.resolver.bindings.items():
+            if bindings[0].qualified == "tensorflow":
+                return local
+        self._add_tf = True
+        return "tf"
+
+    def apply(self, module: cst.Module) -> cst.Module:
+        if not self._added and not self._add_tf:
+            return module
+        statements = list(module.body)
+        new_lines: list[cst.SimpleStatementLine] = []
+        for dotted, names in self._added.items():
+            target = "tensorflow.keras" + (f".{dotted}" if dotted else "")
+            merged = _merge_into_existing(statements, target, names)
+            if not merged:
+                new_lines.append(
+                    cst.parse_statement(f"from {target} import {', '.join(names)}")  # type: ignore[arg-type]
+                )
+        if self._add_tf:
+            new_lines.insert(0, cst.parse_statement("import tensorflow as tf"))  # type: ignore[arg-type]
+        if new_lines:
+            at = _import_insertion_index(statements)
+            statements[at:at] = new_lines
+        self._ctx.edits += 1
+        return module.with_changes(body=statements)
+
+
+def _home_or_none(legacy_path: str, target: str) -> str | None:
+    return keras_api.legacy_home(legacy_path, target).path
+
+
+def _merge_into_existing(statements: list, target: str, names: list[str]) -> bool:
+    for index, statement in enumerate(statements):
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small_index, small in enumerate(statement.body):
+            if (
+                isinstance(small, cst.ImportFrom)
+                and not isinstance(small.names, cst.ImportStar)
+                and small.module is not None
+                and not small.relative
+                and cst.helpers.get_full_name_for_node(small.module) == target
+            ):
+                present = {a.evaluated_alias or a.evaluated_name for a in small.names}
+                extra = [cst.ImportAlias(name=cst.Name(n)) for n in names if n not in present]
+                aliases = list(small.names)
+                if extra:
+                    last = aliases[-1]
+                    if last.comma is cst.MaybeSentinel.DEFAULT or last.comma is None:
+                        aliases[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+                    aliases += extra
+                body = list(statement.body)
+                body[small_index] = small.with_changes(names=aliases)
+                statements[index] = statement.with_changes(body=body)
+                return True
+    return False
+
+
+def _import_insertion_index(statements: list) -> int:
+    """After the docstring, ``__future__`` imports and the leading block of imports."""
+    index = 0
+    for position, statement in enumerate(statements):
+        if not isinstance(statement, cst.SimpleStatementLine):
+            break
+        first = statement.body[0] if statement.body else None
+        if isinstance(first, (cst.Import, cst.ImportFrom)):
+            index = position + 1
+        elif position == 0 and isinstance(first, cst.Expr) and isinstance(first.value, cst.SimpleString):
+            index = 1
+        else:
+            break
+    return index

@@ -1,0 +1,3 @@
+from kmigrate.harness.cli import main
+
+main()

@@ -1,0 +1,264 @@
+"""What a name in the file refers to, resolved through its imports and aliases.
+
+Resolution is table-based: one cheap statement-level pass collects every import binding
+and every other binding of the same names.  Only when a Keras-bound name is also bound some
+other way (a parameter ``K``, a local ``Dense`` class) is LibCST's ScopeProvider computed,
+because that is the one case where the table alone could be wrong, and ScopeProvider costs
+about three LibCST parses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+from libcst.metadata import ImportAssignment, MetadataWrapper, ScopeProvider
+
+# Packages whose names are legacy Keras, as the prefix of their keras-relative path.
+LEGACY_ROOTS: dict[str, str] = {
+    "keras": "",
+    "tensorflow.python.keras": "",  # TF's frozen private Keras 2 copy (catalog A18)
+    "tensorflow.contrib.keras.api.keras": "",
+    "tensorflow.contrib.keras": "",
+    "keras_preprocessing": "preprocessing",
+    "keras_applications": "applications",
+}
+# Packages whose names are already tf.keras (still subject to the Keras 2 -> 3 rules).
+MODERN_ROOTS: dict[str, str] = {
+    "tensorflow.keras": "",
+    "tf_keras": "",
+}
+
+
+@dataclass(frozen=True)
+class KerasName:
+    """A dotted name inside some Keras namespace.
+
+    ``path`` is relative to the package root, e.g. ``layers.convolutional.Conv2D`` for
+    ``keras.layers.convolutional.Conv2D``; ``legacy`` tells standalone Keras from tf.keras.
+    """
+
+    path: str
+    legacy: bool
+    qualified: str  # the fully qualified name as written, e.g. "keras.layers.core.Dense"
+
+
+def classify(qualified: str) -> KerasName | None:
+    """Map a fully qualified name to the Keras namespace it lives in, if any."""
+    for roots, legacy in ((MODERN_ROOTS, False), (LEGACY_ROOTS, True)):
+        for root, prefix in roots.items():
+            if qualified == root or qualified.startswith(root + "."):
+                rest = qualified[len(root) + 1 :]
+                path = ".".join(p for p in (prefix, rest) if p)
+                return KerasName(path, legacy, qualified)
+    return None
+
+
+@dataclass(frozen=True)
+class Binding:
+    """A local name bound by an import: ``local`` refers to ``qualified``."""
+
+    local: str
+    qualified: str
+    node: cst.CSTNode  # the Import/ImportFrom statement that binds it
+    top_level: bool  # bound at module level, so visible everywhere in the file
+
+
+class BindingCollector(cst.CSTVisitor):
+    """One pass over statements (not expressions): import bindings and other bindings."""
+
+    def __init__(self) -> None:
+        self.imports: dict[str, list[Binding]] = {}
+        self.star_modules: list[tuple[str, cst.ImportFrom]] = []
+        self.other_bindings: set[str] = set()
+        self._depth = 0  # function/class nesting
+
+    # Expressions never bind module-level names that matter here; skipping them keeps the
+    # pass at a fraction of a full traversal.
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
+        for small in node.body:
+            if isinstance(small, cst.Import):
+                self._import(small)
+            elif isinstance(small, cst.ImportFrom):
+                self._import_from(small)
+            elif isinstance(small, cst.Assign):
+                for target in small.targets:
+                    self._targets(target.target)
+            elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
+                self._targets(small.target)
+            elif isinstance(small, (cst.Global, cst.Nonlocal)):
+                self.other_bindings.update(n.name.value for n in small.names)
+        return False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._depth += 1
+        self.other_bindings.add(node.name.value)
+        params = node.params
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            self.other_bindings.add(param.name.value)
+        for star in (params.star_arg, params.star_kwarg):
+            if isinstance(star, cst.Param):
+                self.other_bindings.add(star.name.value)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._depth -= 1
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._depth += 1
+        self.other_bindings.add(node.name.value)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._depth -= 1
+
+    def visit_For(self, node: cst.For) -> None:
+        self._targets(node.target)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self._targets(node.asname.name)
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if node.name is not None:
+            self._targets(node.name.name)
+
+    # Do not descend into expressions hanging off compound statements.
+    def visit_Parameters(self, node: cst.Parameters) -> bool:
+        return False
+
+    def visit_Decorator(self, node: cst.Decorator) -> bool:
+        return False
+
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        return False
+
+    def _targets(self, target: cst.BaseExpression) -> None:
+        if isinstance(target, cst.Name):
+            self.other_bindings.add(target.value)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._targets(element.value)
+        elif isinstance(target, cst.StarredElement):
+            self._targets(target.value)
+
+    def _import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            dotted = get_full_name_for_node(alias.name) or ""
+            if alias.asname is not None:
+                local = alias.asname.name.value  # type: ignore[union-attr]
+                self._bind(local, dotted, node)
+            else:
+                head = dotted.split(".")[0]
+                # `import keras.layers.core` binds `keras`, but uses will spell the full path.
+                self._bind(head, head, node)
+
+    def _import_from(self, node: cst.ImportFrom) -> None:
+        if node.relative or node.module is None:
+            if isinstance(node.names, cst.ImportStar):
+                return
+            for alias in node.names:
+                self.other_bindings.add(alias.evaluated_alias or alias.evaluated_name)
+            return
+        module = get_full_name_for_node(node.module) or ""
+        if isinstance(node.names, cst.ImportStar):
+            self.star_modules.append((module, node))
+            return
+        for alias in node.names:
+            local = alias.evaluated_alias or alias.evaluated_name
+            self._bind(local, f"{module}.{alias.evaluated_name}", node)
+
+    def _bind(self, local: str, qualified: str, node: cst.CSTNode) -> None:
+        self.imports.setdefault(local, []).append(Binding(local, qualified, node, self._depth == 0))
+
+
+class NameResolver:
+    """Answers "what does this expression refer to?" for Names and attribute chains."""
+
+    def __init__(self, module: cst.Module, collector: BindingCollector) -> None:
+        self._module = module
+        self._imports = collector.imports
+        self._stars = [m for m, _ in collector.star_modules if classify(m) is not None]
+        # A name bound by an import and also some other way needs real scope analysis.
+        self._ambiguous = {
+            name
+            for name, bindings in collector.imports.items()
+            if name in collector.other_bindings
+            or len({b.qualified for b in bindings}) > 1
+            and not _same_keras_object(b.qualified for b in bindings)
+        }
+        self._other = collector.other_bindings
+        self._scopes: Mapping[cst.CSTNode, object] | None = None
+
+    @classmethod
+    def for_module(cls, module: cst.Module) -> "NameResolver":
+        collector = BindingCollector()
+        module.visit(collector)
+        return cls(module, collector)
+
+    @property
+    def bindings(self) -> Mapping[str, list[Binding]]:
+        return self._imports
+
+    @property
+    def star_modules(self) -> list[str]:
+        return self._stars
+
+    def is_bound(self, name: str) -> bool:
+        return name in self._imports or name in self._other
+
+    def qualified_name(self, node: cst.BaseExpression) -> str | None:
+        """The fully qualified dotted name of ``node`` (Name or Attribute chain), if imported."""
+        parts: list[str] = []
+        while isinstance(node, cst.Attribute):
+            parts.append(node.attr.value)
+            node = node.value
+        if not isinstance(node, cst.Name):
+            return None
+        head = self._head(node)
+        if head is None:
+            return None
+        return ".".join([head, *reversed(parts)])
+
+    def keras_name(self, node: cst.BaseExpression) -> KerasName | None:
+        qualified = self.qualified_name(node)
+        return classify(qualified) if qualified else None
+
+    def _head(self, name: cst.Name) -> str | None:
+        value = name.value
+        bindings = self._imports.get(value)
+        if bindings is None:
+            if value in self._other or not self._stars:
+                return None
+            # `from keras.layers import *`: an otherwise unbound name may come from it.
+            return f"{self._stars[-1]}.{value}"
+        if value not in self._ambiguous:
+            return bindings[0].qualified
+        return self._head_by_scope(name, bindings)
+
+    def _head_by_scope(self, name: cst.Name, bindings: list[Binding]) -> str | None:
+        if self._scopes is None:
+            wrapper = MetadataWrapper(self._module, unsafe_skip_copy=True)
+            self._scopes = wrapper.resolve(ScopeProvider)
+        scope = self._scopes.get(name)
+        if scope is None:
+            return None
+        assignments = list(scope[name.value])  # type: ignore[index]
+        if not assignments or not all(isinstance(a, ImportAssignment) for a in assignments):
+            return None
+        by_node = {id(b.node): b for b in bindings}
+        found = {by_node[id(a.node)].qualified for a in assignments if id(a.node) in by_node}
+        if len(found) == 1 or _same_keras_object(found):
+            return sorted(found)[0]
+        return None
+
+
+def _same_keras_object(qualified_names: Iterable[str]) -> bool:
+    """`try: from keras.layers import Dense except: from tensorflow.keras.layers import Dense`."""
+    leaves = set()
+    for qualified in qualified_names:
+        name = classify(qualified)
+        if name is None:
+            return False
+        leaves.add(name.path.rsplit(".", 1)[-1])
+    return len(leaves) == 1

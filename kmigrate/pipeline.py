@@ -1,0 +1,165 @@
+"""The per-file pipeline: read, skip cheaply, parse once, transform, check, write.
+
+Nothing here writes a file that does not parse, and nothing here raises for a bad file:
+every failure becomes a ``FileResult`` with status ERROR and the file left as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import tempfile
+from functools import lru_cache
+
+import libcst as cst
+
+from kmigrate.context import FileContext
+from kmigrate.diagnostics import FileResult, Status
+from kmigrate.rules import fixers
+from kmigrate.rules.base import Fixer
+from kmigrate.settings import Settings
+from kmigrate.transform import MigrationTransformer
+
+# A fixer that keeps emitting edits on its own output would loop; no real file needs more.
+MAX_PASSES = 3
+
+
+class MigrationError(Exception):
+    """A file could not be migrated; the message says why, for the user."""
+
+
+@lru_cache(maxsize=32)
+def enabled_fixers(settings: Settings) -> tuple[type[Fixer], ...]:
+    return tuple(
+        f for f in fixers() if any(settings.rule_enabled(rule.id) for rule in f.rules)
+    )
+
+
+@lru_cache(maxsize=32)
+def _trigger_pattern(settings: Settings) -> re.Pattern[bytes] | None:
+    triggers = sorted({t for f in enabled_fixers(settings) for t in f.triggers})
+    if not triggers:
+        return None
+    return re.compile(b"|".join(re.escape(t) for t in triggers))
+
+
+def could_involve_keras(data: bytes, settings: Settings) -> bool:
+    pattern = _trigger_pattern(settings)
+    return pattern is not None and pattern.search(data) is not None
+
+
+def migrate_bytes(data: bytes, path: str, settings: Settings) -> FileResult:
+    """Migrate one file's bytes; the result carries the new text when it changed."""
+    if not could_involve_keras(data, settings):
+        return FileResult(path, Status.SKIPPED)
+    try:
+        module = cst.parse_module(data)
+    except cst.ParserSyntaxError as exc:
+        return FileResult(path, Status.ERROR, error=_syntax_message(exc, data))
+    except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
+        return FileResult(path, Status.ERROR, error=f"cannot decode: {exc}")
+    original = module.code
+    try:
+        migrated, diagnostics = _transform(module, original, settings)
+    except Exception as exc:  # a bug in a fixer must not stop the run or touch the file
+        return FileResult(
+            path, Status.ERROR, error=f"internal error while migrating ({type(exc).__name__}: {exc}); file left unchanged"
+        )
+    output = migrated.code
+    if output == original:
+        return FileResult(path, Status.UNCHANGED, diagnostics=diagnostics)
+    problem = _does_not_parse(migrated)
+    if problem:
+        return FileResult(
+            path, Status.ERROR, diagnostics=diagnostics,
+            error=f"internal error: the migrated code does not parse ({problem}); file left unchanged",
+        )  # fmt: skip
+    return FileResult(
+        path, Status.CHANGED, diagnostics=diagnostics, original=original, output=output,
+        output_bytes=migrated.bytes,  # the file's own encoding, BOM and line endings
+    )  # fmt: skip
+
+
+def _transform(module: cst.Module, source: str, settings: Settings):  # type: ignore[no-untyped-def]
+    fixer_types = list(enabled_fixers(settings))
+    diagnostics = []
+    for _ in range(MAX_PASSES):
+        ctx = FileContext(module, source, settings)
+        updated = module.visit(MigrationTransformer(ctx, fixer_types))
+        diagnostics.extend(ctx.diagnostics())
+        if not ctx.edits or not ctx.another_pass:
+            return updated, diagnostics
+        module, source = updated, updated.code
+    return module, diagnostics
+
+
+def _does_not_parse(module: cst.Module) -> str | None:
+    data = module.bytes
+    try:
+        cst.parse_module(data)
+        compile(data, "<migrated>", "exec", dont_inherit=True)
+    except (cst.ParserSyntaxError, SyntaxError, ValueError) as exc:
+        return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return None
+
+
+_PYTHON2_HINTS = (
+    (re.compile(rb"^\s*print\s+[^\s(=]", re.M), "a Python 2 print statement"),
+    (re.compile(rb"^\s*exec\s+['\"]", re.M), "a Python 2 exec statement"),
+    (re.compile(rb"^\s*raise\s+\w+\s*,", re.M), "a Python 2 raise statement"),
+    (re.compile(rb"<>"), "the Python 2 operator <>"),
+)
+
+
+def _syntax_message(exc: cst.ParserSyntaxError, data: bytes) -> str:
+    message = f"cannot parse (line {exc.raw_line}, column {exc.raw_column + 1}): {exc.message}"
+    for pattern, what in _PYTHON2_HINTS:
+        if pattern.search(data):
+            return (
+                f"{message}. It looks like Python 2 ({what}): convert it to Python 3 first "
+                "(e.g. with `python -m fissix`), then run kmigrate (KM914)"
+            )
+    return message
+
+
+# -- files on disk --------------------------------------------------------------------------
+
+
+def migrate_path(path: str, settings: Settings, write: bool) -> FileResult:
+    """Migrate one file on disk; with ``write``, replace it atomically when it changed."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        return FileResult(path, Status.ERROR, error=f"cannot read: {exc.strerror or exc}")
+    result = migrate_bytes(data, path, settings)
+    if write and result.status is Status.CHANGED:
+        try:
+            write_atomically(path, result.output_bytes or b"")
+            result.written = True
+        except (OSError, UnicodeEncodeError) as exc:
+            result.status = Status.ERROR
+            result.error = f"cannot write: {getattr(exc, 'strerror', None) or exc}; file left unchanged"
+    return result
+
+
+def write_atomically(path: str, data: bytes) -> None:
+    """Write beside the file, then rename over it: readers see the old or the new file."""
+    target = os.path.realpath(path)  # write through symlinks, keep the link
+    folder = os.path.dirname(target) or "."
+    mode = stat.S_IMODE(os.stat(target).st_mode)
+    fd, temporary = tempfile.mkstemp(prefix=".kmigrate-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except FileNotFoundError:
+            pass
+        raise

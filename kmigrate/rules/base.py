@@ -1,0 +1,53 @@
+"""What every rule is, and the base class of the fixers that implement them.
+
+A *rule* is one catalog entry with an id (``KM`` + number, grouped by family), documented
+for users.  A *fixer* is the code for one rule family: one table plus a small transformer
+that may emit any of its family's rule ids.  Fixers do not subclass CSTTransformer: the
+pipeline runs all of them in a single traversal, calling each fixer's ``visit_<Node>`` and
+``leave_<Node>`` methods in registry order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    from kmigrate.context import FileContext
+
+
+class FixSafety(str, Enum):
+    SAFE = "safe"  # rewrites; behaviour is identical on the target
+    CONTEXT = "needs-context"  # rewrites when the code shows enough, else marks the line
+    FLAG = "flag-only"  # never rewrites; marks the line and explains
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str  # KM + number
+    name: str  # kebab-case, e.g. "import-keras-root"
+    summary: str  # one line
+    before: str  # legacy code
+    after: str  # what kmigrate writes (for flag-only rules: what a person should write)
+    safety: FixSafety
+    safety_note: str  # why the fix is safe, or what could change
+    catalog: tuple[str, ...]  # ids in shared/reference/rule-catalog.md
+    tf_keras: bool = True  # also applies under --target tf_keras
+    details: str = ""  # longer explanation for `kmigrate rules ID`
+
+
+@dataclass
+class Fixer:
+    """Base of a rule family's transformer; one instance per file."""
+
+    rules: ClassVar[tuple[Rule, ...]] = ()
+    # Byte strings of which at least one must occur in a file for this fixer to matter;
+    # files that contain none of any enabled fixer's triggers are never parsed.
+    triggers: ClassVar[tuple[bytes, ...]] = (b"keras",)
+
+    ctx: "FileContext" = field(repr=False)
+
+    @classmethod
+    def rule_ids(cls) -> tuple[str, ...]:
+        return tuple(rule.id for rule in cls.rules)

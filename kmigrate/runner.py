@@ -1,0 +1,89 @@
+"""Run the pipeline over many files, in a process pool when it pays."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from enum import Enum
+from typing import Callable, Iterator, Sequence
+
+from kmigrate.diagnostics import FileResult, Status
+from kmigrate.pipeline import migrate_path
+from kmigrate.settings import Settings
+
+# Below this many files a pool costs more (process start-up, imports) than it saves.
+POOL_THRESHOLD = 8
+
+
+class Mode(str, Enum):
+    WRITE = "write"  # rewrite files in place
+    DIFF = "diff"  # print a unified diff, write nothing
+    CHECK = "check"  # list files that would change, write nothing
+
+
+@dataclass(frozen=True)
+class _Job:
+    path: str
+    settings: Settings
+    mode: Mode
+
+    def __call__(self) -> FileResult:
+        return run_one(self.path, self.settings, self.mode)
+
+
+def run_one(path: str, settings: Settings, mode: Mode) -> FileResult:
+    result = migrate_path(path, settings, write=mode is Mode.WRITE)
+    if mode is not Mode.DIFF:
+        # Only a diff needs the texts; do not ship them back from a worker for nothing.
+        result.original = result.output = None
+        result.output_bytes = None
+    return result
+
+
+def _call(job: _Job) -> FileResult:
+    return job()
+
+
+def default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+def run_all(
+    paths: Sequence[str],
+    settings: Settings,
+    mode: Mode,
+    jobs: int,
+    on_result: Callable[[FileResult], None] = lambda result: None,
+) -> Iterator[FileResult]:
+    """Yield one result per path, in the order of ``paths``."""
+    jobs_list = [_Job(path, settings, mode) for path in paths]
+    if jobs <= 1 or len(jobs_list) < POOL_THRESHOLD:
+        for job in jobs_list:
+            result = job()
+            on_result(result)
+            yield result
+        return
+    workers = min(jobs, len(jobs_list))
+    chunk = max(1, min(16, len(jobs_list) // (workers * 4)))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        try:
+            for result in pool.map(_call, jobs_list, chunksize=chunk):
+                on_result(result)
+                yield result
+        except BaseException:
+            # Ctrl-C or a crash: stop handing out files; files written so far are whole.
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def count(results: Sequence[FileResult]) -> dict[str, int]:
+    return {
+        "scanned": len(results),
+        "changed": sum(r.status is Status.CHANGED for r in results),
+        "unchanged": sum(r.status is Status.UNCHANGED for r in results),
+        "skipped": sum(r.status is Status.SKIPPED for r in results),
+        "findings": sum(len(r.findings) for r in results),
+        "fixes": sum(len(r.fixes) for r in results if r.status is Status.CHANGED),
+        "errors": sum(r.status is Status.ERROR for r in results),
+    }

@@ -1,0 +1,49 @@
+"""One traversal per pass that runs every enabled fixer (all rules in one pass)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Callable
+
+import libcst as cst
+
+from kmigrate.context import STATEMENT_TYPES, FileContext
+from kmigrate.rules.base import Fixer
+
+
+class MigrationTransformer(cst.CSTTransformer):
+    """Dispatches each node to the fixers that have a ``visit_``/``leave_`` method for it."""
+
+    def __init__(self, ctx: FileContext, fixer_types: list[type[Fixer]]) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self._visitors: dict[str, list[Callable]] = defaultdict(list)
+        self._leavers: dict[str, list[Callable]] = defaultdict(list)
+        for fixer_type in fixer_types:
+            fixer = fixer_type(ctx)
+            for attribute in dir(fixer_type):
+                if attribute.startswith("visit_"):
+                    self._visitors[attribute[6:]].append(getattr(fixer, attribute))
+                elif attribute.startswith("leave_"):
+                    self._leavers[attribute[6:]].append(getattr(fixer, attribute))
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, STATEMENT_TYPES):
+            self.ctx.enter_statement(node)
+        for visit in self._visitors.get(type(node).__name__, ()):
+            visit(node)
+        # Nothing inside an import statement concerns any fixer beyond the statement itself.
+        return not isinstance(node, (cst.Import, cst.ImportFrom))
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):  # type: ignore[override]
+        result = updated_node
+        node_type = type(original_node)
+        for leave in self._leavers.get(node_type.__name__, ()):
+            result = leave(original_node, result)
+            if not isinstance(result, node_type):
+                break  # replaced by another kind of node, or removed: others must not see it
+        if isinstance(original_node, STATEMENT_TYPES):
+            result = self.ctx.leave_statement(original_node, result)
+        if isinstance(original_node, cst.Module) and isinstance(result, cst.Module):
+            result = self.ctx.imports.apply(result)
+        return result
