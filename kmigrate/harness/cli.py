@@ -34,9 +34,11 @@ EXIT_PASSED, EXIT_FAILED, EXIT_HARNESS_ERROR = 0, 1, 2
               help="Seconds one fixture may take on one side.")
 @click.option("--kmigrate-arg", "kmigrate_args", multiple=True,
               help="Extra argument for the migration CLI, e.g. --kmigrate-arg=--ignore=C-O02 (repeatable).")
+@click.option("--legacy-only", is_flag=True,
+              help="Only run the originals under legacy Keras (check that programs follow the contract).")
 @click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of failing steps.")
 def verify(fixtures, output_format, legacy_python, legacy_keras, cache_dir, jobs, keep_scratch, timeout,
-           kmigrate_args, verbose):
+           kmigrate_args, legacy_only, verbose):
     """Verify that kmigrate's output behaves like the original.
 
     Each FIXTURE (a name from fixtures/programs, a .py file or a folder of them;
@@ -61,7 +63,7 @@ def verify(fixtures, output_format, legacy_python, legacy_keras, cache_dir, jobs
                 cache_dir, legacy_keras or provision.DEFAULT_KERAS_VERSION, log=lambda m: click.echo(m, err=True))
         options = runner.VerifyOptions(
             legacy_runtime=runtime, jobs=jobs, scratch_dir=keep_scratch, timeout=timeout,
-            kmigrate_args=tuple(kmigrate_args), progress=say,
+            kmigrate_args=tuple(kmigrate_args), progress=say, legacy_only=legacy_only,
         )
         result = runner.run_verification(selected, options)
     except (provision.ProvisionError, runner.HarnessError) as exc:

@@ -311,6 +311,8 @@ class VerifyOptions:
     # Test hook: edit each migrated file after the CLI (e.g. undo one rewrite).
     post_migrate: Callable[[Path], None] | None = None
     progress: Callable[[str], None] = lambda message: None
+    # Only run the originals under legacy Keras (to check a program follows the contract).
+    legacy_only: bool = False
 
 
 def load_arrays(path: str | None) -> dict:
@@ -339,12 +341,16 @@ def run_verification(fixtures: list[Fixture], options: VerifyOptions) -> VerifyR
     modern_pool = WorkerPool([Worker(f"modern-{i}", modern_worker_command(options.modern_python), modern_env,
                                      logs / f"modern-{i}.log") for i in range(jobs)])
     legacy_pool.start_all()
-    modern_pool.start_all()
+    if not options.legacy_only:
+        modern_pool.start_all()
     try:
         with ThreadPoolExecutor(1) as migrator, ThreadPoolExecutor(jobs) as legacy_runs, \
                 ThreadPoolExecutor(jobs) as modern_runs:
-            migrations: Future = migrator.submit(migrate_all, fixtures, scratch, options.kmigrate_args,
-                                                 options.post_migrate)
+            if options.legacy_only:
+                migrations: Future = migrator.submit(lambda: {f.name: Migration(f.path) for f in fixtures})
+            else:
+                migrations = migrator.submit(migrate_all, fixtures, scratch, options.kmigrate_args,
+                                             options.post_migrate)
             legacy_futures = {
                 f.name: legacy_runs.submit(_run_side, legacy_pool, f.path, scratch / "runs" / f.name / "legacy",
                                            {}, options.timeout)
@@ -353,12 +359,16 @@ def run_verification(fixtures: list[Fixture], options: VerifyOptions) -> VerifyR
             modern_futures = {
                 f.name: modern_runs.submit(_run_migrated, modern_pool, f, scratch, migrations,
                                            legacy_futures[f.name], options)
-                for f in fixtures
+                for f in fixtures if not options.legacy_only
             }
             results = []
             for fixture in fixtures:
-                result = _evaluate(fixture, migrations.result()[fixture.name], legacy_futures[fixture.name].result(),
-                                   modern_futures[fixture.name].result())
+                legacy = legacy_futures[fixture.name].result()
+                if options.legacy_only:
+                    result = _evaluate_legacy_only(fixture, migrations.result()[fixture.name], legacy)
+                else:
+                    result = _evaluate(fixture, migrations.result()[fixture.name], legacy,
+                                       modern_futures[fixture.name].result())
                 options.progress(f"{fixture.name}: {'pass' if result.passed else 'FAIL'}")
                 results.append(result)
             runtimes = {"legacy": _versions(legacy_pool), "modern": _versions(modern_pool)}
@@ -398,6 +408,16 @@ def _run_migrated(pool: WorkerPool, fixture: Fixture, scratch: Path, migrations:
     return _run_side(pool, migration.path, scratch / "runs" / fixture.name / "modern",
                      {"initial_weights": str(legacy_dir / "initial_weights.npz"),
                       "legacy_h5": str(legacy_dir / "legacy_model.h5")}, options.timeout)
+
+
+def _evaluate_legacy_only(fixture: Fixture, migration: Migration, legacy: dict) -> FixtureResult:
+    problem = legacy.get("error") if not legacy.get("ok") else \
+        compare.step_failure(legacy["steps"], (*compare.LEGACY_STEPS, "legacy_save"))
+    errors = {f"legacy:{step}": report["traceback"]
+              for step, report in legacy.get("steps", {}).items() if report.get("traceback")}
+    check = compare.Check("legacy_run", compare.ERROR if problem else compare.PASS, detail=problem or "")
+    return FixtureResult(fixture.name, str(fixture.path), [check], migration, legacy.get("seconds", 0.0),
+                         errors=errors)
 
 
 def _evaluate(fixture: Fixture, migration: Migration, legacy: dict, modern: dict) -> FixtureResult:
