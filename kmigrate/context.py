@@ -75,8 +75,19 @@ class FileContext:
         self.imports = ImportRequests(self)
         self.another_pass = False
         self.edits = 0
+        self._involves_keras: bool | None = None
 
     # -- what names mean -------------------------------------------------------------
+    @property
+    def involves_keras(self) -> bool:
+        """The file imports some Keras namespace (gates method-name rules like fit_generator)."""
+        if self._involves_keras is None:
+            self._involves_keras = any(
+                classify(b[0].qualified) is not None or b[0].qualified == "tensorflow"
+                for b in self.resolver.bindings.values()
+            ) or bool(self.resolver.star_modules)
+        return self._involves_keras
+
     def api(self, node: cst.BaseExpression) -> Api | None:
         name = self.resolver.keras_name(node)
         if name is None:

@@ -8,6 +8,10 @@ from pathlib import Path
 
 TARGETS = ("tf.keras", "tf_keras")
 DEFAULT_TARGET = "tf.keras"
+# When neither --from-version nor the project's files say which legacy Keras the code was
+# written for, version-dependent rules assume the last release before 2.3 changed defaults
+# (recurrent activations, metric names), and say so in their messages.
+ASSUMED_LEGACY_VERSION = "2.2.4"
 
 
 @dataclass(frozen=True)
@@ -17,6 +21,13 @@ class Settings:
     ignore: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()  # extra glob patterns skipped by discovery
     from_version: str | None = None  # legacy Keras version the code was written for
+
+    @property
+    def legacy_version(self) -> tuple[tuple[int, ...], bool]:
+        """The legacy Keras version as numbers, and whether it was assumed rather than known."""
+        text = self.from_version or ASSUMED_LEGACY_VERSION
+        numbers = tuple(int(part) for part in _leading_numbers(text))
+        return numbers, self.from_version is None
 
     def rule_enabled(self, rule_id: str) -> bool:
         if self.select and not any(rule_id.startswith(p) for p in self.select):
@@ -61,3 +72,11 @@ def find_project_config(start: Path) -> ProjectConfig:
                 )
             return ProjectConfig(candidate, values)
     return ProjectConfig()
+
+
+def _leading_numbers(version: str) -> list[str]:
+    """``"2.3.1rc1"`` -> ``["2", "3", "1"]``: the numeric release, ignoring suffixes."""
+    import re
+
+    match = re.match(r"\s*(\d+(?:\.\d+)*)", version)
+    return match.group(1).split(".") if match else ["2", "2", "4"]

@@ -45,6 +45,9 @@ class Fixer:
     # Byte strings of which at least one must occur in a file for this fixer to matter;
     # files that contain none of any enabled fixer's triggers are never parsed.
     triggers: ClassVar[tuple[bytes, ...]] = (b"keras",)
+    # Legacy API paths with no tf.keras home whose uses this family rewrites ("layers.Merge"):
+    # the import family leaves their imports unmarked and drops them once no use is left.
+    handles: ClassVar[frozenset[str]] = frozenset()
 
     ctx: "FileContext" = field(repr=False)
 
