@@ -143,6 +143,8 @@ def legacy_module_home(legacy_module: str, target: str) -> Home:
     entry = module_rule(legacy_module)
     if len(entry.homes) == 1 and is_module(entry.homes[0], target):
         return Home(entry.homes[0], True, entry.rule)
+    if len(entry.homes) > 1 and entry.homes[0] == legacy_module and is_module(legacy_module, target):
+        return Home(legacy_module, True, entry.rule)  # `keras.models` is still a module
     note = entry.note or (
         "its names moved to several tf.keras modules; import the names you use instead"
         if len(entry.homes) > 1
@@ -168,7 +170,14 @@ def legacy_home(path: str, target: str) -> Home:
     return Home(None, False, entry.rule, note)
 
 
+# Names that a legacy package exported over its own submodule of the same name:
+# `from keras.layers import merge` is the Keras 1 merge *function*, not keras/layers/merge.py.
+NAMES_OVER_MODULES = frozenset({"layers.merge"})
+
+
 def _is_legacy_module(path: str, target: str) -> bool:
+    if path in NAMES_OVER_MODULES:
+        return False
     if path in MODULES or path in MODULE_RENAMES:
         return True
     parent = path.rpartition(".")[0]

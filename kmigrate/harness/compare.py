@@ -187,12 +187,13 @@ def evaluate(
 
     def pair(name, expected, actual, step=None):
         reason = not_comparable.get(name)
+        if step is not None and modern_problem is not None:
+            checks.append(Check(name, SKIP, None, tol[name], "needs the migrated run"))
+            return
         if step is not None and not modern_steps.get(step, {}).get("ok"):
             failed, error = root_failure(modern_steps, step)
             if reason:
                 status, detail = SKIP, f"not comparable: {reason}"
-            elif failed in MIGRATED_STEPS:  # already reported by migrated_run
-                status, detail = SKIP, "needs the migrated run"
             else:
                 status, detail = FAIL, f"{failed}: {error}"
             checks.append(Check(name, status, None, tol[name], detail))

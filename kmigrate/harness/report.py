@@ -70,7 +70,7 @@ def render_text(report: VerifyReport, verbose: bool = False) -> str:
         "",
         f"legacy: Keras {legacy.get('keras', '?')} on TF {legacy.get('tensorflow', '?')}; "
         f"migrated: Keras {modern.get('keras', '?')} on TF {modern.get('tensorflow', '?')}",
-        f"scratch: {report.scratch}",
+        f"scratch: {report.scratch or '(removed: everything passed)'}",
         f"{passed} passed, {len(report.fixtures) - passed} failed in {report.seconds:.1f} s"
         + (f" (+{report.provision_seconds:.1f} s provisioning)" if report.provision_seconds else ""),
     ]

@@ -207,7 +207,7 @@ class Migration:
     error: str = ""
 
 
-def migrate_all(fixtures: list[Fixture], scratch: Path, extra_args: tuple[str, ...],
+def migrate_all(fixtures: list[Fixture], scratch: Path, legacy_version: str, extra_args: tuple[str, ...],
                 post_migrate: Callable[[Path], None] | None) -> dict[str, Migration]:
     """Copy every fixture to ``scratch/migrated/<name>/`` and run the real CLI
     over that folder once (one LibCST start-up instead of one per fixture)."""
@@ -218,6 +218,9 @@ def migrate_all(fixtures: list[Fixture], scratch: Path, extra_args: tuple[str, .
         folder.mkdir(parents=True, exist_ok=True)
         shutil.copy2(fixture.path, folder / fixture.path.name)
         migrations[fixture.name] = Migration(folder / fixture.path.name)
+    # Tell kmigrate which legacy Keras the originals run on, the way a project
+    # would: version-dependent rules (hard_sigmoid gates, 'acc' keys) read it.
+    (root / "pyproject.toml").write_text(f'[tool.kmigrate]\nfrom-version = "{legacy_version}"\n')
     command = [sys.executable, "-m", "kmigrate", "--target", MIGRATION_TARGET, *extra_args, str(root)]
     done = _run_cli(command)
     if _crashed(done) and len(fixtures) > 1:
@@ -349,7 +352,8 @@ def run_verification(fixtures: list[Fixture], options: VerifyOptions) -> VerifyR
             if options.legacy_only:
                 migrations: Future = migrator.submit(lambda: {f.name: Migration(f.path) for f in fixtures})
             else:
-                migrations = migrator.submit(migrate_all, fixtures, scratch, options.kmigrate_args,
+                migrations = migrator.submit(migrate_all, fixtures, scratch,
+                                             options.legacy_runtime.keras_version, options.kmigrate_args,
                                              options.post_migrate)
             legacy_futures = {
                 f.name: legacy_runs.submit(_run_side, legacy_pool, f.path, scratch / "runs" / f.name / "legacy",
@@ -375,8 +379,12 @@ def run_verification(fixtures: list[Fixture], options: VerifyOptions) -> VerifyR
     finally:
         legacy_pool.stop_all()
         modern_pool.stop_all()
-    return VerifyReport(results, time.perf_counter() - started, options.legacy_runtime.provision_seconds,
-                        runtimes, str(scratch))
+    report = VerifyReport(results, time.perf_counter() - started, options.legacy_runtime.provision_seconds,
+                          runtimes, str(scratch))
+    if options.scratch_dir is None and report.passed:
+        shutil.rmtree(scratch, ignore_errors=True)  # kept only when something failed, to inspect
+        report.scratch = ""
+    return report
 
 
 def _versions(pool: WorkerPool) -> dict:

@@ -339,7 +339,7 @@ class ImportFixer(Fixer):
             return updated
         if not name.legacy:
             return updated
-        if name.path == "__version__" or name.path.endswith(("._BACKEND", ".__version__")):
+        if {"__version__", "_BACKEND"} & set(name.path.split(".")):
             if self.ctx.allows("KM119"):
                 self.ctx.flag("KM119", original, "the Keras version/backend is Keras 3 on TensorFlow after migration; check which branch this code needs")
             return updated

@@ -1,0 +1,522 @@
+"""KM1xx: imports and module paths."""
+
+from __future__ import annotations
+
+import pytest
+
+from kmigrate.diagnostics import Status
+from tests.helpers import (
+    assert_flags,
+    assert_migrates,
+    assert_second_run_is_noop,
+    assert_unchanged,
+    rules_fired,
+    run,
+)
+
+
+# -- KM101: import keras ----------------------------------------------------------------------
+
+
+def test_km101_import_keras_root():
+    diagnostics = assert_migrates(
+        """
+        import keras
+        model = keras.models.Sequential([keras.layers.Dense(8)])
+        """,
+        """
+        from tensorflow import keras
+        model = keras.models.Sequential([keras.layers.Dense(8)])
+        """,
+    )
+    assert rules_fired(diagnostics) == {"KM101"}
+
+
+def test_km101_alias_is_kept():
+    assert_migrates(
+        "import keras as k\nx = k.layers.Dense(3)\n",
+        "from tensorflow import keras as k\nx = k.layers.Dense(3)\n",
+    )
+
+
+def test_km101_import_of_submodule_binds_keras_and_dotted_uses_are_shortened():
+    assert_migrates(
+        """
+        import keras.layers.convolutional
+        conv = keras.layers.convolutional.Conv2D(8, (3, 3))
+        """,
+        """
+        from tensorflow import keras
+        conv = keras.layers.Conv2D(8, (3, 3))
+        """,
+    )
+
+
+def test_km101_mixed_import_statement_is_split():
+    assert_migrates(
+        "import numpy as np, keras\n",
+        "import numpy as np\nfrom tensorflow import keras\n",
+    )
+
+
+def test_km101_comment_and_blank_lines_are_kept():
+    assert_migrates(
+        """
+        # the model
+
+
+        import keras  # deep learning
+        """,
+        """
+        # the model
+
+
+        from tensorflow import keras  # deep learning
+        """,
+    )
+
+
+# -- KM102: from keras import modules -------------------------------------------------------
+
+
+def test_km102_from_keras_import_modules():
+    assert_migrates(
+        "from keras import layers, models, optimizers, backend as K\n",
+        "from tensorflow.keras import layers, models, optimizers, backend as K\n",
+    )
+
+
+def test_km102_root_names():
+    assert_migrates(
+        "from keras import Input, Model, Sequential\n",
+        "from tensorflow.keras import Input, Model, Sequential\n",
+    )
+
+
+# -- KM103: layer submodules ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "submodule",
+    ["core", "convolutional", "recurrent", "pooling", "normalization", "embeddings",
+     "advanced_activations", "noise", "wrappers", "merge", "local"],
+)  # fmt: skip
+def test_km103_every_layer_submodule(submodule):
+    assert_migrates(
+        f"from keras.layers.{submodule} import Layer\n",
+        "from tensorflow.keras.layers import Layer\n",
+    )
+
+
+def test_km103_names_from_one_submodule_land_in_layers():
+    assert_migrates(
+        "from keras.layers.core import Dense, Dropout, Activation, Flatten\n",
+        "from tensorflow.keras.layers import Dense, Dropout, Activation, Flatten\n",
+    )
+
+
+def test_km103_multiline_import_keeps_layout_and_comments():
+    assert_migrates(
+        """
+        from keras.layers.core import (
+            Dense,  # the classifier
+            Dropout,
+        )
+        """,
+        """
+        from tensorflow.keras.layers import (
+            Dense,  # the classifier
+            Dropout,
+        )
+        """,
+    )
+
+
+def test_km103_star_import():
+    assert_migrates(
+        "from keras.layers import *\nx = Dense(3)\n",
+        "from tensorflow.keras.layers import *\nx = Dense(3)\n",
+    )
+
+
+def test_km103_name_without_home_is_marked_and_the_rest_moves():
+    output = assert_flags(
+        "from keras.layers.core import Dense, Highway\n", "KM103"
+    )
+    assert "from tensorflow.keras.layers import Dense\n" in output
+    assert "from keras.layers.core import Highway  # kmigrate: KM103" in output
+
+
+def test_km103_dotted_use_through_module_alias():
+    assert_migrates(
+        """
+        from keras import layers
+        c = layers.convolutional.Conv2D(4, (3, 3))
+        """,
+        """
+        from tensorflow.keras import layers
+        c = layers.Conv2D(4, (3, 3))
+        """,
+    )
+
+
+def test_km103_parenthesized_dotted_use_keeps_parentheses():
+    assert_migrates(
+        "import keras\nc = (keras.layers.core.Dense)(3)\n",
+        "from tensorflow import keras\nc = (keras.layers.Dense)(3)\n",
+    )
+
+
+# -- KM104: engine ---------------------------------------------------------------------------------
+
+
+def test_km104_engine_names_go_to_their_public_homes():
+    assert_migrates(
+        "from keras.engine.topology import Layer, InputSpec, Container, get_source_inputs\n",
+        "from tensorflow.keras.layers import Layer, InputSpec\n"
+        "from tensorflow.keras import Model as Container\n"
+        "from tensorflow.keras.utils import get_source_inputs\n",
+    )
+
+
+def test_km104_engine_internals_are_marked():
+    assert_flags("from keras.engine.topology import Node\n", "KM104")
+
+
+def test_km104_engine_module_alias_is_marked():
+    assert_flags("import keras.engine.topology as topology\n", "KM104")
+
+
+# -- KM105: models -------------------------------------------------------------------------------------
+
+
+def test_km105_models_module_split_by_home():
+    assert_migrates(
+        "from keras.models import Sequential, Model, load_model, Input, model_from_config\n",
+        "from tensorflow.keras.models import Sequential, Model, load_model\n"
+        "from tensorflow.keras import Input\n"
+        "from tensorflow.keras.layers import deserialize as model_from_config\n",
+    )
+
+
+# -- KM106: utils ------------------------------------------------------------------------------------
+
+
+def test_km106_np_utils_module_keeps_its_local_name():
+    assert_migrates(
+        """
+        from keras.utils import np_utils
+        y = np_utils.to_categorical(labels, 10)
+        """,
+        """
+        from tensorflow.keras import utils as np_utils
+        y = np_utils.to_categorical(labels, 10)
+        """,
+    )
+
+
+def test_km106_names_from_utils_submodules():
+    assert_migrates(
+        "from keras.utils.np_utils import to_categorical\n"
+        "from keras.utils.generic_utils import get_custom_objects, Progbar\n"
+        "from keras.utils.data_utils import get_file, Sequence\n",
+        "from tensorflow.keras.utils import to_categorical\n"
+        "from tensorflow.keras.utils import get_custom_objects, Progbar\n"
+        "from tensorflow.keras.utils import get_file, Sequence\n",
+    )
+
+
+def test_km106_dotted_np_utils_through_keras():
+    assert_migrates(
+        "import keras\ny = keras.utils.np_utils.to_categorical(t)\n",
+        "from tensorflow import keras\ny = keras.utils.to_categorical(t)\n",
+    )
+
+
+def test_km106_internal_helper_is_marked():
+    assert_flags("from keras.utils.generic_utils import func_dump\n", "KM106")
+
+
+# -- KM107: visualize_util.plot ---------------------------------------------------------------------
+
+
+def test_km107_plot_is_plot_model_under_the_old_name():
+    assert_migrates(
+        "from keras.utils.visualize_util import plot\n",
+        "from tensorflow.keras.utils import plot_model as plot\n",
+    )
+
+
+# -- KM108 / KM109: preprocessing and applications --------------------------------------------------
+
+
+def test_km108_preprocessing_paths():
+    assert_migrates(
+        "from keras.preprocessing.image import ImageDataGenerator\n"
+        "from keras.preprocessing import sequence\n"
+        "from keras_preprocessing.text import Tokenizer\n",
+        "from tensorflow.keras.preprocessing.image import ImageDataGenerator\n"
+        "from tensorflow.keras.preprocessing import sequence\n"
+        "from tensorflow.keras.preprocessing.text import Tokenizer\n",
+    )
+
+
+def test_km108_dataframe_iterator_is_marked():
+    assert_flags("from keras.preprocessing.image import DataFrameIterator\n", "KM108")
+
+
+def test_km109_applications_and_renamed_module():
+    assert_migrates(
+        "from keras.applications.vgg16 import VGG16, preprocess_input\n"
+        "from keras.applications.mobilenetv2 import MobileNetV2\n"
+        "from keras.applications import ResNet50\n",
+        "from tensorflow.keras.applications.vgg16 import VGG16, preprocess_input\n"
+        "from tensorflow.keras.applications.mobilenet_v2 import MobileNetV2\n"
+        "from tensorflow.keras.applications import ResNet50\n",
+    )
+
+
+def test_km109_keras1_only_application_is_marked():
+    assert_flags("from keras.applications.music_tagger_crnn import MusicTaggerCRNN\n", "KM109")
+
+
+# -- KM110: scikit-learn wrapper --------------------------------------------------------------------
+
+
+def test_km110_sklearn_wrapper_is_marked_with_the_replacement():
+    output = assert_flags("from keras.wrappers.scikit_learn import KerasClassifier\n", "KM110")
+    assert "scikeras" in output
+
+
+# -- KM111: keras.legacy ----------------------------------------------------------------------------
+
+
+def test_km111_legacy_decorator_and_its_import_are_removed():
+    assert_migrates(
+        """
+        from keras.engine.topology import Layer
+        from keras.legacy import interfaces
+
+        class Scale(Layer):
+            @interfaces.legacy_dense_support
+            def __init__(self, units, **kwargs):
+                super(Scale, self).__init__(**kwargs)
+        """,
+        """
+        from tensorflow.keras.layers import Layer
+
+        class Scale(Layer):
+            def __init__(self, units, **kwargs):
+                super(Scale, self).__init__(**kwargs)
+        """,
+    )
+
+
+def test_km111_other_legacy_names_are_marked():
+    assert_flags("from keras.legacy.layers import Recurrent\n", "KM111")
+
+
+# -- KM112-KM117: plain module moves ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("from keras.callbacks import ModelCheckpoint, EarlyStopping\n",
+         "from tensorflow.keras.callbacks import ModelCheckpoint, EarlyStopping\n"),
+        ("from keras.callbacks.tensorboard_v1 import TensorBoard\n",
+         "from tensorflow.keras.callbacks import TensorBoard\n"),
+        ("from keras.optimizers import SGD, Adam\n", "from tensorflow.keras.optimizers import SGD, Adam\n"),
+        ("from keras.regularizers import l2\n", "from tensorflow.keras.regularizers import l2\n"),
+        ("from keras import initializations\n", "from tensorflow.keras import initializers as initializations\n"),
+        ("from keras.objectives import categorical_crossentropy\n",
+         "from tensorflow.keras.losses import categorical_crossentropy\n"),
+        ("from keras.datasets import mnist, cifar10\n", "from tensorflow.keras.datasets import mnist, cifar10\n"),
+        ("from keras import backend as K\n", "from tensorflow.keras import backend as K\n"),
+        ("import keras.backend as K\n", "from tensorflow.keras import backend as K\n"),
+        ("from keras.backend import tensorflow_backend as KTF\n",
+         "from tensorflow.keras import backend as KTF\n"),
+        ("from keras.backend.tensorflow_backend import set_session\n",
+         "from keras.backend.tensorflow_backend import set_session  # kmigrate: KM117 `set_session` has no tf.keras equivalent\n"),
+    ],
+)  # fmt: skip
+def test_module_moves(before, after):
+    result = run(before)
+    assert result.status is Status.CHANGED
+    assert result.output == after
+    compile(after, "<after>", "exec")
+    assert_second_run_is_noop(after)
+
+
+def test_km117_theano_backend_is_marked():
+    assert_flags("from keras.backend import theano_backend as T\n", "KM117")
+
+
+# -- KM118: tensorflow.python.keras and tf.contrib.keras --------------------------------------------
+
+
+def test_km118_tensorflow_python_keras():
+    diagnostics = assert_migrates(
+        "from tensorflow.python.keras.layers import Dense\n",
+        "from tensorflow.keras.layers import Dense\n",
+    )
+    assert rules_fired(diagnostics) == {"KM118"}
+
+
+def test_km118_contrib_keras_attribute():
+    assert_migrates(
+        "import tensorflow as tf\nd = tf.contrib.keras.layers.Dense(3)\n",
+        "import tensorflow as tf\nd = tf.keras.layers.Dense(3)\n",
+    )
+
+
+# -- KM119: version and backend gates ---------------------------------------------------------------
+
+
+def test_km119_backend_gate_is_marked():
+    output = assert_flags(
+        """
+        from keras import backend as K
+        if K.backend() == 'theano':
+            x = 1
+        """,
+        "KM119",
+    )
+    assert "# kmigrate: KM119" in output.splitlines()[1] or "# kmigrate: KM119" in output.splitlines()[2]
+
+
+def test_km119_version_check_is_marked():
+    assert_flags("import keras\nold = keras.__version__.startswith('1.')\n", "KM119")
+
+
+def test_km119_tensorflow_backend_check_is_fine():
+    output = run("from keras import backend as K\nok = K.backend() == 'tensorflow'\n").output
+    assert "KM119" not in output
+
+
+# -- what must not change ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "from tensorflow import keras\nx = keras.layers.Dense(3)\n",
+        "from tensorflow.keras.layers import Dense\nimport tensorflow.keras.backend as K\n",
+        "import tensorflow as tf\nm = tf.keras.Sequential([tf.keras.layers.Dense(3)])\n",
+        # names that only look like Keras
+        "class Dense:\n    pass\nlayer = Dense()\n",
+        "keras = {'layers': 3}\nprint(keras['layers'])\n",
+        "from mylib.keras import Dense\nx = Dense(3)\n",
+        "from . import keras\nx = keras.layers\n",
+        "# import keras\ns = 'from keras.layers import Dense'\n",
+    ],
+)
+def test_no_op(code):
+    assert_unchanged(code)
+
+
+def test_local_name_shadowing_an_import_is_left_alone():
+    # `K` the parameter is not the backend; only the module-level use is Keras.
+    output = run(
+        """
+        import keras.backend as K
+        def scale(K, x):
+            return K.image_dim_ordering(x)
+        y = K.floatx()
+        """
+    ).output
+    assert "def scale(K, x):\n    return K.image_dim_ordering(x)" in output
+    assert "from tensorflow.keras import backend as K" in output
+
+
+def test_try_except_import_fallback():
+    assert_migrates(
+        """
+        try:
+            from keras.layers import Dense
+        except ImportError:
+            from tensorflow.keras.layers import Dense
+        """,
+        """
+        try:
+            from tensorflow.keras.layers import Dense
+        except ImportError:
+            from tensorflow.keras.layers import Dense
+        """,
+    )
+
+
+def test_imports_inside_functions():
+    assert_migrates(
+        """
+        def build():
+            from keras.models import Sequential
+            return Sequential()
+        """,
+        """
+        def build():
+            from tensorflow.keras.models import Sequential
+            return Sequential()
+        """,
+    )
+
+
+def test_select_and_ignore():
+    code = "import keras\nfrom keras.layers.core import Dense\n"
+    only_root = run(code, select=("KM101",)).output
+    assert only_root == "from tensorflow import keras\nfrom keras.layers.core import Dense\n"
+    without_root = run(code, ignore=("KM101",)).output
+    assert without_root == "import keras\nfrom tensorflow.keras.layers import Dense\n"
+
+
+def test_ignore_comment_opts_a_line_out():
+    code = "import keras  # kmigrate: ignore\nfrom keras.layers.core import Dense  # kmigrate: ignore[KM101]\n"
+    assert run(code).output == (
+        "import keras  # kmigrate: ignore\n"
+        "from tensorflow.keras.layers import Dense  # kmigrate: ignore[KM101]\n"
+    )
+
+
+def test_every_written_tensorflow_keras_name_exists():
+    from kmigrate import keras_api
+
+    code = """
+    from keras.layers.core import Dense, Dropout, Activation, Flatten, Reshape, Permute, RepeatVector, Lambda, Masking
+    from keras.layers.convolutional import Conv1D, Conv2D, Conv3D, Conv2DTranspose, SeparableConv2D, UpSampling2D, ZeroPadding2D, Cropping2D
+    from keras.layers.pooling import MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling1D
+    from keras.layers.recurrent import LSTM, GRU, SimpleRNN
+    from keras.layers.normalization import BatchNormalization
+    from keras.layers.embeddings import Embedding
+    from keras.layers.advanced_activations import LeakyReLU, PReLU, ELU, ThresholdedReLU
+    from keras.layers.merge import Concatenate, Add, Multiply, concatenate, add
+    from keras.layers.wrappers import TimeDistributed, Bidirectional
+    from keras.layers.noise import GaussianNoise, GaussianDropout
+    from keras.models import Sequential, Model, load_model, model_from_json
+    from keras.callbacks import ModelCheckpoint, EarlyStopping, ReduceLROnPlateau, CSVLogger, TensorBoard, LearningRateScheduler, Callback
+    from keras.optimizers import SGD, Adam, RMSprop, Adagrad, Adadelta, Adamax, Nadam
+    from keras.preprocessing.sequence import pad_sequences
+    from keras.preprocessing.text import Tokenizer
+    from keras.utils import to_categorical, plot_model, Sequence
+    """
+    output = run(code).output
+    for line in output.splitlines():
+        if line.startswith("from tensorflow.keras"):
+            module = line.split()[1][len("tensorflow.keras") :].lstrip(".")
+            names = line.split(" import ")[1].split(", ")
+            for name in names:
+                leaf = name.split(" as ")[0].strip()
+                assert keras_api.exists(f"{module}.{leaf}".lstrip("."), "tf.keras"), (module, leaf)
+
+
+def test_keras1_merge_function_is_not_the_merge_module():
+    # `from keras.layers import merge` is the Keras 1 function; its uses are another rule's.
+    output = run("from keras.layers import Input, merge\n").output
+    assert "layers as merge" not in output
+    assert "from tensorflow.keras.layers import Input" in output
+
+
+def test_dotted_use_of_the_merge_module_is_shortened():
+    assert_migrates(
+        "import keras\nc = keras.layers.merge.Concatenate()\n",
+        "from tensorflow import keras\nc = keras.layers.Concatenate()\n",
+    )

@@ -1,0 +1,207 @@
+"""The command line: every mode and exit status, stdin, JSON, discovery and the pool."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from kmigrate.cli import main
+
+LEGACY = "from keras.layers.core import Dense\nimport keras\nx = keras.layers.core.Dense(3)\n"
+MIGRATED = "from tensorflow.keras.layers import Dense\nfrom tensorflow import keras\nx = keras.layers.Dense(3)\n"
+FLAGGED = "from keras.wrappers.scikit_learn import KerasClassifier\n"
+
+
+def invoke(*args: str, input: str | bytes | None = None):
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+@pytest.fixture
+def project(tmp_path):
+    (tmp_path / "train.py").write_text(LEGACY)
+    (tmp_path / "clean.py").write_text("import numpy as np\n")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "model.py").write_text(LEGACY)
+    for skipped in (".git", "venv", "build", "__pycache__", "site-packages"):
+        (tmp_path / skipped).mkdir()
+        (tmp_path / skipped / "legacy.py").write_text(LEGACY)
+    (tmp_path / "venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    return tmp_path
+
+
+def test_in_place_rewrites_and_exits_1(project):
+    result = invoke(str(project))
+    assert result.exit_code == 1
+    assert (project / "train.py").read_text() == MIGRATED
+    assert (project / "pkg" / "model.py").read_text() == MIGRATED
+    for skipped in (".git", "venv", "build", "__pycache__", "site-packages"):
+        assert (project / skipped / "legacy.py").read_text() == LEGACY
+    assert "3 files scanned, 2 rewritten, 1 skipped, 0 findings, 0 errors" in result.stderr
+
+
+def test_second_run_exits_0_and_changes_nothing(project):
+    invoke(str(project))
+    before = (project / "train.py").read_text()
+    result = invoke(str(project))
+    assert result.exit_code == 0
+    assert (project / "train.py").read_text() == before
+    assert "0 rewritten" in result.stderr
+
+
+def test_diff_writes_nothing_and_exits_1(project):
+    result = invoke("--diff", str(project / "train.py"))
+    assert result.exit_code == 1
+    assert (project / "train.py").read_text() == LEGACY
+    assert "-from keras.layers.core import Dense" in result.stdout
+    assert "+from tensorflow.keras.layers import Dense" in result.stdout
+    assert "would be rewritten" in result.stderr
+
+
+def test_diff_is_coloured_only_when_asked_or_on_a_terminal(project):
+    plain = invoke("--diff", str(project / "train.py"))
+    assert "\x1b[" not in plain.stdout
+    coloured = invoke("--diff", "--color", str(project / "train.py"))
+    assert "\x1b[32m+from tensorflow" in coloured.stdout
+
+
+def test_check_lists_files_and_exits_1(project):
+    result = invoke("--check", str(project))
+    assert result.exit_code == 1
+    assert f"would rewrite {project / 'train.py'}" in result.stdout
+    assert (project / "train.py").read_text() == LEGACY
+
+
+def test_check_on_clean_tree_exits_0(tmp_path):
+    (tmp_path / "a.py").write_text("from tensorflow import keras\n")
+    assert invoke("--check", str(tmp_path)).exit_code == 0
+
+
+def test_remaining_findings_exit_1_even_without_changes(tmp_path):
+    (tmp_path / "a.py").write_text(FLAGGED)
+    first = invoke(str(tmp_path))
+    assert first.exit_code == 1
+    second = invoke(str(tmp_path))  # marker already there: nothing changes, finding remains
+    assert second.exit_code == 1
+    assert "0 rewritten" in second.stderr and "1 finding" in second.stderr
+    assert "KM110 [needs review]" in second.stdout
+
+
+def test_bad_file_is_reported_exit_2_and_others_still_migrate(project):
+    (project / "broken.py").write_text("import keras\ndef f(:\n")
+    result = invoke(str(project))
+    assert result.exit_code == 2
+    assert "broken.py: error: cannot parse" in result.stderr
+    assert (project / "train.py").read_text() == MIGRATED
+    assert (project / "broken.py").read_text() == "import keras\ndef f(:\n"
+
+
+def test_stdin_to_stdout(tmp_path):
+    result = invoke("-", input=LEGACY)
+    assert result.exit_code == 1
+    assert result.stdout == MIGRATED
+
+
+def test_stdin_unchanged_is_echoed_and_exits_0():
+    result = invoke("-", input="x = 1\n")
+    assert result.exit_code == 0
+    assert result.stdout == "x = 1\n"
+
+
+def test_stdin_diff():
+    result = invoke("--diff", "-", input=LEGACY)
+    assert result.exit_code == 1
+    assert result.stdout.startswith("--- -\n+++ -\n")
+
+
+def test_json_report(project):
+    (project / "flag.py").write_text(FLAGGED)
+    result = invoke("--format", "json", "--diff", str(project))
+    report = json.loads(result.stdout)
+    assert report["summary"]["changed"] == 3
+    diagnostics = report["diagnostics"]
+    assert {"path", "line", "column", "rule", "message", "fixed"} <= set(diagnostics[0])
+    fixed = [d for d in diagnostics if d["fixed"]]
+    findings = [d for d in diagnostics if not d["fixed"]]
+    assert any(d["rule"] == "KM103" and d["line"] == 1 for d in fixed)
+    assert [d["rule"] for d in findings] == ["KM110"]
+
+
+def test_usage_errors_exit_2(project):
+    assert invoke().exit_code == 2
+    assert invoke("--diff", "--check", str(project)).exit_code == 2
+    assert invoke(str(project / "missing.py")).exit_code == 2
+    assert invoke("--select", "KM999", str(project)).exit_code == 2
+    assert invoke("-", str(project)).exit_code == 2
+
+
+def test_exclude(project):
+    invoke("--exclude", "pkg", str(project))
+    assert (project / "pkg" / "model.py").read_text() == LEGACY
+    assert (project / "train.py").read_text() == MIGRATED
+
+
+def test_select_and_ignore_from_the_command_line(project):
+    invoke("--select", "KM101", str(project / "train.py"))
+    text = (project / "train.py").read_text()
+    assert "from tensorflow import keras" in text
+    assert "from keras.layers.core import Dense" in text
+
+
+def test_pyproject_configuration(project):
+    (project / "pyproject.toml").write_text('[tool.kmigrate]\nignore = ["KM101"]\nexclude = ["pkg"]\n')
+    invoke(str(project))
+    text = (project / "train.py").read_text()
+    assert "import keras\n" in text and "tensorflow.keras.layers" in text
+    assert (project / "pkg" / "model.py").read_text() == LEGACY
+
+
+def test_bad_pyproject_configuration_is_a_usage_error(project):
+    (project / "pyproject.toml").write_text('[tool.kmigrate]\ntarget = "keras4"\n')
+    result = invoke(str(project))
+    assert result.exit_code == 2
+    assert "target must be one of" in result.stderr
+
+
+def test_target_option_exists_and_is_validated(project):
+    assert invoke("--target", "tf_keras", "--check", str(project)).exit_code == 1
+    assert invoke("--target", "keras4", str(project)).exit_code == 2
+
+
+def test_parallel_run_matches_serial(tmp_path):
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    for folder in (serial, parallel):
+        folder.mkdir()
+        for index in range(24):
+            extra = "from keras.layers import Dense\n" if index % 2 else "import numpy\n"
+            (folder / f"m{index}.py").write_text(LEGACY + extra)
+    invoke("-j", "1", str(serial))
+    result = invoke("-j", "2", str(parallel))
+    assert result.exit_code == 1
+    for index in range(24):
+        assert (serial / f"m{index}.py").read_text() == (parallel / f"m{index}.py").read_text()
+
+
+def test_rules_list_and_explain():
+    listing = invoke("rules")
+    assert listing.exit_code == 0
+    assert "KM101" in listing.stdout and "import-keras-root" in listing.stdout
+    explained = invoke("rules", "KM103")
+    assert "Before:" in explained.stdout and "Fix safety" in explained.stdout
+    assert invoke("rules", "KM000").exit_code == 2
+
+
+def test_python_dash_m_and_console_script(tmp_path):
+    (tmp_path / "a.py").write_text(LEGACY)
+    env = dict(os.environ, NO_COLOR="1")
+    completed = subprocess.run(
+        [sys.executable, "-m", "kmigrate", "--check", str(tmp_path)],
+        capture_output=True, text=True, env=env,
+    )  # fmt: skip
+    assert completed.returncode == 1
+    assert "would rewrite" in completed.stdout
+    assert "kmigrate: 1 file scanned" in completed.stderr
