@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import click
 
-from kmigrate import __version__
+from kmigrate import __version__, source_version
 from kmigrate.diagnostics import FileResult, Status
 from kmigrate.discovery import discover
 from kmigrate.pipeline import migrate_bytes
@@ -189,7 +190,7 @@ def _settings(
 ) -> Settings:  # fmt: skip
     start = os.getcwd() if paths == ("-",) else (paths[0] if os.path.exists(paths[0]) else os.getcwd())
     try:
-        config = find_project_config(__import__("pathlib").Path(start))
+        config = find_project_config(Path(start))
     except ConfigError as exc:
         _usage_error(str(exc))
     values = config.values
@@ -198,6 +199,10 @@ def _settings(
     unknown = select_rules(chosen_select + chosen_ignore)
     if unknown:
         _usage_error(f"no rule matches {', '.join(unknown)} (see `kmigrate rules`)")
+    if not from_version and not values.get("from-version") and paths != ("-",):
+        detected = source_version.detect(Path(start))
+        if detected is not None:
+            from_version = detected[0]
     return Settings(
         target=target or values.get("target", DEFAULT_TARGET),
         select=chosen_select,
