@@ -117,7 +117,8 @@ def migrate(
         click.echo(f"kmigrate: error: no such file or directory: {exc.args[0]}", err=True)
         sys.exit(EXIT_FAILURE)
     jobs = jobs or default_jobs()
-    results = _run_files(files, settings, mode, jobs)
+    report_fixes = show_fixes or output_format == "json"
+    results = _run_files(files, settings, mode, jobs, report_fixes)
 
     for result in results:
         if output_format == "json":
@@ -139,12 +140,16 @@ def migrate(
     sys.exit(_exit_status(counts))
 
 
-def _run_files(files: list[str], settings: Settings, mode: Mode, jobs: int) -> list[FileResult]:
+def _run_files(
+    files: list[str], settings: Settings, mode: Mode, jobs: int, report_fixes: bool
+) -> list[FileResult]:
     show_progress = sys.stderr.isatty() and len(files) >= PROGRESS_THRESHOLD
     if not show_progress:
-        return list(run_all(files, settings, mode, jobs))
+        return list(run_all(files, settings, mode, jobs, report_fixes=report_fixes))
     with click.progressbar(length=len(files), label="kmigrate", file=sys.stderr) as bar:
-        return list(run_all(files, settings, mode, jobs, on_result=lambda _: bar.update(1)))
+        return list(
+            run_all(files, settings, mode, jobs, on_result=lambda _: bar.update(1), report_fixes=report_fixes)
+        )
 
 
 def _run_stdin(

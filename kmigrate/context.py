@@ -171,12 +171,13 @@ class FileContext:
             return marked
         return updated
 
-    def diagnostics(self) -> list[Diagnostic]:
-        anchors = [p.node for p in self._pending]
-        anchors += [statement_start(p.statement) for p in self._pending if p.statement is not None]
+    def diagnostics(self, report_fixes: bool = True) -> list[Diagnostic]:
+        pending = [p for p in self._pending if report_fixes or not p.fixed]
+        anchors = [p.node for p in pending]
+        anchors += [statement_start(p.statement) for p in pending if p.statement is not None]
         found = locate(self.module, anchors)
         result = []
-        for p in self._pending:
+        for p in pending:
             where = found.get(id(p.node))
             if where is None and p.statement is not None:
                 where = found.get(id(statement_start(p.statement)))

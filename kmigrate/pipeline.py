@@ -49,27 +49,38 @@ def could_involve_keras(data: bytes, settings: Settings) -> bool:
     return pattern is not None and pattern.search(data) is not None
 
 
-def migrate_bytes(data: bytes, path: str, settings: Settings) -> FileResult:
-    """Migrate one file's bytes; the result carries the new text when it changed."""
+def migrate_bytes(data: bytes, path: str, settings: Settings, report_fixes: bool = True) -> FileResult:
+    """Migrate one file's bytes; the result carries the new text when it changed.
+
+    ``report_fixes=False`` leaves rewrites out of the diagnostics (findings are always there),
+    which spares locating them in the source when nobody will read them.
+    """
     if not could_involve_keras(data, settings):
         return FileResult(path, Status.SKIPPED)
     try:
         module = cst.parse_module(data)
+        original = data.decode(module.encoding)  # what module.code is, without generating it
     except cst.ParserSyntaxError as exc:
         return FileResult(path, Status.ERROR, error=_syntax_message(exc, data))
     except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
         return FileResult(path, Status.ERROR, error=f"cannot decode: {exc}")
-    original = module.code
     try:
-        migrated, diagnostics = _transform(module, original, settings)
+        migrated, diagnostics = _transform(module, original, settings, report_fixes)
     except Exception as exc:  # a bug in a fixer must not stop the run or touch the file
         return FileResult(
-            path, Status.ERROR, error=f"internal error while migrating ({type(exc).__name__}: {exc}); file left unchanged"
-        )
+            path, Status.ERROR,
+            error=f"internal error while migrating ({type(exc).__name__}: {exc}); file left unchanged",
+        )  # fmt: skip
     output = migrated.code
     if output == original:
         return FileResult(path, Status.UNCHANGED, diagnostics=diagnostics)
-    problem = _does_not_parse(migrated)
+    problem = None
+    try:
+        output_bytes = output.encode(module.encoding)  # the file's own encoding and BOM
+    except UnicodeEncodeError as exc:
+        problem = f"cannot encode as {module.encoding}: {exc}"
+    else:
+        problem = _does_not_parse(output_bytes)
     if problem:
         return FileResult(
             path, Status.ERROR, diagnostics=diagnostics,
@@ -77,25 +88,24 @@ def migrate_bytes(data: bytes, path: str, settings: Settings) -> FileResult:
         )  # fmt: skip
     return FileResult(
         path, Status.CHANGED, diagnostics=diagnostics, original=original, output=output,
-        output_bytes=migrated.bytes,  # the file's own encoding, BOM and line endings
+        output_bytes=output_bytes,
     )  # fmt: skip
 
 
-def _transform(module: cst.Module, source: str, settings: Settings):  # type: ignore[no-untyped-def]
+def _transform(module: cst.Module, source: str, settings: Settings, report_fixes: bool = True):  # type: ignore[no-untyped-def]
     fixer_types = list(enabled_fixers(settings))
     diagnostics = []
     for _ in range(MAX_PASSES):
         ctx = FileContext(module, source, settings)
         updated = module.visit(MigrationTransformer(ctx, fixer_types))
-        diagnostics.extend(ctx.diagnostics())
+        diagnostics.extend(ctx.diagnostics(report_fixes))
         if not ctx.edits or not ctx.another_pass:
             return updated, diagnostics
         module, source = updated, updated.code
     return module, diagnostics
 
 
-def _does_not_parse(module: cst.Module) -> str | None:
-    data = module.bytes
+def _does_not_parse(data: bytes) -> str | None:
     try:
         cst.parse_module(data)
         compile(data, "<migrated>", "exec", dont_inherit=True)
@@ -126,14 +136,14 @@ def _syntax_message(exc: cst.ParserSyntaxError, data: bytes) -> str:
 # -- files on disk --------------------------------------------------------------------------
 
 
-def migrate_path(path: str, settings: Settings, write: bool) -> FileResult:
+def migrate_path(path: str, settings: Settings, write: bool, report_fixes: bool = True) -> FileResult:
     """Migrate one file on disk; with ``write``, replace it atomically when it changed."""
     try:
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError as exc:
         return FileResult(path, Status.ERROR, error=f"cannot read: {exc.strerror or exc}")
-    result = migrate_bytes(data, path, settings)
+    result = migrate_bytes(data, path, settings, report_fixes)
     if write and result.status is Status.CHANGED:
         try:
             write_atomically(path, result.output_bytes or b"")

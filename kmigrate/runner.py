@@ -27,13 +27,14 @@ class _Job:
     path: str
     settings: Settings
     mode: Mode
+    report_fixes: bool
 
     def __call__(self) -> FileResult:
-        return run_one(self.path, self.settings, self.mode)
+        return run_one(self.path, self.settings, self.mode, self.report_fixes)
 
 
-def run_one(path: str, settings: Settings, mode: Mode) -> FileResult:
-    result = migrate_path(path, settings, write=mode is Mode.WRITE)
+def run_one(path: str, settings: Settings, mode: Mode, report_fixes: bool = True) -> FileResult:
+    result = migrate_path(path, settings, write=mode is Mode.WRITE, report_fixes=report_fixes)
     if mode is not Mode.DIFF:
         # Only a diff needs the texts; do not ship them back from a worker for nothing.
         result.original = result.output = None
@@ -55,9 +56,10 @@ def run_all(
     mode: Mode,
     jobs: int,
     on_result: Callable[[FileResult], None] = lambda result: None,
+    report_fixes: bool = True,
 ) -> Iterator[FileResult]:
     """Yield one result per path, in the order of ``paths``."""
-    jobs_list = [_Job(path, settings, mode) for path in paths]
+    jobs_list = [_Job(path, settings, mode, report_fixes) for path in paths]
     if jobs <= 1 or len(jobs_list) < POOL_THRESHOLD:
         for job in jobs_list:
             result = job()
@@ -84,6 +86,5 @@ def count(results: Sequence[FileResult]) -> dict[str, int]:
         "unchanged": sum(r.status is Status.UNCHANGED for r in results),
         "skipped": sum(r.status is Status.SKIPPED for r in results),
         "findings": sum(len(r.findings) for r in results),
-        "fixes": sum(len(r.fixes) for r in results if r.status is Status.CHANGED),
         "errors": sum(r.status is Status.ERROR for r in results),
     }
