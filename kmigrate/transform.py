@@ -38,10 +38,15 @@ class MigrationTransformer(cst.CSTTransformer):
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):  # type: ignore[override]
         result = updated_node
         node_type = type(original_node)
-        for leave in self._leavers.get(node_type.__name__, ()):
+        leavers = self._leavers.get(node_type.__name__, ())
+        for index, leave in enumerate(leavers):
             result = leave(original_node, result)
             if not isinstance(result, node_type):
-                break  # replaced by another kind of node, or removed: others must not see it
+                # Replaced by another kind of node, or removed: the remaining fixers did not
+                # see it, so the file gets another pass over the new code.
+                if index + 1 < len(leavers) and isinstance(result, cst.CSTNode):
+                    self.ctx.another_pass = True
+                break
         if isinstance(original_node, STATEMENT_TYPES):
             result = self.ctx.leave_statement(original_node, result)
         if isinstance(original_node, cst.Module) and isinstance(result, cst.Module):

@@ -152,12 +152,15 @@ class _Residual:
     rule: str
     message: str
     anchor: cst.CSTNode
+    # Dropped when uses that existed were all rewritten by the family that claims the name.
+    removable: bool = True
 
 
 @dataclass
 class ImportFixer(Fixer):
     rules: ClassVar[tuple[Rule, ...]] = RULES
     triggers: ClassVar[tuple[bytes, ...]] = (b"keras",)
+    handles: ClassVar[frozenset[str]] = frozenset({"legacy.interfaces"})  # decorators, below
 
     _residuals: list[_Residual] = field(default_factory=list)
     _inner_attributes: set[int] = field(default_factory=set)
@@ -217,8 +220,10 @@ class ImportFixer(Fixer):
                 kept.append(alias)
                 continue
             if alias.asname is None:
-                # `import keras.layers.core` binds `keras`; dotted uses spell out the rest.
-                statement = _from_import("tensorflow", "keras", None)
+                statement = self._unaliased_import(dotted)
+                if statement is None:
+                    kept.append(alias)
+                    continue
             else:
                 local = alias.asname.name.value  # type: ignore[union-attr]
                 home = keras_api.legacy_module_home(name.path, self.ctx.target)
@@ -243,6 +248,19 @@ class ImportFixer(Fixer):
         parts.extend((statement, None) for statement in moved)
         return parts
 
+    def _unaliased_import(self, dotted: str) -> cst.BaseSmallStatement | None:
+        """`import keras.layers.core` binds `keras`, and dotted uses spell out the rest."""
+        head = dotted.split(".")[0]
+        if head == "keras":
+            return _from_import("tensorflow", "keras", None)
+        if head == "tensorflow":  # `import tensorflow.python.keras`: uses are respelled
+            return cst.Import(names=[cst.ImportAlias(name=cst.Name("tensorflow"))])
+        root = classify(head)  # keras_preprocessing, keras_applications
+        home = keras_api.legacy_module_home(root.path, self.ctx.target) if root else None
+        if home is None or home.path is None:
+            return None
+        return _module_import(home.path, head)
+
     def _import_from(self, original: cst.ImportFrom, node: cst.ImportFrom):  # type: ignore[no-untyped-def]
         if node.relative or node.module is None:
             return None
@@ -262,6 +280,7 @@ class ImportFixer(Fixer):
             return [(node.with_changes(module=_dotted(_tf_module(home.path))), None)]
 
         groups: dict[str, list[cst.ImportAlias]] = {}
+        claimed = False  # some leftover's uses are rewritten by another family
         leftovers: list[cst.ImportAlias] = []
         notes: list[tuple[str, str]] = []  # for leftovers nobody else rewrites
         for alias in node.names:
@@ -275,9 +294,11 @@ class ImportFixer(Fixer):
                 continue
             if home.path is None:
                 leftovers.append(alias)
-                if not self._claimed(source.path, imported):
-                    note = home.note if not home.is_module else f"`{imported}`: {home.note}"
-                    notes.append((rule, note))
+                note = home.note if not home.is_module else f"`{imported}`: {home.note}"
+                if self._claimed(source.path, imported):
+                    note = f"`{imported}` is still used where kmigrate could not rewrite it; see the markers there"
+                    claimed = True
+                notes.append((rule, note))
                 continue
             if home.is_module:
                 tf_module, leaf = _split_module(home.path)
@@ -298,6 +319,7 @@ class ImportFixer(Fixer):
             locals_ = tuple(a.evaluated_alias or a.evaluated_name for a in leftovers)
             rule = notes[0][0] if notes else ""
             residual = _Residual(None, locals_, rule, "; ".join(n for _, n in notes), original)  # type: ignore[arg-type]
+            residual.removable = claimed
             parts.insert(0, (_rebuild_from(node, module_name, leftovers), residual))
         return parts
 
@@ -393,7 +415,8 @@ class ImportFixer(Fixer):
         for residual in self._residuals:
             names = residual.locals
             rewritten_away = (
-                "*" not in names
+                residual.removable
+                and "*" not in names
                 and any(n in used_before for n in names)
                 and not any(n in used_after for n in names)
             )

@@ -520,3 +520,22 @@ def test_dotted_use_of_the_merge_module_is_shortened():
         "import keras\nc = keras.layers.merge.Concatenate()\n",
         "from tensorflow import keras\nc = keras.layers.Concatenate()\n",
     )
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("import keras_preprocessing.image\nx = keras_preprocessing.image.ImageDataGenerator()\n",
+         "from tensorflow.keras import preprocessing as keras_preprocessing\n"
+         "x = keras_preprocessing.image.ImageDataGenerator()\n"),
+        ("import tensorflow.python.keras\nd = tensorflow.python.keras.layers.Dense(3)\n",
+         "import tensorflow\nd = tensorflow.keras.layers.Dense(3)\n"),
+    ],
+)  # fmt: skip
+def test_unaliased_imports_of_other_legacy_roots(before, after):
+    assert_migrates(before, after)
+
+
+def test_residual_import_without_uses_is_still_marked():
+    # Imported but never used: nothing rewrote it away, so the standalone import is marked.
+    assert_flags("from keras.layers import Highway\nx = 1\n", "KM103")
