@@ -35,7 +35,8 @@ def positionals(call: cst.Call) -> list[cst.Arg]:
 
 
 def has_star_args(call: cst.Call) -> bool:
-    return any(arg.star for arg in call.args)
+    """``f(*args)``: which parameter a later positional binds to cannot be known."""
+    return any(arg.star == "*" for arg in call.args)
 
 
 def bind_positionals(call: cst.Call, names: Sequence[str], keep: int = 0) -> cst.Call:

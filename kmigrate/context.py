@@ -7,7 +7,7 @@ rewrites need (``reference``), added once per file when the module is left.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 import libcst as cst
@@ -198,7 +198,8 @@ class ImportRequests:
     def __init__(self, ctx: FileContext) -> None:
         self._ctx = ctx
         self._added: dict[str, list[str]] = {}  # module -> names, in request order
-        self._add_tf = False
+        self._modules: dict[str, tuple[str, str]] = {}  # module -> (import statement, name)
+        self._definitions: dict[str, str] = {}  # key -> helper code, after the imports
 
     def reference(self, api_path: str) -> cst.BaseExpression:
         module, _, leaf = api_path.rpartition(".")
@@ -244,31 +245,72 @@ class ImportRequests:
         return cst.parse_expression(f"{local}.{rest}" if rest else local)
 
     def _tensorflow_alias(self) -> str:
+        return self.module("tensorflow", "tf")
+
+    def module(self, name: str, alias: str) -> str:
+        """The file's top-level name for a plain module (``tensorflow``, ``numpy``).
+
+        Reuses an existing top-level import of it; otherwise adds ``import name as alias``
+        (or ``import name`` when ``alias`` is taken) and returns the name to spell.
+        """
         for local, bindings in self._ctx.resolver.bindings.items():
-            if bindings[0].qualified == "tensorflow":
+            if bindings[0].top_level and all(b.qualified == name for b in bindings):
                 return local
-        self._add_tf = True
-        return "tf"
+        if name in self._modules:
+            return self._modules[name][1]
+        spelled = alias if not self._ctx.resolver.is_bound(alias) else name
+        statement = f"import {name} as {alias}" if spelled == alias else f"import {name}"
+        self._modules[name] = (statement, spelled)
+        return spelled
+
+    def add_definition(self, key: str, code: str) -> None:
+        """Put a helper definition (``code``) once after the imports, e.g. a registered
+        activation the rewritten code calls; ``key`` makes repeated requests one."""
+        self._definitions.setdefault(key, code)
 
     def apply(self, module: cst.Module) -> cst.Module:
-        if not self._added and not self._add_tf:
+        if not self._added and not self._modules and not self._definitions:
             return module
         statements = list(module.body)
-        new_lines: list[cst.SimpleStatementLine] = []
+        new_lines: list[cst.BaseStatement] = [
+            cst.parse_statement(statement) for statement, _ in self._modules.values()
+        ]
         for dotted, names in self._added.items():
             target = "tensorflow.keras" + (f".{dotted}" if dotted else "")
             merged = _merge_into_existing(statements, target, names)
             if not merged:
-                new_lines.append(
-                    cst.parse_statement(f"from {target} import {', '.join(names)}")  # type: ignore[arg-type]
-                )
-        if self._add_tf:
-            new_lines.insert(0, cst.parse_statement("import tensorflow as tf"))  # type: ignore[arg-type]
-        if new_lines:
-            at = _import_insertion_index(statements)
-            statements[at:at] = new_lines
+                new_lines.append(cst.parse_statement(f"from {target} import {', '.join(names)}"))
+        at = _import_insertion_index(statements)
+        statements[at:at] = new_lines
+        if self._definitions:
+            definitions = [
+                statement
+                for code in self._definitions.values()
+                for statement in cst.parse_module(code).body
+            ]
+            at += len(new_lines)
+            first = definitions[0]
+            definitions[0] = first.with_changes(
+                leading_lines=[cst.EmptyLine(), cst.EmptyLine(), *first.leading_lines]
+            )
+            statements[at:at] = definitions
+            following = at + len(definitions)
+            if following < len(statements):
+                statements[following] = _two_blank_lines_before(statements[following])
         self._ctx.edits += 1
         return module.with_changes(body=statements)
+
+
+def _two_blank_lines_before(statement: cst.BaseStatement) -> cst.BaseStatement:
+    lines = list(statement.leading_lines)
+    blanks = 0
+    for line in lines:
+        if line.comment is not None:
+            break
+        blanks += 1
+    if blanks >= 2:
+        return statement
+    return statement.with_changes(leading_lines=[cst.EmptyLine()] * (2 - blanks) + lines)
 
 
 def _home_or_none(legacy_path: str, target: str) -> str | None:

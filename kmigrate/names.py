@@ -9,12 +9,15 @@ about three LibCST parses.
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import ImportAssignment, MetadataWrapper, ScopeProvider
+
+_BUILTINS = frozenset(dir(builtins))
 
 # Packages whose names are legacy Keras, as the prefix of their keras-relative path.
 LEGACY_ROOTS: dict[str, str] = {
@@ -228,7 +231,7 @@ class NameResolver:
         value = name.value
         bindings = self._imports.get(value)
         if bindings is None:
-            if value in self._other or not self._stars:
+            if value in self._other or not self._stars or value in _BUILTINS:
                 return None
             # `from keras.layers import *`: an otherwise unbound name may come from it.
             return f"{self._stars[-1]}.{value}"

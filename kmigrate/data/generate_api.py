@@ -8,12 +8,10 @@ The codemod never imports TensorFlow: it reads the JSON this writes, so that eve
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import subprocess
 import sys
-import types
 from pathlib import Path
 
 OUTPUT = Path(__file__).with_name("tf_keras_api.json")

@@ -26,8 +26,9 @@ EXIT_PASSED, EXIT_FAILED, EXIT_HARNESS_ERROR = 0, 1, 2
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Where the legacy runtime is provisioned [default: $KMIGRATE_CACHE_DIR, "
                    "$XDG_CACHE_HOME/kmigrate or ~/.cache/kmigrate].")
-@click.option("--jobs", "-j", type=click.IntRange(1, 16), default=1, show_default=True,
-              help="Worker pairs (one legacy + one migrated worker each).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 16), default=None,
+              help="Workers running migrated programs [default: one per core, at most 2]; "
+                   "one legacy worker serves up to three of them.")
 @click.option("--keep-scratch", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for migrated copies, arrays and logs, kept after the run (emptied first).")
 @click.option("--timeout", type=float, default=600.0, show_default=True,
@@ -62,7 +63,7 @@ def verify(fixtures, output_format, legacy_python, legacy_keras, cache_dir, jobs
             runtime = provision.ensure_legacy_runtime(
                 cache_dir, legacy_keras or provision.DEFAULT_KERAS_VERSION, log=lambda m: click.echo(m, err=True))
         options = runner.VerifyOptions(
-            legacy_runtime=runtime, jobs=jobs, scratch_dir=keep_scratch, timeout=timeout,
+            legacy_runtime=runtime, jobs=jobs or runner.default_jobs(), scratch_dir=keep_scratch, timeout=timeout,
             kmigrate_args=tuple(kmigrate_args), progress=say, legacy_only=legacy_only,
         )
         result = runner.run_verification(selected, options)

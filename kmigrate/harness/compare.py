@@ -207,9 +207,8 @@ def evaluate(
         for name in ("train", "probe"):
             checks.append(Check(name, SKIP, None, tol[name], "needs both runs"))
 
-    reference = subtree(modern_arrays, "probe")
     for name in ("roundtrip_keras", "roundtrip_h5"):
-        pair(name, reference, subtree(modern_arrays, f"{name}/probe"), step=name)
+        pair(name, subtree(modern_arrays, f"{name}/before"), subtree(modern_arrays, f"{name}/after"), step=name)
     pair("savedmodel", subtree(modern_arrays, "savedmodel/direct"),
          subtree(modern_arrays, "savedmodel/served"), step="savedmodel")
     pair("resume", subtree(modern_arrays, "resume/uninterrupted"),

@@ -303,11 +303,16 @@ class VerifyReport:
         return bool(self.fixtures) and all(f.passed for f in self.fixtures)
 
 
+def default_jobs() -> int:
+    """Modern workers: one per core, at most two (each is a TF process of ~1 GB)."""
+    return max(1, min(2, len(os.sched_getaffinity(0))))
+
+
 @dataclass
 class VerifyOptions:
     legacy_runtime: LegacyRuntime
     modern_python: str = sys.executable
-    jobs: int = 1
+    jobs: int = field(default_factory=lambda: default_jobs())
     scratch_dir: Path | None = None  # kept when given, else a temporary folder
     timeout: float = 600.0
     kmigrate_args: tuple[str, ...] = ()
@@ -336,19 +341,22 @@ def run_verification(fixtures: list[Fixture], options: VerifyOptions) -> VerifyR
         scratch = Path(tempfile.mkdtemp(prefix="kmigrate-verify-"))
     logs = scratch / "logs"
     logs.mkdir()
-    jobs = max(1, options.jobs)
+    modern_jobs = max(1, options.jobs)
+    # The legacy side (TF1 graphs, no round trips) is several times faster than the
+    # migrated side, so one legacy worker keeps up with up to three modern ones.
+    legacy_jobs = max(1, modern_jobs // 3)
     legacy_env = options.legacy_runtime.environment()
     modern_env = dict(os.environ)
     legacy_pool = WorkerPool([Worker(f"legacy-{i}", legacy_worker_command(options.legacy_runtime), legacy_env,
-                                     logs / f"legacy-{i}.log") for i in range(jobs)])
+                                     logs / f"legacy-{i}.log") for i in range(legacy_jobs)])
     modern_pool = WorkerPool([Worker(f"modern-{i}", modern_worker_command(options.modern_python), modern_env,
-                                     logs / f"modern-{i}.log") for i in range(jobs)])
+                                     logs / f"modern-{i}.log") for i in range(modern_jobs)])
     legacy_pool.start_all()
     if not options.legacy_only:
         modern_pool.start_all()
     try:
-        with ThreadPoolExecutor(1) as migrator, ThreadPoolExecutor(jobs) as legacy_runs, \
-                ThreadPoolExecutor(jobs) as modern_runs:
+        with ThreadPoolExecutor(1) as migrator, ThreadPoolExecutor(legacy_jobs) as legacy_runs, \
+                ThreadPoolExecutor(modern_jobs) as modern_runs:
             if options.legacy_only:
                 migrations: Future = migrator.submit(lambda: {f.name: Migration(f.path) for f in fixtures})
             else:

@@ -16,7 +16,7 @@ own prints and progress bars go to stderr, i.e. the worker log):
         "steps": {"train": {"ok": true, "seconds": 0.4}, ...}, "info": {...}}
 
 Arrays go to ``results.npz`` in the request's workdir under keys such as
-``train/loss``, ``probe/0``, ``roundtrip_keras/probe/0``; the harness compares
+``train/loss``, ``probe/0``, ``roundtrip_keras/after/0``; the harness compares
 them.  A failing step is reported with its error and the steps that need it are
 skipped; the worker itself keeps running.
 """
@@ -220,27 +220,17 @@ def run_migrated(request, module, steps, arrays):
     flatten("train", steps.run("train", lambda: module.train(model, data), "initial_weights"), arrays)
     flatten("probe", steps.run("probe", lambda: probe(module, model, data), "train"), arrays)
 
-    keras_path = os.path.join(workdir, "model.keras")
-    h5_path = os.path.join(workdir, "model.h5")
-    export_path = os.path.join(workdir, "saved_model")
-    steps.run("save_keras", lambda: model.save(keras_path), "probe")
-    steps.run("save_h5", lambda: model.save(h5_path), "probe")
+    def round_trip(name, suffix):
+        """Save, load back, and record the probe of both (under name/before, name/after)."""
+        path = os.path.join(workdir, "model" + suffix)
+        before = probe(module, model, data)
+        model.save(path)
+        reloaded = load(path)
+        flatten(name + "/before", before, arrays)
+        flatten(name + "/after", probe(module, reloaded, data), arrays)
+        return reloaded
 
-    reloaded = steps.run("load_keras", lambda: load(keras_path), "save_keras")
-    flatten("roundtrip_keras/probe",
-            steps.run("roundtrip_keras", lambda: probe(module, reloaded, data), "load_keras"), arrays)
-    reloaded_h5 = steps.run("load_h5", lambda: load(h5_path), "save_h5")
-    flatten("roundtrip_h5/probe",
-            steps.run("roundtrip_h5", lambda: probe(module, reloaded_h5, data), "load_h5"), arrays)
-
-    def serve_exported():
-        model.export(export_path, verbose=False)
-        served = tf.saved_model.load(export_path)
-        inputs = model_inputs_as_tensors(model, data["x"])
-        flatten("savedmodel/served", served.serve(inputs), arrays)
-        flatten("savedmodel/direct", model(inputs, training=False), arrays)
-
-    steps.run("savedmodel", serve_exported, "probe")
+    reloaded = steps.run("roundtrip_keras", lambda: round_trip("roundtrip_keras", ".keras"), "probe")
 
     def probe_with_legacy_weights():
         seed_everything(module)
@@ -261,15 +251,35 @@ def run_migrated(request, module, steps, arrays):
     steps.run("resume", lambda: (continue_training("uninterrupted", model),
                                  continue_training("reloaded", reloaded)), "roundtrip_keras")
 
+    # After resume: saving .h5 drops the optimizer from the model's compile
+    # config (Keras 3.15), which would change every later .keras save.
+    steps.run("roundtrip_h5", lambda: round_trip("roundtrip_h5", ".h5"), "probe")
 
-def model_inputs_as_tensors(model, x):
+    # Last, because calling a stateful model changes its state.
+    def serve_exported():
+        export_path = os.path.join(workdir, "saved_model")
+        model.export(export_path, verbose=False)
+        served = tf.saved_model.load(export_path)
+        for index, inputs in enumerate(input_batches(model, data["x"])):
+            flatten("savedmodel/served/%d" % index, served.serve(inputs), arrays)
+            flatten("savedmodel/direct/%d" % index, model(inputs, training=False), arrays)
+
+    steps.run("savedmodel", serve_exported, "probe")
+
+
+def input_batches(model, x):
+    """``x`` as tensors of the model's input dtypes, cut to its batch size when it
+    has a fixed one (stateful models)."""
     import numpy as np
     import tensorflow as tf
 
+    arrays = [np.asarray(a) for a in x] if isinstance(x, (list, tuple)) else [np.asarray(x)]
     dtypes = [i.dtype for i in model.inputs]
-    if isinstance(x, (list, tuple)):
-        return [tf.convert_to_tensor(np.asarray(a), dtype=d) for a, d in zip(x, dtypes)]
-    return tf.convert_to_tensor(np.asarray(x), dtype=dtypes[0])
+    fixed = model.inputs[0].shape[0]
+    size = fixed or len(arrays[0])
+    for start in range(0, len(arrays[0]) - size + 1, size):
+        batch = [tf.convert_to_tensor(a[start:start + size], dtype=d) for a, d in zip(arrays, dtypes)]
+        yield batch if isinstance(x, (list, tuple)) else batch[0]
 
 
 # --------------------------------------------------------------------------

@@ -295,9 +295,7 @@ class ImportFixer(Fixer):
             if home.path is None:
                 leftovers.append(alias)
                 note = home.note if not home.is_module else f"`{imported}`: {home.note}"
-                if self._claimed(source.path, imported):
-                    note = f"`{imported}` is still used where kmigrate could not rewrite it; see the markers there"
-                    claimed = True
+                claimed = claimed or self._claimed(source.path, imported)
                 notes.append((rule, note))
                 continue
             if home.is_module:
@@ -426,8 +424,11 @@ class ImportFixer(Fixer):
                 continue
             if not residual.rule:
                 continue
-            self.ctx.report_only(residual.rule, residual.anchor, residual.message)
-            marked = add_markers(residual.statement, [(residual.rule, residual.message)], self.ctx.module)
+            message = residual.message
+            if residual.removable and any(n in used_after for n in names):
+                message = "still used where kmigrate could not rewrite it (see the markers there); " + message
+            self.ctx.report_only(residual.rule, residual.anchor, message)
+            marked = add_markers(residual.statement, [(residual.rule, message)], self.ctx.module)
             if marked is not residual.statement:
                 replacements[id(residual.statement)] = marked
                 self.ctx.edits += 1

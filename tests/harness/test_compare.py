@@ -17,15 +17,16 @@ def legacy_steps(**overrides):
 
 
 def modern_steps(**overrides):
-    names = ("data", "build", "initial_weights", "train", "probe", "save_keras", "save_h5", "load_keras",
-             "roundtrip_keras", "load_h5", "roundtrip_h5", "savedmodel", "legacy_weights", "resume")
+    names = ("data", "build", "initial_weights", "train", "probe", "roundtrip_keras", "legacy_weights", "resume",
+             "roundtrip_h5", "savedmodel")
     return {**{name: OK for name in names}, **overrides}
 
 
 def modern_arrays(probe, train, **overrides):
     arrays = {
         "train": train, "probe": probe,
-        "roundtrip_keras/probe": probe, "roundtrip_h5/probe": probe,
+        "roundtrip_keras/before": probe, "roundtrip_keras/after": probe,
+        "roundtrip_h5/before": probe, "roundtrip_h5/after": probe,
         "savedmodel/direct": probe, "savedmodel/served": probe,
         "resume/uninterrupted/train": train, "resume/reloaded/train": train,
         "legacy_weights/probe": probe,
@@ -105,18 +106,18 @@ def test_evaluate_loss_drift_fails_train_only():
 
 def test_evaluate_round_trip_change_fails():
     probe, train = np.float32([[0.1]]), np.array([0.7])
-    arrays = modern_arrays(probe, train, **{"roundtrip_h5/probe": probe + np.float32(1e-2)})
+    arrays = modern_arrays(probe, train, **{"roundtrip_h5/after": probe + np.float32(1e-2)})
     checks = by_name(evaluate(legacy_steps(), {"train": train, "probe": probe}, modern_steps(), arrays))
     assert checks["roundtrip_h5"].status == FAIL and checks["roundtrip_keras"].status == PASS
 
 
 def test_failed_step_is_traced_back_to_its_cause():
     probe, train = np.float32([[0.1]]), np.array([0.7])
-    steps = modern_steps(load_h5={"ok": False, "error": "ValueError: Could not deserialize"},
-                         roundtrip_h5={"ok": False, "skipped": True, "error": "needs load_h5"})
+    steps = modern_steps(roundtrip_keras={"ok": False, "error": "ValueError: Could not deserialize"},
+                         resume={"ok": False, "skipped": True, "error": "needs roundtrip_keras"})
     checks = by_name(evaluate(legacy_steps(), {"train": train, "probe": probe}, steps, modern_arrays(probe, train)))
-    assert checks["roundtrip_h5"].status == FAIL
-    assert checks["roundtrip_h5"].detail == "load_h5: ValueError: Could not deserialize"
+    assert checks["resume"].status == FAIL
+    assert checks["resume"].detail == "roundtrip_keras: ValueError: Could not deserialize"
 
 
 def test_migrated_run_failure_fails_once_and_skips_the_rest():

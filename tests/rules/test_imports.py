@@ -539,3 +539,13 @@ def test_unaliased_imports_of_other_legacy_roots(before, after):
 def test_residual_import_without_uses_is_still_marked():
     # Imported but never used: nothing rewrote it away, so the standalone import is marked.
     assert_flags("from keras.layers import Highway\nx = 1\n", "KM103")
+
+
+def test_builtins_do_not_resolve_through_a_star_import():
+    from kmigrate.names import NameResolver
+    import libcst as cst
+
+    module = cst.parse_module("from keras.layers import *\nclass D(object):\n    pass\nx = Dense(3)\n")
+    resolver = NameResolver.for_module(module)
+    assert resolver.qualified_name(cst.Name("object")) is None
+    assert resolver.qualified_name(cst.Name("Dense")) == "keras.layers.Dense"

@@ -1,0 +1,186 @@
+"""KM901-KM922: what needs a person (catalog group D), marked where it stands.
+
+Every marker fires only on a construct that resolves to Keras, TensorFlow or Theano (or, for
+the Python 2 ``except E, e:`` form, that would stop the file from compiling) and says what to
+write instead.  Rules of group D that other families already cover (Merge in a Sequential,
+LocallyConnected, multi_gpu_model, HDF5Matrix, version-dependent defaults) are emitted there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+
+from kmigrate import callargs
+from kmigrate.rules.base import Fixer, FixSafety, Rule
+
+SAFE, FLAG = FixSafety.SAFE, FixSafety.FLAG
+
+RULES = (
+    Rule("KM902", "theano-code", "Theano code has to be ported to TensorFlow by hand.",
+         "import theano.tensor as T\ny = T.nnet.sigmoid(x)",
+         "y = tf.sigmoid(x)",
+         FLAG, "tf.keras runs only on TensorFlow.", ("D02",)),
+    Rule("KM903", "theano-kernels", "Theano kernel conversions have no tf.keras form.",
+         "convert_all_kernels_in_model(model)",
+         "# convert the weights once (flip kernels) and save them; drop this call",
+         FLAG, "Theano convolution kernels are flipped relative to TensorFlow's; the weights must "
+         "be converted once, not at every run.", ("D03",)),
+    Rule("KM904", "tf1-session-graph", "TF1 sessions, placeholders and graphs do not exist in TF 2 "
+         "eager code.",
+         "sess = tf.Session()\nx = tf.placeholder(tf.float32, (None, 3))",
+         "# eager tensors / tf.function; tf.compat.v1 only with v2 behaviour disabled",
+         FLAG, "No mechanical mapping except tf.set_random_seed, which becomes tf.random.set_seed.",
+         ("D04",)),
+    Rule("KM914", "python2-except", "Python 2 `except E, e:` becomes `except E as e:`.",
+         "except ValueError, e:",
+         "except ValueError as e:",
+         SAFE, "Python 3 cannot compile the Python 2 form; `as` is what it meant.", ("D14",)),
+    Rule("KM918", "third-party-keras-extensions", "Libraries built on standalone Keras import "
+         "`keras` themselves.",
+         "from keras_contrib.layers import CRF",
+         "# upgrade or replace keras_contrib (its objects do not mix with tf.keras models)",
+         FLAG, "Under TF 2.21 they import Keras 3 or fail; their layers cannot be mixed with "
+         "tf_keras models either.", ("D18",)),
+    Rule("KM919", "private-internals", "Private Keras internals (`_keras_history`, `_feed_inputs`, "
+         "`_make_predict_function`, ...) are gone.",
+         "model._make_predict_function()",
+         "# drop it: Keras 3 builds its predict function on first use",
+         FLAG, "Anything starting with _ was never API.", ("D19",)),
+    Rule("KM920", "keras0-constructs", "Keras 0.x `show_accuracy=`/`class_mode=` arguments.",
+         "model.fit(X, y, show_accuracy=True)",
+         "model.compile(..., metrics=['accuracy']); model.fit(X, y)",
+         FLAG, "Removed in Keras 1.", ("D20",)),
+)
+
+_THEANO_KERNEL_HELPERS = frozenset({
+    "utils.convert_all_kernels_in_model", "utils.convert_dense_weights_data_format",
+})  # fmt: skip
+# TF1 names (qualified) -> what to do.
+_TF1 = {
+    "tensorflow.Session": "TF 2 runs eagerly: call the model/ops directly (tf.function for graphs)",
+    "tensorflow.InteractiveSession": "TF 2 runs eagerly: drop the session",
+    "tensorflow.placeholder": "feed data as arguments: keras Input(...) for models, tf.function arguments otherwise",
+    "tensorflow.get_default_graph": "TF 2 has no default graph to share between threads: drop it",
+    "tensorflow.global_variables_initializer": "variables are initialised on creation in TF 2: drop it",
+    "tensorflow.local_variables_initializer": "variables are initialised on creation in TF 2: drop it",
+    "tensorflow.graph_util.convert_variables_to_constants": "export with model.export(path) or tf.saved_model.save",
+    "tensorflow.train.Saver": "use tf.train.Checkpoint or model.save_weights",
+    "tensorflow.reset_default_graph": "use tf.keras.backend.clear_session()",
+}
+_TF1_RENAMES = {"tensorflow.set_random_seed": "random.set_seed"}
+_EXTENSIONS = ("keras_contrib", "keras_bert", "keras_self_attention", "keras_radam", "keras_tqdm",
+               "keras_vggface", "keras_retinanet", "keras_rcnn", "keras_resnet", "segmentation_models",
+               "keras_pos_embd", "keras_multi_head", "keras_layer_normalization", "keras_transformer",
+               "rl.agents", "rl.memory", "rl.policy", "rl.callbacks", "vis.visualization", "vis.utils")  # fmt: skip
+_PRIVATE = {
+    "_keras_history": "keep the layer that produced the tensor instead",
+    "_feed_inputs": "use model.inputs",
+    "_make_predict_function": "drop the call: Keras 3 builds its predict function on first use",
+    "_make_train_function": "drop the call: Keras 3 builds its train function on first use",
+    "_make_test_function": "drop the call",
+    "_standardize_input_data": "pass NumPy arrays / tf.data directly",
+    "_inbound_nodes": "keep the tensors returned by each call instead",
+    "_outbound_nodes": "keep the tensors returned by each call instead",
+    "_SESSION": "TF 2 has no global session",
+    "_LEARNING_PHASE": "pass training=True/False to the model call",
+    "_function_kwargs": "pass the options to compile()",
+}
+
+
+@dataclass
+class ManualReviewFixer(Fixer):
+    rules: ClassVar[tuple[Rule, ...]] = RULES
+    triggers: ClassVar[tuple[bytes, ...]] = (b"keras", b"theano", b"tensorflow")
+
+    # -- imports: theano, third-party Keras libraries ----------------------------------------------
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            self._imported(node, get_full_name_for_node(alias.name) or "")
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if node.relative or node.module is None:
+            return
+        self._imported(node, get_full_name_for_node(node.module) or "")
+
+    def _imported(self, node: cst.CSTNode, module: str) -> None:
+        if (module == "theano" or module.startswith("theano.")) and self.ctx.involves_keras:
+            if self.ctx.allows("KM902"):
+                self.ctx.flag("KM902", node, "Theano is gone: port this code to TensorFlow ops "
+                              "(tf.*, tf.keras.ops), shared.set_value(v) -> variable.assign(v), "
+                              "theano.function -> tf.function")
+            return
+        if any(module == e or module.startswith(e + ".") for e in _EXTENSIONS):
+            if self.ctx.allows("KM918"):
+                self.ctx.flag("KM918", node, f"{module.split('.')[0]} is built on standalone Keras: "
+                              "upgrade it to a tf.keras/Keras 3 release, replace it, or vendor the "
+                              "pieces used (its objects do not mix with tf.keras models)")
+
+    # -- calls --------------------------------------------------------------------------------------
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        api = self.ctx.api(original.func)
+        if api is not None and api.legacy and api.path in _THEANO_KERNEL_HELPERS:
+            if self.ctx.allows("KM903"):
+                self.ctx.flag("KM903", original, f"{api.leaf} (Theano kernel/ordering conversion) is "
+                              "gone: convert the weights once under the legacy setup, save them, and "
+                              "drop this call")
+            return updated
+        qualified = self.ctx.resolver.qualified_name(original.func)
+        if qualified is not None:
+            if qualified in _TF1_RENAMES and self.ctx.allows("KM904"):
+                func = updated.func
+                head = func
+                while isinstance(head, cst.Attribute):
+                    head = head.value
+                if isinstance(head, cst.Name) and self.ctx.resolver.qualified_name(head) == "tensorflow":
+                    self.ctx.fixed("KM904", original, f"{qualified} -> tf.{_TF1_RENAMES[qualified]}")
+                    return updated.with_changes(func=cst.parse_expression(f"{head.value}.{_TF1_RENAMES[qualified]}"))
+            if qualified in _TF1 and self.ctx.allows("KM904"):
+                self.ctx.flag("KM904", original, f"{qualified.replace('tensorflow', 'tf', 1)} is TF1 "
+                              f"graph code: {_TF1[qualified]}")
+                return updated
+        func = original.func
+        if isinstance(func, cst.Attribute) and self.ctx.involves_keras:
+            name = func.attr.value
+            if name in ("fit", "evaluate", "fit_generator", "evaluate_generator") and callargs.keyword(
+                updated, "show_accuracy"
+            ) is not None and self.ctx.allows("KM920"):
+                self.ctx.flag("KM920", original, "show_accuracy= is Keras 0.x: remove it and compile "
+                              "with metrics=['accuracy']")
+            elif name == "compile" and callargs.keyword(updated, "class_mode") is not None \
+                    and self.ctx.allows("KM920"):
+                self.ctx.flag("KM920", original, "class_mode= is Keras 0.x: remove it (the loss decides; "
+                              "add metrics=['accuracy'] for accuracy)")
+        return updated
+
+    # -- private attributes ------------------------------------------------------------------------
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
+        name = original.attr.value
+        if name not in _PRIVATE or not self.ctx.involves_keras:
+            return updated
+        if self.ctx.allows("KM919"):
+            self.ctx.flag("KM919", original, f"{name} is a private Keras 2 internal, gone in Keras 3: "
+                          f"{_PRIVATE[name]}")
+        return updated
+
+    # -- Python 2 `except E, e:` ---------------------------------------------------------------------
+    def leave_ExceptHandler(self, original: cst.ExceptHandler, updated: cst.ExceptHandler) -> cst.ExceptHandler:
+        kind = updated.type
+        if updated.name is not None or not isinstance(kind, cst.Tuple) or kind.lpar:
+            return updated
+        if len(kind.elements) != 2 or not isinstance(kind.elements[1].value, cst.Name):
+            return updated
+        if not self.ctx.allows("KM914"):
+            return updated
+        first = kind.elements[0].value
+        self.ctx.fixed("KM914", original, "Python 2 `except E, e:` -> `except E as e:`")
+        return updated.with_changes(
+            type=first,
+            name=cst.AsName(name=kind.elements[1].value),
+        )
+
+
+FIXER = ManualReviewFixer

@@ -1,0 +1,221 @@
+"""KM38x losses and metrics (catalog C-M01..C-M05)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import libcst as cst
+
+from kmigrate import callargs
+from kmigrate.names import classify
+from kmigrate.rules.base import Fixer, FixSafety, Rule
+from kmigrate.rules.training_table import make_string, method_name, positional_count, string_value
+
+SAFE, CONTEXT, FLAG = FixSafety.SAFE, FixSafety.CONTEXT, FixSafety.FLAG
+
+RULES = (
+    Rule("KM381", "long-loss-metric-names", "`losses.mean_squared_error` and the other long "
+         "function names become `mse`, `mae`, `mape`, `msle`.",
+         "from keras.losses import mean_squared_error\nloss=keras.losses.mean_absolute_error",
+         "from tensorflow.keras.losses import mse as mean_squared_error\nloss=keras.losses.mae",
+         SAFE, "TF 2.21's tf.keras.losses/metrics export only the short aliases of the same "
+         "functions (whose __name__, and so the history key, is still the long name).", ("C-M01",),
+         tf_keras=False),
+    Rule("KM382", "cosine-proximity", "`cosine_proximity` becomes `cosine_similarity`.",
+         "model.compile(loss='cosine_proximity', ...)", "model.compile(loss='cosine_similarity', ...)",
+         CONTEXT, "As a loss both are -cos. As a metric Keras 3's CosineSimilarity is +cos: metric "
+         "uses are marked (thresholds flip sign).", ("C-M02",)),
+    Rule("KM383", "renamed-loss-ids", "Loss ids `logcosh`, `kullback_leibler_divergence`, "
+         "`huber_loss` become `log_cosh`, `kl_divergence`, `huber`; `mse`, `mae`, `mape`, `msle`, "
+         "`kld` are spelled out.",
+         "model.compile(loss='logcosh', ...)\nmodel.compile(loss='mse', ...)",
+         "model.compile(loss='log_cosh', ...)\nmodel.compile(loss='mean_squared_error', ...)",
+         SAFE, "Same functions under their Keras 3 ids. Keras 3.15 compiles with the short ids but "
+         "cannot load a .h5 model saved with them (verified), so they are spelled out.", ("C-M03",),
+         tf_keras=False),
+    Rule("KM384", "renamed-metric-ids", "Metric ids `kld`, `kullback_leibler_divergence`, "
+         "`logcosh`, `ce`/`crossentropy` become Keras 3 ids.",
+         "metrics=['kld', 'crossentropy']  # loss='categorical_crossentropy'",
+         "metrics=['kl_divergence', 'categorical_crossentropy']",
+         CONTEXT, "Keras 3 metrics.get rejects the old ids; 'ce'/'crossentropy' followed the loss, so "
+         "they are resolved from a literal loss and marked otherwise.", ("C-M04",)),
+    Rule("KM385", "metrics-accuracy-function", "The `metrics.accuracy` function becomes "
+         "`metrics.Accuracy()`.",
+         "from keras.metrics import accuracy\nmetrics=[accuracy]",
+         "from tensorflow.keras.metrics import Accuracy\nmetrics=[Accuracy()]",
+         CONTEXT, "Same exact-match semantics; the 'accuracy' string would pick binary/categorical "
+         "accuracy instead.", ("C-M05",)),
+)
+
+_SHORT = {
+    "mean_squared_error": "mse", "mean_absolute_error": "mae",
+    "mean_absolute_percentage_error": "mape", "mean_squared_logarithmic_error": "msle",
+    "huber_loss": "huber",
+}  # fmt: skip
+_LOSS_IDS = {"logcosh": "log_cosh", "kullback_leibler_divergence": "kl_divergence", "huber_loss": "huber",
+             "cosine_proximity": "cosine_similarity", "cosine": "cosine_similarity"}  # fmt: skip
+# Short ids Keras 3.15 accepts in compile but cannot deserialize from a .h5 file ("Could not
+# deserialize 'keras.metrics.mse'"): the full ids name the same functions.
+_H5_SAFE_LOSS_IDS = {"mse": "mean_squared_error", "mae": "mean_absolute_error",
+                     "mape": "mean_absolute_percentage_error", "msle": "mean_squared_logarithmic_error",
+                     "kld": "kl_divergence"}  # fmt: skip
+_METRIC_IDS = {"kld": "kl_divergence", "kullback_leibler_divergence": "kl_divergence",
+               "logcosh": "log_cosh_error"}  # fmt: skip
+_CROSSENTROPY_LOSSES = {"categorical_crossentropy", "binary_crossentropy", "sparse_categorical_crossentropy"}
+
+
+def _long_name(path: str) -> tuple[str, str] | None:
+    """``losses.mean_squared_error`` -> (``losses``, ``mse``)."""
+    module, _, leaf = path.rpartition(".")
+    if module in ("losses", "metrics") and leaf in _SHORT:
+        return module, _SHORT[leaf]
+    if module == "losses" and leaf == "cosine_proximity":
+        return module, "cosine_similarity"
+    return None
+
+
+@dataclass
+class MetricsFixer(Fixer):
+    rules: ClassVar[tuple[Rule, ...]] = RULES
+    triggers: ClassVar[tuple[bytes, ...]] = (b"keras",)
+    handles: ClassVar[frozenset[str]] = frozenset({"metrics.accuracy", "metrics.cosine_proximity",
+                                                   "metrics.cosine"})
+
+    # -- imports: keep the local name, import the alias that exists ------------------------------
+    def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom):  # type: ignore[no-untyped-def]
+        if isinstance(updated.names, cst.ImportStar) or updated.module is None or updated.relative:
+            return updated
+        module = cst.helpers.get_full_name_for_node(updated.module) or ""
+        changed = False
+        aliases = []
+        for alias in updated.names:
+            name = classify(f"{module}.{alias.evaluated_name}")
+            found = None
+            if name is not None:
+                api = self.ctx.api(cst.Name(alias.evaluated_alias or alias.evaluated_name))
+                found = _long_name(api.path) if api is not None else None
+            rule = "KM382" if found and found[1] == "cosine_similarity" else "KM381"
+            if found is None or not self.ctx.allows(rule):
+                aliases.append(alias)
+                continue
+            local = alias.evaluated_alias or alias.evaluated_name
+            aliases.append(alias.with_changes(name=cst.Name(found[1]), asname=cst.AsName(name=cst.Name(local))))
+            self.ctx.fixed(rule, original, f"`{alias.evaluated_name}` is `{found[1]}` in tf.keras.{found[0]}")
+            changed = True
+        return updated.with_changes(names=aliases) if changed else updated
+
+    # -- dotted uses: keras.losses.mean_squared_error ---------------------------------------------
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
+        api = self.ctx.api(original)
+        if api is None:
+            return updated
+        found = _long_name(api.path)
+        if found is None:
+            return updated
+        rule = "KM382" if found[1] == "cosine_similarity" else "KM381"
+        if not self.ctx.allows(rule):
+            return updated
+        self.ctx.fixed(rule, original, f"`{api.leaf}` -> `{found[0]}.{found[1]}`")
+        return self.ctx.imports.reference(f"{found[0]}.{found[1]}")
+
+    # -- calls: compile ids, metrics.accuracy ---------------------------------------------------
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        if method_name(original) != "compile" or not self.ctx.involves_keras:
+            return updated
+        loss_arg = callargs.keyword(updated, "loss")
+        if loss_arg is None and positional_count(updated) >= 2:
+            loss_arg = updated.args[1]
+        metrics_arg = callargs.keyword(updated, "metrics")
+        if metrics_arg is None and positional_count(updated) >= 3:
+            metrics_arg = updated.args[2]
+        replacements: dict[int, cst.BaseExpression] = {}
+        if loss_arg is not None:
+            new = self._map_strings(original, loss_arg.value, self._loss_id)
+            if new is not None:
+                replacements[id(loss_arg)] = new
+        if metrics_arg is not None:
+            loss_value = string_value(loss_arg.value) if loss_arg is not None else None
+            new = self._map_strings(original, metrics_arg.value, lambda o, v, n: self._metric_id(o, v, n, loss_value))
+            if new is not None:
+                replacements[id(metrics_arg)] = new
+        if not replacements:
+            return updated
+        args = [a.with_changes(value=replacements[id(a)]) if id(a) in replacements else a for a in updated.args]
+        return updated.with_changes(args=args)
+
+    def _map_strings(self, original, node, mapper):  # type: ignore[no-untyped-def]
+        """``node`` with every string literal (in lists, tuples, dict values) mapped, or None."""
+        if isinstance(node, (cst.List, cst.Tuple)):
+            elements = []
+            changed = False
+            for element in node.elements:
+                new = self._map_strings(original, element.value, mapper)
+                changed |= new is not None
+                elements.append(element.with_changes(value=new) if new is not None else element)
+            return node.with_changes(elements=elements) if changed else None
+        if isinstance(node, cst.Dict):
+            elements = []
+            changed = False
+            for element in node.elements:
+                new = self._map_strings(original, element.value, mapper) if isinstance(element, cst.DictElement) else None
+                changed |= new is not None
+                elements.append(element.with_changes(value=new) if new is not None else element)
+            return node.with_changes(elements=elements) if changed else None
+        if isinstance(node, (cst.Name, cst.Attribute)):
+            api = self.ctx.api(node)
+            if api is not None and api.path == "metrics.accuracy" and self.ctx.allows("KM385"):
+                self.ctx.fixed("KM385", original, "metrics.accuracy -> metrics.Accuracy()")
+                return cst.Call(func=self.ctx.imports.reference("metrics.Accuracy"))
+            if api is not None and api.path in ("metrics.cosine_proximity", "metrics.cosine") and self.ctx.allows("KM382"):
+                self.ctx.flag("KM382", original, "the cosine proximity metric is gone: "
+                              "tf.keras.metrics.CosineSimilarity() reports +cos (legacy: -cos), flip "
+                              "any threshold or monitor mode")
+            return None
+        value = string_value(node)
+        if value is None:
+            return None
+        new_value = mapper(original, value, node)
+        if new_value is None or new_value == value:
+            return None
+        return make_string(new_value, node)
+
+    def _loss_id(self, original, value, node):  # type: ignore[no-untyped-def]
+        new = _LOSS_IDS.get(value)
+        if new is None and value in _H5_SAFE_LOSS_IDS and self.ctx.allows("KM383"):
+            new = _H5_SAFE_LOSS_IDS[value]
+            self.ctx.fixed("KM383", original, f"loss '{value}' -> '{new}' (same function; Keras 3.15 "
+                           "cannot load a .h5 model compiled with the short id)")
+            return new
+        if new is None:
+            return None
+        rule = "KM382" if new == "cosine_similarity" else "KM383"
+        if not self.ctx.allows(rule):
+            return None
+        self.ctx.fixed(rule, original, f"loss '{value}' -> '{new}'")
+        return new
+
+    def _metric_id(self, original, value, node, loss):  # type: ignore[no-untyped-def]
+        if value in ("cosine", "cosine_proximity"):
+            if self.ctx.allows("KM382"):
+                self.ctx.flag("KM382", original, f"metric '{value}' is gone: 'cosine_similarity' reports "
+                              "+cos (legacy: -cos), so flip any threshold or monitor mode, then rename it")
+            return None
+        if value in ("ce", "crossentropy"):
+            if not self.ctx.allows("KM384"):
+                return None
+            if loss in _CROSSENTROPY_LOSSES:
+                self.ctx.fixed("KM384", original, f"metric '{value}' -> '{loss}' (it followed the loss)")
+                return loss
+            self.ctx.flag("KM384", original, f"metric '{value}' followed the loss: use "
+                          "'categorical_crossentropy', 'binary_crossentropy' or "
+                          "'sparse_categorical_crossentropy' to match it")
+            return None
+        new = _METRIC_IDS.get(value)
+        if new is None or not self.ctx.allows("KM384"):
+            return None
+        self.ctx.fixed("KM384", original, f"metric '{value}' -> '{new}'")
+        return new
+
+
+FIXER = MetricsFixer

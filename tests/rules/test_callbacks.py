@@ -1,0 +1,49 @@
+"""KM362-KM368: callback arguments and attributes."""
+
+from tests.helpers import assert_flags, assert_migrates, assert_unchanged
+
+HEAD = "from keras.callbacks import Callback, ModelCheckpoint, TensorBoard, ProgbarLogger, ReduceLROnPlateau\n"
+NEW = "from tensorflow.keras.callbacks import Callback, ModelCheckpoint, TensorBoard, ProgbarLogger, ReduceLROnPlateau\n"
+
+
+def test_period_one_dropped_other_marked():
+    assert_migrates(HEAD + "cb = ModelCheckpoint('m.h5', period=1)\n", NEW + "cb = ModelCheckpoint('m.h5')\n")
+    assert_flags(HEAD + "cb = ModelCheckpoint('m.h5', period=5)\n", "KM362")
+
+
+def test_tensorboard_positional_and_removed_arguments():
+    assert_migrates(
+        HEAD + "tb = TensorBoard('./logs', 1, 32, True, write_grads=True)\n",
+        NEW + "tb = TensorBoard('./logs', 1, write_graph=True)\n",
+    )
+
+
+def test_progbar_and_baselogger():
+    assert_migrates(
+        "from keras.callbacks import BaseLogger, ProgbarLogger\ncbs = [BaseLogger(), ProgbarLogger(count_mode='steps')]\n",
+        "from tensorflow.keras.callbacks import ProgbarLogger\ncbs = [ProgbarLogger()]\n",
+    )
+
+
+def test_reduce_lr_epsilon():
+    assert_migrates(
+        HEAD + "r = ReduceLROnPlateau(monitor='loss', epsilon=1.0)\n",
+        NEW + "r = ReduceLROnPlateau(monitor='loss', min_delta=1.0)\n",
+    )
+
+
+def test_validation_data_and_params_are_marked():
+    code = HEAD + (
+        "class Scores(Callback):\n    def on_epoch_end(self, epoch, logs=None):\n"
+        "        x = self.validation_data[0]\n"
+        "        n = self.params['samples']\n"
+    )
+    assert_flags(code, "KM367")
+    assert_flags(code, "KM368")
+
+
+def test_non_callback_attributes_unchanged():
+    assert_unchanged(
+        "from tensorflow.keras.callbacks import EarlyStopping\nclass Data:\n    def f(self):\n"
+        "        return self.validation_data, self.params['samples']\n"
+    )

@@ -1,0 +1,324 @@
+"""KM401-KM420: layers and model structure."""
+
+from __future__ import annotations
+
+from tests.helpers import assert_flags, assert_migrates, assert_unchanged, migrated
+
+
+def test_km402_first_add_gets_a_leading_input():
+    assert_migrates(
+        """
+        from keras.models import Sequential
+        from keras.layers import LSTM, Dense
+        model = Sequential()
+        # stateful
+        model.add(LSTM(5, batch_input_shape=(4, 3, 1), stateful=True, recurrent_activation='sigmoid'))
+        model.add(Dense(1))
+        """,
+        """
+        from tensorflow.keras.models import Sequential
+        from tensorflow.keras.layers import LSTM, Dense, Input
+        model = Sequential()
+        # stateful
+        model.add(Input(batch_shape=(4, 3, 1)))
+        model.add(LSTM(5, stateful=True, recurrent_activation='sigmoid'))
+        model.add(Dense(1))
+        """,
+    )
+
+
+def test_km402_list_batch_size_and_later_layers():
+    out = migrated(
+        """
+        from keras.models import Sequential
+        from keras.layers import Dense
+        m = Sequential([Dense(4, batch_size=16, input_shape=(8,)), Dense(1, batch_input_shape=(None, 4))])
+        """
+    )
+    assert "m = Sequential([Input(batch_shape=(16, 8)), Dense(4), Dense(1)])" in out
+
+
+def test_km402_functional_call_drops_and_other_places_flag():
+    out = migrated(
+        """
+        from keras.layers import Dense
+        y = Dense(4, batch_input_shape=(2, 3))(x)
+        """
+    )
+    assert "y = Dense(4)(x)" in out
+    assert_flags(
+        """
+        from keras.layers import Dense
+        layer = Dense(4, batch_input_shape=(2, 3))
+        """,
+        "KM402",
+    )
+
+
+def test_km402_not_on_tf_keras_target():
+    out = migrated(
+        """
+        from keras.layers import Dense
+        layer = Dense(4, batch_input_shape=(2, 3))
+        """,
+        target="tf_keras",
+    )
+    assert "batch_input_shape=(2, 3)" in out and "KM402" not in out
+
+
+def test_km404_embedding_input_length():
+    out = migrated(
+        """
+        from keras.models import Sequential
+        from keras.layers import Embedding, Flatten, Dense
+        a = Sequential([Embedding(1000, 64, input_length=10), Flatten(), Dense(1)])
+        b = Sequential()
+        b.add(Embedding(1000, 64))
+        y = Embedding(10, 2, input_length=3)(x)
+        """
+    )
+    assert "a = Sequential([Embedding(1000, 64, input_shape=(10,)), Flatten(), Dense(1)])" in out
+    assert "b.add(Embedding(1000, 64, input_shape=(None,)))" in out
+    assert "y = Embedding(10, 2)(x)" in out
+
+
+def test_km405_sequence_input_dim():
+    assert_migrates(
+        """
+        from tensorflow.keras.layers import LSTM, Conv1D
+        a = LSTM(32, input_dim=8)
+        b = Conv1D(16, 3, input_dim=8, input_length=20)
+        """,
+        """
+        from tensorflow.keras.layers import LSTM, Conv1D
+        a = LSTM(32, input_shape=(None, 8))
+        b = Conv1D(16, 3, input_shape=(20, 8))
+        """,
+    )
+
+
+def test_km405_dense_input_dim_untouched():
+    assert_unchanged(
+        """
+        from tensorflow.keras.layers import Dense
+        a = Dense(32, input_dim=8)
+        """
+    )
+
+
+def test_km406_get_output_at():
+    out = migrated(
+        """
+        from keras.models import Model
+        a = model.layers[1].get_output_at(0)
+        b = layer.get_input_shape_at(0)
+        """
+    )
+    assert "a = model.layers[1].output" in out
+    assert "b = layer.input.shape" in out
+    assert_flags(
+        """
+        from keras.models import Model
+        a = layer.get_output_at(1)
+        """,
+        "KM406",
+    )
+
+
+def test_km407_keras_shape():
+    out = migrated(
+        """
+        from keras import backend as K
+        n = x._keras_shape[-1]
+        """
+    )
+    assert "n = K.int_shape(x)[-1]" in out
+    assert "x._keras_shape = (None, 3)" in migrated(
+        """
+        from keras import backend as K
+        x._keras_shape = (None, 3)
+        """
+    )
+
+
+def test_km408_weights_flagged_but_not_embedding():
+    assert_flags(
+        """
+        from keras.layers import Dense
+        d = Dense(3, weights=[w, b])
+        """,
+        "KM408",
+    )
+    out = migrated(
+        """
+        from keras.layers import Embedding
+        e = Embedding(100, 8, weights=[matrix])
+        """
+    )
+    assert "KM408" not in out
+
+
+def test_km409_cudnn():
+    out = migrated(
+        """
+        from keras.layers import CuDNNLSTM, CuDNNGRU
+        a = CuDNNLSTM(128, return_sequences=True)
+        b = CuDNNGRU(64)
+        """
+    )
+    assert "a = LSTM(128, return_sequences=True)" in out
+    assert "b = GRU(64)" in out
+    assert "CuDNN" not in out
+    assert "reset_after" not in out and "legacy_hard_sigmoid" not in out
+
+
+def test_km410_leaky_relu_and_relu():
+    assert_migrates(
+        """
+        from keras.layers import LeakyReLU
+        from keras import activations
+        a = LeakyReLU(alpha=0.1)
+        b = activations.relu(x, alpha=0.1, max_value=6)
+        c = LeakyReLU(0.2)
+        """,
+        """
+        from tensorflow.keras.layers import LeakyReLU
+        from tensorflow.keras import activations
+        a = LeakyReLU(negative_slope=0.1)
+        b = activations.relu(x, negative_slope=0.1, max_value=6)
+        c = LeakyReLU(0.2)
+        """,
+    )
+
+
+def test_km410_tf_keras_keeps_alpha():
+    out = migrated(
+        """
+        from keras.layers import LeakyReLU
+        a = LeakyReLU(alpha=0.1)
+        """,
+        target="tf_keras",
+    )
+    assert "alpha=0.1" in out
+
+
+def test_km410_unrelated_code():
+    assert_unchanged(
+        """
+        def LeakyReLU(alpha):
+            return alpha
+        a = LeakyReLU(alpha=0.1)
+        """
+    )
+
+
+def test_km414_rnn_args():
+    out = migrated(
+        """
+        from tensorflow.keras.layers import LSTM
+        a = LSTM(32, implementation=2)
+        """
+    )
+    assert "a = LSTM(32)" in out
+    assert_flags(
+        """
+        from tensorflow.keras.layers import LSTM
+        a = LSTM(32, time_major=True)
+        """,
+        "KM414",
+    )
+
+
+def test_km401_input_tensor():
+    assert_flags(
+        """
+        from keras.layers import Input
+        inp = Input(tensor=t)
+        """,
+        "KM401",
+    )
+
+
+def test_km416_locally_connected():
+    assert_flags(
+        """
+        from keras.layers import LocallyConnected2D
+        l = LocallyConnected2D(16, (3, 3))
+        """,
+        "KM416",
+    )
+
+
+def test_km417_418_419_420():
+    assert_flags(
+        """
+        from keras.layers.recurrent import Recurrent
+        class MyRNN(Recurrent):
+            pass
+        """,
+        "KM417",
+    )
+    assert_flags(
+        """
+        from keras.layers import Layer
+        class L(Layer):
+            def call(self, x):
+                self.add_update([(self.v, x)], x)
+                return x
+        """,
+        "KM418",
+    )
+    out = migrated(
+        """
+        from keras.layers import Layer
+        class L(Layer):
+            def call(self, x):
+                self.add_loss(x, inputs=x)
+                return x
+        """
+    )
+    assert "self.add_loss(x)" in out
+    assert_flags(
+        """
+        from keras.models import Model
+        if model.uses_learning_phase:
+            pass
+        """,
+        "KM420",
+    )
+
+
+def test_method_names_in_non_keras_files_untouched():
+    assert_unchanged(
+        """
+        a = thing.get_output_at(0)
+        b = x._keras_shape
+        """
+    )
+
+
+def test_km410_thresholded_relu():
+    out = migrated(
+        """
+        from keras.layers.advanced_activations import ThresholdedReLU
+        a = ThresholdedReLU(theta=0.1)
+        b = ThresholdedReLU()
+        c = ThresholdedReLU(0.5)
+        """
+    )
+    assert "a = ReLU(threshold=0.1)" in out
+    assert "b = ReLU(threshold=1.0)" in out
+    assert "c = ReLU(threshold=0.5)" in out
+
+
+def test_km420_model_reset_states():
+    out = migrated(
+        """
+        from keras.models import Sequential
+        def train(model):
+            model.reset_states()
+            lstm.reset_states()
+        """
+    )
+    assert '[layer.reset_states() for layer in model.layers if getattr(layer, "stateful", False)]' in out
+    assert "    lstm.reset_states()" in out
