@@ -35,6 +35,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_FIXTURE_DIR = REPO_ROOT / "fixtures" / "programs"
 MIGRATION_TARGET = "tf.keras"
 STARTUP_TIMEOUT = 180.0
+SCRATCH_MARKER = ".kmigrate-verify-scratch"
 
 
 class HarnessError(RuntimeError):
@@ -334,11 +335,14 @@ def run_verification(fixtures: list[Fixture], options: VerifyOptions) -> VerifyR
     started = time.perf_counter()
     if options.scratch_dir:
         scratch = Path(options.scratch_dir).resolve()
-        if scratch.exists():
+        if scratch.exists() and any(scratch.iterdir()):
+            if not (scratch / SCRATCH_MARKER).exists():
+                raise HarnessError(f"refusing to empty {scratch}: not a folder of an earlier `kmigrate verify`")
             shutil.rmtree(scratch)
-        scratch.mkdir(parents=True)
+        scratch.mkdir(parents=True, exist_ok=True)
     else:
         scratch = Path(tempfile.mkdtemp(prefix="kmigrate-verify-"))
+    (scratch / SCRATCH_MARKER).write_text("scratch folder of kmigrate verify; emptied by the next run\n")
     logs = scratch / "logs"
     logs.mkdir()
     modern_jobs = max(1, options.jobs)

@@ -57,6 +57,14 @@ def test_post_migrate_hook_sees_the_migrated_file(tmp_path):
     assert seen == [tmp_path / "scratch" / "migrated" / "prog" / "prog.py"]
 
 
+def test_keep_scratch_never_empties_a_foreign_folder(tmp_path):
+    (tmp_path / "precious.txt").write_text("user data")
+    options = runner.VerifyOptions(legacy_runtime=None, scratch_dir=tmp_path)  # type: ignore[arg-type]
+    with pytest.raises(runner.HarnessError, match="refusing to empty"):
+        runner.run_verification([], options)
+    assert (tmp_path / "precious.txt").read_text() == "user data"
+
+
 def test_a_crashing_cli_is_a_tool_error_even_with_exit_status_1():
     crash = subprocess.CompletedProcess([], 1, "", "Traceback (most recent call last):\n  boom\n")
     assert runner._crashed(crash)
