@@ -76,8 +76,20 @@ class FileContext:
         self.another_pass = False
         self.edits = 0
         self._involves_keras: bool | None = None
+        self._file_is_legacy: bool | None = None
 
     # -- what names mean -------------------------------------------------------------
+    @property
+    def file_is_legacy(self) -> bool:
+        """The file imports standalone Keras (or TF's private copy), not only tf.keras."""
+        if self._file_is_legacy is None:
+            modules = [b[0].qualified for b in self.resolver.bindings.values()]
+            modules += self.resolver.star_modules
+            self._file_is_legacy = any(
+                (name := classify(m)) is not None and name.legacy for m in modules
+            )
+        return self._file_is_legacy
+
     @property
     def involves_keras(self) -> bool:
         """The file imports some Keras namespace (gates method-name rules like fit_generator)."""

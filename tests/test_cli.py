@@ -14,7 +14,7 @@ from kmigrate.cli import main
 
 LEGACY = "from keras.layers.core import Dense\nimport keras\nx = keras.layers.core.Dense(3)\n"
 MIGRATED = "from tensorflow.keras.layers import Dense\nfrom tensorflow import keras\nx = keras.layers.Dense(3)\n"
-FLAGGED = "from keras.wrappers.scikit_learn import KerasClassifier\n"
+FLAGGED = "from keras.wrappers.scikit_learn import KerasClassifier\nclf = KerasClassifier(build_fn=make)\n"
 
 
 def invoke(*args: str, input: str | bytes | None = None):

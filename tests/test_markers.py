@@ -6,27 +6,28 @@ from kmigrate.markers import ignore_comments
 from tests.helpers import run
 
 HOMELESS = "from keras.wrappers.scikit_learn import KerasClassifier"
+USE = "clf = KerasClassifier(build_fn=make)\n"
 
 
 def test_single_line_statement_gets_an_inline_marker():
-    output = run(HOMELESS + "\n").output
+    output = run(HOMELESS + "\n" + USE).output
     assert output.startswith(HOMELESS + "  # kmigrate: KM110 ")
 
 
 def test_statement_with_a_comment_gets_the_marker_above():
-    output = run(HOMELESS + "  # for the grid search\n").output
+    output = run(HOMELESS + "  # for the grid search\n" + USE).output
     lines = output.splitlines()
     assert lines[0].startswith("# kmigrate: KM110")
     assert lines[1] == HOMELESS + "  # for the grid search"
 
 
 def test_indented_statement_marker_keeps_indentation():
-    output = run(f"def f():\n    {HOMELESS}  # note\n    return 1\n").output
+    output = run(f"def f():\n    {HOMELESS}  # note\n    return KerasClassifier\n").output
     assert "\n    # kmigrate: KM110" in output
 
 
 def test_marker_is_not_added_twice():
-    once = run(HOMELESS + "\n").output
+    once = run(HOMELESS + "\n" + USE).output
     assert run(once).status.value == "unchanged"
     assert once.count("# kmigrate: KM110") == 1
 
@@ -37,6 +38,6 @@ def test_ignore_comment_parsing():
 
 
 def test_ignore_suppresses_the_marker_and_the_finding():
-    result = run(HOMELESS + "  # kmigrate: ignore[KM110]\n")
+    result = run(HOMELESS + "  # kmigrate: ignore[KM110]\n" + USE)
     assert result.status.value == "unchanged"
     assert not result.findings

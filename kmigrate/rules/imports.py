@@ -410,17 +410,20 @@ class ImportFixer(Fixer):
         used_before = _used_names(original)
         used_after = _used_names(updated)
         replacements: dict[int, cst.CSTNode | cst.RemovalSentinel] = {}
+        exported = _has_dunder_all(original)
         for residual in self._residuals:
             names = residual.locals
-            rewritten_away = (
-                residual.removable
-                and "*" not in names
-                and any(n in used_before for n in names)
-                and not any(n in used_after for n in names)
-            )
-            if rewritten_away:
+            unused = "*" not in names and not any(n in used_after for n in names)
+            if unused and residual.removable and any(n in used_before for n in names):
+                # Every use was rewritten by the family that claims the name.
                 replacements[id(residual.statement)] = cst.RemovalSentinel.REMOVE
                 self.ctx.edits += 1
+                continue
+            if unused and residual.rule and not exported:
+                # Never used, and the name no longer exists: the import could only fail.
+                replacements[id(residual.statement)] = cst.RemovalSentinel.REMOVE
+                self.ctx.fixed(residual.rule, residual.anchor,
+                               f"removed an unused import of a name with no tf.keras equivalent ({residual.message})")
                 continue
             if not residual.rule:
                 continue
@@ -472,6 +475,19 @@ class _NameUses(cst.CSTVisitor):
 
     def visit_Name(self, node: cst.Name) -> None:
         self.names.add(node.value)
+
+
+def _has_dunder_all(module: cst.Module) -> bool:
+    """A module that declares ``__all__`` may re-export an import nobody uses locally."""
+    for statement in module.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, (cst.Assign, cst.AugAssign, cst.AnnAssign)):
+                    targets = small.targets if isinstance(small, cst.Assign) else [small]
+                    for target in targets:
+                        if isinstance(target.target, cst.Name) and target.target.value == "__all__":
+                            return True
+    return False
 
 
 def _used_names(module: cst.Module) -> set[str]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 import libcst as cst
+import libcst.matchers as m
 
 from kmigrate import callargs
 from kmigrate.rules.base import Fixer, FixSafety, Rule
@@ -97,12 +98,21 @@ RULES = (
          "self.add_loss(reg)",
          SAFE, "inputs= only said which call the loss was conditional on; Keras 3 raises on it.",
          ("C-L19",), tf_keras=False),
+    Rule("KM422", "activity-regularizer-batch-sum", "Legacy activity penalties were summed over the "
+         "batch; tf.keras divides them by the batch size.",
+         "Dense(6, activity_regularizer=l2(0.001))",
+         "Dense(6, activity_regularizer=LegacyActivityRegularizer(l2(0.001)))",
+         SAFE, "tf.keras 2.x and Keras 3 add activity_regularizer(output) / batch_size to the loss; "
+         "multi-backend Keras added it undivided. The injected, registered regularizer multiplies by "
+         "the (dynamic) batch size, so the loss is the legacy one for every batch, including a "
+         "smaller last batch, and the model still saves and loads.", ("B41",)),
     Rule("KM420", "removed-model-attrs", "`model.uses_learning_phase` is gone.",
          "if model.uses_learning_phase: ...",
          "# Keras 3 passes `training` to call(); decide the branch by hand",
          FLAG, "AttributeError in tf.keras 2.x and Keras 3.", ("C-L20",)),
 )
 
+_ACTIVITY_HELPER = "LegacyActivityRegularizer"
 _RNN_LAYERS = frozenset({"layers.SimpleRNN", "layers.LSTM", "layers.GRU"})
 _CONV1D_LAYERS = frozenset({"layers.Conv1D", "layers.Convolution1D", "layers.SeparableConv1D",
                             "layers.LocallyConnected1D"})  # fmt: skip
@@ -141,6 +151,7 @@ class LayerFixer(Fixer):
     _list_heads: dict[int, cst.BaseExpression] = field(default_factory=dict)
 
     _targets: set[int] = field(default_factory=set)
+    _activity_helper: bool = False
 
     # -- assignment targets are never rewritten into calls --------------------------------------
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
@@ -240,7 +251,56 @@ class LayerFixer(Fixer):
             updated = self._weights(original, updated)
         if path != "layers.InputLayer":
             updated = self._batch_input(original, updated)
+        if api.legacy:
+            updated = self._activity_regularizer(original, updated)
         return updated
+
+    def _activity_regularizer(self, original: cst.Call, call: cst.Call) -> cst.Call:
+        arg = callargs.keyword(call, "activity_regularizer")
+        if arg is None or m.matches(arg.value, m.Name("None")) or not self.ctx.allows("KM422"):
+            return call
+        if m.matches(arg.value, m.Call(func=m.Name(_ACTIVITY_HELPER))):
+            return call
+        self._activity_helper = True
+        self.ctx.fixed("KM422", original, "activity_regularizer wrapped so that its penalty is summed "
+                       "over the batch as in legacy Keras (tf.keras divides it by the batch size)")
+        wrapped = cst.Call(func=cst.Name(_ACTIVITY_HELPER), args=[cst.Arg(arg.value)])
+        return callargs.replace_value(call, "activity_regularizer", wrapped)
+
+    def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
+        if not self._activity_helper:
+            return updated
+        if any(isinstance(s, cst.ClassDef) and s.name.value == _ACTIVITY_HELPER for s in updated.body):
+            return updated
+        register = _code(self.ctx.imports.reference("utils.register_keras_serializable"))
+        regularizers = _code(self.ctx.imports.reference("regularizers"))
+        backend = _code(self.ctx.imports.reference("backend"))
+        helper = cst.parse_statement(
+            f'@{register}(package="kmigrate")\n'
+            f"class {_ACTIVITY_HELPER}({regularizers}.Regularizer):\n"
+            '    """An activity penalty summed over the batch, as multi-backend Keras added it (kmigrate KM422)."""\n'
+            "\n"
+            "    def __init__(self, regularizer):\n"
+            f"        self.regularizer = {regularizers}.get(regularizer)\n"
+            "\n"
+            "    def __call__(self, x):\n"
+            f"        return self.regularizer(x) * {backend}.cast({backend}.shape(x)[0], {backend}.dtype(x))\n"
+            "\n"
+            "    def get_config(self):\n"
+            f'        return {{"regularizer": {regularizers}.serialize(self.regularizer)}}\n'
+        )
+        from kmigrate.rules.recurrent import _helper_position
+
+        body = list(updated.body)
+        at = _helper_position(body, _ACTIVITY_HELPER)
+        helper = helper.with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()])
+        if at < len(body):
+            following = body[at]
+            kept = [line for line in following.leading_lines if line.comment is not None]  # type: ignore[union-attr]
+            body[at] = following.with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine(), *kept])  # type: ignore[union-attr]
+        body.insert(at, helper)
+        self.ctx.edits += 1
+        return updated.with_changes(body=body)
 
     def _rename(self, original: cst.Call, call: cst.Call, rule: str, old: str, new: str) -> cst.Call:
         if callargs.keyword(call, old) is None or callargs.keyword(call, new) is not None:

@@ -157,18 +157,7 @@ def number_value(node: cst.BaseExpression | None) -> float | None:
 
 def file_is_legacy(ctx) -> bool:  # type: ignore[no-untyped-def]
     """The file imports standalone Keras (or TF's private copy), not only tf.keras."""
-    cached = getattr(ctx, "_kmigrate_file_is_legacy", None)
-    if cached is None:
-        cached = False
-        for bindings in ctx.resolver.bindings.values():
-            name = classify(bindings[0].qualified)
-            if name is not None and name.legacy:
-                cached = True
-                break
-        if not cached:
-            cached = any(classify(m) is not None and classify(m).legacy for m in ctx.resolver.star_modules)  # type: ignore[union-attr]
-        ctx._kmigrate_file_is_legacy = cached
-    return cached
+    return ctx.file_is_legacy
 
 
 def version_note(ctx) -> str:  # type: ignore[no-untyped-def]

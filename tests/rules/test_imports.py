@@ -141,7 +141,7 @@ def test_km103_star_import():
 
 def test_km103_name_without_home_is_marked_and_the_rest_moves():
     output = assert_flags(
-        "from keras.layers.core import Dense, Highway\n", "KM103"
+        "from keras.layers.core import Dense, Highway\nh = Highway(Dense)\n", "KM103"
     )
     assert "from tensorflow.keras.layers import Dense\n" in output
     assert "from keras.layers.core import Highway  # kmigrate: KM103" in output
@@ -180,11 +180,11 @@ def test_km104_engine_names_go_to_their_public_homes():
 
 
 def test_km104_engine_internals_are_marked():
-    assert_flags("from keras.engine.topology import Node\n", "KM104")
+    assert_flags("from keras.engine.topology import Node\nn = Node\n", "KM104")
 
 
 def test_km104_engine_module_alias_is_marked():
-    assert_flags("import keras.engine.topology as topology\n", "KM104")
+    assert_flags("import keras.engine.topology as topology\nt = topology\n", "KM104")
 
 
 # -- KM105: models -------------------------------------------------------------------------------------
@@ -234,7 +234,7 @@ def test_km106_dotted_np_utils_through_keras():
 
 
 def test_km106_internal_helper_is_marked():
-    assert_flags("from keras.utils.generic_utils import func_dump\n", "KM106")
+    assert_flags("from keras.utils.generic_utils import func_dump\nf = func_dump(g)\n", "KM106")
 
 
 # -- KM107: visualize_util.plot ---------------------------------------------------------------------
@@ -262,7 +262,7 @@ def test_km108_preprocessing_paths():
 
 
 def test_km108_dataframe_iterator_is_marked():
-    assert_flags("from keras.preprocessing.image import DataFrameIterator\n", "KM108")
+    assert_flags("from keras.preprocessing.image import DataFrameIterator\nclass It(DataFrameIterator):\n    pass\n", "KM108")
 
 
 def test_km109_applications_and_renamed_module():
@@ -277,14 +277,14 @@ def test_km109_applications_and_renamed_module():
 
 
 def test_km109_keras1_only_application_is_marked():
-    assert_flags("from keras.applications.music_tagger_crnn import MusicTaggerCRNN\n", "KM109")
+    assert_flags("from keras.applications.music_tagger_crnn import MusicTaggerCRNN\nm = MusicTaggerCRNN()\n", "KM109")
 
 
 # -- KM110: scikit-learn wrapper --------------------------------------------------------------------
 
 
 def test_km110_sklearn_wrapper_is_marked_with_the_replacement():
-    output = assert_flags("from keras.wrappers.scikit_learn import KerasClassifier\n", "KM110")
+    output = assert_flags("from keras.wrappers.scikit_learn import KerasClassifier\nclf = KerasClassifier(build_fn=make)\n", "KM110")
     assert "scikeras" in output
 
 
@@ -313,7 +313,7 @@ def test_km111_legacy_decorator_and_its_import_are_removed():
 
 
 def test_km111_other_legacy_names_are_marked():
-    assert_flags("from keras.legacy.layers import Recurrent\n", "KM111")
+    assert_flags("from keras.legacy.layers import Recurrent\nclass R(Recurrent):\n    pass\n", "KM111")
 
 
 # -- KM112-KM117: plain module moves ------------------------------------------------------------
@@ -336,8 +336,6 @@ def test_km111_other_legacy_names_are_marked():
         ("import keras.backend as K\n", "from tensorflow.keras import backend as K\n"),
         ("from keras.backend import tensorflow_backend as KTF\n",
          "from tensorflow.keras import backend as KTF\n"),
-        ("from keras.backend.tensorflow_backend import set_session\n",
-         "from keras.backend.tensorflow_backend import set_session  # kmigrate: KM117 `set_session` has no tf.keras equivalent\n"),
     ],
 )  # fmt: skip
 def test_module_moves(before, after):
@@ -348,8 +346,16 @@ def test_module_moves(before, after):
     assert_second_run_is_noop(after)
 
 
+def test_km117_backend_internal_name_is_marked():
+    output = run("from keras.backend.tensorflow_backend import _get_available_gpus\nprint(_get_available_gpus())\n").output
+    assert output.splitlines()[0] == (
+        "from keras.backend.tensorflow_backend import _get_available_gpus  "
+        "# kmigrate: KM117 `_get_available_gpus` has no tf.keras equivalent"
+    )
+
+
 def test_km117_theano_backend_is_marked():
-    assert_flags("from keras.backend import theano_backend as T\n", "KM117")
+    assert_flags("from keras.backend import theano_backend as T\ny = T.foo(x)\n", "KM117")
 
 
 # -- KM118: tensorflow.python.keras and tf.contrib.keras --------------------------------------------
@@ -536,11 +542,16 @@ def test_unaliased_imports_of_other_legacy_roots(before, after):
     assert_migrates(before, after)
 
 
-def test_residual_import_without_uses_is_still_marked():
-    # Imported but never used: nothing rewrote it away, so the standalone import is marked.
-    assert_flags("from keras.layers import Highway\nx = 1\n", "KM103")
+def test_unused_import_of_a_name_that_no_longer_exists_is_removed():
+    diagnostics = assert_migrates(
+        "from keras.layers import Dense, Highway\nx = Dense(3)\n",
+        "from tensorflow.keras.layers import Dense\nx = Dense(3)\n",
+    )
+    assert any(d.rule == "KM103" and d.fixed and "unused" in d.message for d in diagnostics)
 
 
+def test_unused_homeless_import_in_a_module_with_dunder_all_is_kept_and_marked():
+    assert_flags("from keras.layers import Highway\n__all__ = ['Highway']\n", "KM103")
 def test_builtins_do_not_resolve_through_a_star_import():
     from kmigrate.names import NameResolver
     import libcst as cst

@@ -14,7 +14,7 @@ def test_km241_regularizers():
         """
     )
     assert "l1_l2(l1=0.01, l2=0.01)" in out
-    assert "activity_regularizer=l2(0.1)" in out
+    assert "activity_regularizer=LegacyActivityRegularizer(l2(0.1))" in out
     assert "l2(0.001)" in out
     assert "l1l2" not in out and "activity_l2" not in out
 

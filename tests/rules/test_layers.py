@@ -322,3 +322,24 @@ def test_km420_model_reset_states():
     )
     assert '[layer.reset_states() for layer in model.layers if getattr(layer, "stateful", False)]' in out
     assert "    lstm.reset_states()" in out
+
+
+def test_km422_activity_regularizer_summed_over_batch():
+    out = migrated(
+        """
+        from keras.layers import Dense
+        from keras.regularizers import activity_l2
+        d = Dense(6, activity_regularizer=activity_l2(0.001))
+        e = Dense(6, activity_regularizer=None)
+        """
+    )
+    assert "d = Dense(6, activity_regularizer=LegacyActivityRegularizer(l2(0.001)))" in out
+    assert "e = Dense(6, activity_regularizer=None)" in out
+    assert out.count("class LegacyActivityRegularizer(regularizers.Regularizer):") == 1
+    assert_unchanged(
+        """
+        from tensorflow.keras.layers import Dense
+        from tensorflow.keras.regularizers import l2
+        d = Dense(6, activity_regularizer=l2(0.001))
+        """
+    )
