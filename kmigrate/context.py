@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import libcst as cst
+import libcst.matchers as m
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from kmigrate import keras_api
@@ -275,10 +276,11 @@ class ImportRequests:
         self._modules[name] = (statement, spelled)
         return spelled
 
-    def add_definition(self, key: str, code: str) -> None:
-        """Put a helper definition (``code``) once after the imports, e.g. a registered
-        activation the rewritten code calls; ``key`` makes repeated requests one."""
-        self._definitions.setdefault(key, code)
+    def add_definition(self, name: str, code: str) -> None:
+        """Define ``name`` (a function or class in ``code``) once at the top level, e.g. a
+        registered activation that rewritten code calls.  It goes after the last top-level
+        import before its first use, and is not added when the file already defines it."""
+        self._definitions.setdefault(name, code)
 
     def apply(self, module: cst.Module) -> cst.Module:
         if not self._added and not self._modules and not self._definitions:
@@ -294,23 +296,48 @@ class ImportRequests:
                 new_lines.append(cst.parse_statement(f"from {target} import {', '.join(names)}"))
         at = _import_insertion_index(statements)
         statements[at:at] = new_lines
-        if self._definitions:
-            definitions = [
-                statement
-                for code in self._definitions.values()
-                for statement in cst.parse_module(code).body
-            ]
-            at += len(new_lines)
-            first = definitions[0]
-            definitions[0] = first.with_changes(
-                leading_lines=[cst.EmptyLine(), cst.EmptyLine(), *first.leading_lines]
+        for name, code in self._definitions.items():
+            if _defines(statements, name):
+                continue
+            at = _definition_position(statements, name)
+            definition = list(cst.parse_module(code).body)
+            definition[0] = definition[0].with_changes(
+                leading_lines=[cst.EmptyLine(), cst.EmptyLine(), *definition[0].leading_lines]
             )
-            statements[at:at] = definitions
-            following = at + len(definitions)
+            statements[at:at] = definition
+            following = at + len(definition)
             if following < len(statements):
                 statements[following] = _two_blank_lines_before(statements[following])
         self._ctx.edits += 1
         return module.with_changes(body=statements)
+
+
+def _defines(statements: list, name: str) -> bool:
+    return any(
+        isinstance(s, (cst.FunctionDef, cst.ClassDef)) and s.name.value == name for s in statements
+    )
+
+
+def _is_import(statement: cst.CSTNode) -> bool:
+    if isinstance(statement, cst.SimpleStatementLine):
+        return any(isinstance(s, (cst.Import, cst.ImportFrom)) for s in statement.body)
+    if isinstance(statement, (cst.Try, cst.If)):  # guarded imports
+        return bool(m.findall(statement, m.Import() | m.ImportFrom()))
+    return False
+
+
+def _definition_position(statements: list, name: str) -> int:
+    """After the last top-level import that precedes the first use of ``name``."""
+    first_use = next(
+        (i for i, s in enumerate(statements) if m.findall(s, m.Name(name))), len(statements)
+    )
+    position = 0
+    for index, statement in enumerate(statements[:first_use]):
+        if _is_import(statement):
+            position = index + 1
+        elif index == 0 and m.matches(statement, m.SimpleStatementLine(body=[m.Expr(value=m.SimpleString())])):
+            position = 1
+    return position
 
 
 def _two_blank_lines_before(statement: cst.BaseStatement) -> cst.BaseStatement:

@@ -207,6 +207,11 @@ class NameResolver:
     def star_modules(self) -> list[str]:
         return self._stars
 
+    def only_imported_at_top_level(self, name: str) -> bool:
+        """``name`` is bound by module-level imports and nothing else in the file."""
+        bindings = self._imports.get(name)
+        return bool(bindings) and name not in self._other and all(b.top_level for b in bindings)
+
     def is_bound(self, name: str) -> bool:
         return name in self._imports or name in self._other
 
@@ -233,8 +238,12 @@ class NameResolver:
         if bindings is None:
             if value in self._other or not self._stars or value in _BUILTINS:
                 return None
-            # `from keras.layers import *`: an otherwise unbound name may come from it.
-            return f"{self._stars[-1]}.{value}"
+            # `from keras.layers import *`: an otherwise unbound name may come from one of
+            # them; the last star import that has it wins, as at run time.
+            for module in reversed(self._stars):
+                if _star_exports(module, value):
+                    return f"{module}.{value}"
+            return None
         if value not in self._ambiguous:
             return bindings[0].qualified
         return self._head_by_scope(name, bindings)
@@ -254,6 +263,25 @@ class NameResolver:
         if len(found) == 1 or _same_keras_object(found):
             return sorted(found)[0]
         return None
+
+
+def _star_exports(module: str, name: str) -> bool:
+    from kmigrate import keras_api
+
+    found = classify(f"{module}.{name}")
+    if found is None:
+        return False
+    if found.legacy:
+        return keras_api.legacy_home(found.path, "tf.keras").path is not None or _known_homeless(found.path)
+    return keras_api.exists(found.path, "tf.keras")
+
+
+def _known_homeless(path: str) -> bool:
+    """Legacy names that rules rewrite although tf.keras lacks them (Merge, Highway, ...)."""
+    from kmigrate.rules import fixers
+
+    leaf = path.rpartition(".")[2]
+    return any(handled.rpartition(".")[2] == leaf for fixer in fixers() for handled in fixer.handles)
 
 
 def _same_keras_object(qualified_names: Iterable[str]) -> bool:

@@ -98,7 +98,11 @@ def _transform(module: cst.Module, source: str, settings: Settings, report_fixes
     for _ in range(MAX_PASSES):
         ctx = FileContext(module, source, settings)
         updated = module.visit(MigrationTransformer(ctx, fixer_types))
-        diagnostics.extend(ctx.diagnostics(report_fixes))
+        reported = {(d.rule, d.message) for d in diagnostics if not d.fixed}
+        # A later pass sees the same unfixable code again: report each finding once.
+        diagnostics.extend(
+            d for d in ctx.diagnostics(report_fixes) if d.fixed or (d.rule, d.message) not in reported
+        )
         if not ctx.edits or not ctx.another_pass:
             return updated, diagnostics
         module, source = updated, updated.code

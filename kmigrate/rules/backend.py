@@ -497,7 +497,7 @@ class BackendFixer(Fixer):
             self.ctx.flag(rule, original, problem)
             return updated
         self.ctx.imports.add_definition(
-            "k_function", _HELPER.format(name=self._helper_name, tf=self._tf())
+            self._helper_name, _HELPER.format(name=self._helper_name, tf=self._tf())
         )
         self.ctx.fixed(rule, original, f"`K.{entry.name}` -> `{self._helper_name}` (a sub-model)")
         return rewritten

@@ -80,6 +80,15 @@ RULES = (
          "LSTM(32)",
          CTX, "Keras 3 silently drops implementation (a performance hint). constants/time_major "
          "change the computation and are marked.", ("C-L14",), tf_keras=False),
+    Rule("KM415", "lambda-output-shape", "A `Lambda` built on backend/TF ops needs `output_shape=` "
+         "for Keras 3 to reload it.",
+         "Lambda(lambda t: K.l2_normalize(t, axis=-1))",
+         "Lambda(lambda t: K.l2_normalize(t, axis=-1), output_shape=lambda shape: shape)",
+         CTX, "Keras 3 infers a Lambda's output shape by calling the function on symbolic tensors; "
+         "backend and TF ops cannot run on them, so the model trains but fails to load from .keras "
+         "or .h5 (measured on TF 2.21). Element-wise backend ops keep the input shape, which is "
+         "written out; any other backend/TF op in a Lambda without output_shape is marked.",
+         ("C-L15",), tf_keras=False),
     Rule("KM416", "locally-connected", "LocallyConnected1D/2D do not exist in Keras 3.",
          "LocallyConnected2D(16, (3, 3))",
          "# copy a LocallyConnected2D implementation into the project, or use --target tf_keras",
@@ -113,6 +122,13 @@ RULES = (
 )
 
 _ACTIVITY_HELPER = "LegacyActivityRegularizer"
+_BUILTIN_NAMES = frozenset(dir(__import__("builtins")))
+# Backend functions whose output has the shape of their first argument.
+_SHAPE_PRESERVING_OPS = frozenset({
+    "abs", "cast", "clip", "cos", "elu", "exp", "hard_sigmoid", "l2_normalize", "log", "relu",
+    "round", "sigmoid", "sign", "sin", "softmax", "softplus", "softsign", "sqrt", "square",
+    "stop_gradient", "tanh", "pow", "dropout", "zeros_like", "ones_like",
+})  # fmt: skip
 _RNN_LAYERS = frozenset({"layers.SimpleRNN", "layers.LSTM", "layers.GRU"})
 _CONV1D_LAYERS = frozenset({"layers.Conv1D", "layers.Convolution1D", "layers.SeparableConv1D",
                             "layers.LocallyConnected1D"})  # fmt: skip
@@ -152,6 +168,7 @@ class LayerFixer(Fixer):
 
     _targets: set[int] = field(default_factory=set)
     _activity_helper: bool = False
+    _lifted: int = 0
 
     # -- assignment targets are never rewritten into calls --------------------------------------
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
@@ -241,6 +258,8 @@ class LayerFixer(Fixer):
             return self._thresholded_relu(original, updated)
         if path == "layers.LeakyReLU":
             updated = self._rename(original, updated, "KM410", "alpha", "negative_slope")
+        if path == "layers.Lambda":
+            return self._lambda_output_shape(original, updated)
         if path in _RNN_LAYERS or path in _CONV1D_LAYERS:
             updated = self._sequence_input(original, updated, path)
         if path in _RNN_LAYERS or path == "layers.RNN":
@@ -254,6 +273,99 @@ class LayerFixer(Fixer):
         if api.legacy:
             updated = self._activity_regularizer(original, updated)
         return updated
+
+    def _lambda_output_shape(self, original: cst.Call, call: cst.Call) -> cst.Call:
+        """Make a Lambda built from a Python lambda reloadable in Keras 3.
+
+        Keras 3 rebuilds a saved Python lambda without its module's globals (``K``, ``tf``
+        raise NameError after loading) and infers a Lambda's output shape by calling it on
+        symbolic tensors, which backend/TF ops cannot take.  A lambda that uses only
+        module-level imports is lifted into a registered top-level function, and an
+        element-wise backend op gets ``output_shape``; what cannot be decided is marked.
+        """
+        positional = callargs.positionals(call)
+        has_shape = callargs.keyword(call, "output_shape") is not None or len(positional) >= 2
+        function_arg = positional[0] if positional else callargs.keyword(call, "function")
+        function = getattr(function_arg, "value", None)
+        if not isinstance(function, cst.Lambda) or not self.ctx.allows("KM415"):
+            return call
+        free = _free_names(function)
+        globals_used = free - _BUILTIN_NAMES
+        uses_backend = any(
+            self._is_backend_or_tf(node.func)  # type: ignore[attr-defined]
+            for node in m.findall(function.body, m.Call())
+        )
+        if not globals_used and not uses_backend:
+            return call  # plain arithmetic on the argument: Keras 3 handles it
+        liftable = (
+            all(self._top_level_import(name) for name in globals_used)
+            and not isinstance(function.params.star_arg, (cst.Param, cst.ParamStar))
+            and function.params.star_kwarg is None
+            and not function.params.kwonly_params
+            and all(p.default is None for p in function.params.params)
+        )
+        if not liftable:
+            self.ctx.flag("KM415", original, "Keras 3 reloads a Python lambda without the names it "
+                          "uses from its module: define a named function decorated with "
+                          "@tf.keras.utils.register_keras_serializable() and pass it (plus output_shape=)")
+            return call
+        name = self._lift_lambda(function)
+        new_call = callargs.replace_value(call, function_arg.keyword.value, cst.Name(name)) if (
+            function_arg.keyword is not None
+        ) else call.with_changes(
+            args=[arg.with_changes(value=cst.Name(name)) if arg is function_arg else arg for arg in call.args]
+        )
+        message = f"the lambda became the registered function `{name}` so that Keras 3 can reload it"
+        if not has_shape and uses_backend:
+            if not self._elementwise(function):
+                self.ctx.fixed("KM415", original, message)
+                self.ctx.flag("KM415", original, "Keras 3 cannot infer this Lambda's output shape when "
+                              "the model is loaded: add output_shape=(...) (without the batch dimension)")
+                return new_call
+            new_call = callargs.add_keyword(new_call, "output_shape", cst.parse_expression("lambda shape: shape"))
+            message += ", with output_shape (the element-wise op keeps the input shape)"
+        self.ctx.fixed("KM415", original, message)
+        return new_call
+
+    def _elementwise(self, function: cst.Lambda) -> bool:
+        params = function.params.params
+        body = function.body
+        if len(params) != 1 or not isinstance(body, cst.Call) or not body.args:
+            return False
+        api = self.ctx.api(body.func)
+        return (
+            m.matches(body.args[0].value, m.Name(params[0].name.value))
+            and api is not None
+            and api.path.startswith("backend.")
+            and api.leaf in _SHAPE_PRESERVING_OPS
+        )
+
+    def _top_level_import(self, name: str) -> bool:
+        return self.ctx.resolver.only_imported_at_top_level(name)
+
+    def _lift_lambda(self, function: cst.Lambda) -> str:
+        self._lifted += 1
+        name = f"kmigrate_lambda_{self._lifted}"
+        while self.ctx.resolver.is_bound(name):
+            self._lifted += 1
+            name = f"kmigrate_lambda_{self._lifted}"
+        register = _code(self.ctx.imports.reference("utils.register_keras_serializable"))
+        params = _code_params(function.params)
+        body = cst.Module(body=[]).code_for_node(function.body)
+        self.ctx.imports.add_definition(
+            name,
+            f'@{register}(package="kmigrate")\n'
+            f"def {name}({params}):\n"
+            f"    return {body}\n",
+        )
+        return name
+
+    def _is_backend_or_tf(self, func: cst.BaseExpression) -> bool:
+        api = self.ctx.api(func)
+        if api is not None:
+            return api.path.startswith("backend.")
+        qualified = self.ctx.resolver.qualified_name(func)
+        return qualified is not None and qualified.startswith("tensorflow.")
 
     def _activity_regularizer(self, original: cst.Call, call: cst.Call) -> cst.Call:
         arg = callargs.keyword(call, "activity_regularizer")
@@ -270,12 +382,11 @@ class LayerFixer(Fixer):
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
         if not self._activity_helper:
             return updated
-        if any(isinstance(s, cst.ClassDef) and s.name.value == _ACTIVITY_HELPER for s in updated.body):
-            return updated
         register = _code(self.ctx.imports.reference("utils.register_keras_serializable"))
         regularizers = _code(self.ctx.imports.reference("regularizers"))
         backend = _code(self.ctx.imports.reference("backend"))
-        helper = cst.parse_statement(
+        self.ctx.imports.add_definition(
+            _ACTIVITY_HELPER,
             f'@{register}(package="kmigrate")\n'
             f"class {_ACTIVITY_HELPER}({regularizers}.Regularizer):\n"
             '    """An activity penalty summed over the batch, as multi-backend Keras added it (kmigrate KM422)."""\n'
@@ -287,20 +398,9 @@ class LayerFixer(Fixer):
             f"        return self.regularizer(x) * {backend}.cast({backend}.shape(x)[0], {backend}.dtype(x))\n"
             "\n"
             "    def get_config(self):\n"
-            f'        return {{"regularizer": {regularizers}.serialize(self.regularizer)}}\n'
+            f'        return {{"regularizer": {regularizers}.serialize(self.regularizer)}}\n',
         )
-        from kmigrate.rules.recurrent import _helper_position
-
-        body = list(updated.body)
-        at = _helper_position(body, _ACTIVITY_HELPER)
-        helper = helper.with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()])
-        if at < len(body):
-            following = body[at]
-            kept = [line for line in following.leading_lines if line.comment is not None]  # type: ignore[union-attr]
-            body[at] = following.with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine(), *kept])  # type: ignore[union-attr]
-        body.insert(at, helper)
-        self.ctx.edits += 1
-        return updated.with_changes(body=body)
+        return updated
 
     def _rename(self, original: cst.Call, call: cst.Call, rule: str, old: str, new: str) -> cst.Call:
         if callargs.keyword(call, old) is None or callargs.keyword(call, new) is not None:
@@ -541,6 +641,28 @@ class LayerFixer(Fixer):
         first = before[0].with_changes(leading_lines=updated.leading_lines)
         rest = before[1:]
         return cst.FlattenSentinel([first, *rest, updated.with_changes(leading_lines=())])
+
+
+def _free_names(function: cst.Lambda) -> set[str]:
+    """Names a lambda reads that are not its own parameters (nested lambdas included)."""
+    bound = {p.name.value for p in function.params.params}
+    for inner in m.findall(function.body, m.Lambda()):
+        bound |= {p.name.value for p in inner.params.params}  # type: ignore[attr-defined]
+    attributes = {
+        id(a.attr) for a in m.findall(function.body, m.Attribute())  # type: ignore[attr-defined]
+    }
+    keywords = {id(a.keyword) for a in m.findall(function.body, m.Arg()) if a.keyword is not None}  # type: ignore[attr-defined]
+    names = {
+        n.value for n in m.findall(function.body, m.Name())  # type: ignore[attr-defined]
+        if id(n) not in attributes and id(n) not in keywords
+    }
+    return names - bound
+
+
+def _code_params(params: cst.Parameters) -> str:
+    return cst.Module(body=[]).code_for_node(
+        cst.FunctionDef(name=cst.Name("f"), params=params, body=cst.SimpleStatementSuite([cst.Pass()]))
+    ).split("(", 1)[1].rsplit(")", 1)[0]
 
 
 def _code(node: cst.CSTNode) -> str:

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 import libcst as cst
-import libcst.matchers as m
 
 from kmigrate import callargs
 from kmigrate.rules.base import Fixer, FixSafety, Rule
@@ -110,7 +109,9 @@ class RecurrentFixer(Fixer):
 
     def _choose_helper_name(self) -> str:
         for candidate in (HELPER, f"kmigrate_{HELPER}", f"_kmigrate_{HELPER}"):
-            if _top_level_helper(self.ctx.module, candidate) is not None:
+            if any(
+                isinstance(s, cst.FunctionDef) and s.name.value == candidate for s in self.ctx.module.body
+            ):
                 return candidate  # injected by an earlier run
             if not self.ctx.resolver.is_bound(candidate):
                 return candidate
@@ -257,65 +258,20 @@ class RecurrentFixer(Fixer):
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
         if not self._helper_needed or self._helper_name is None:
             return updated
-        if _top_level_helper(updated, self._helper_name) is not None:
-            return updated
         register = _code(self.ctx.imports.reference("utils.register_keras_serializable"))
         backend = _code(self.ctx.imports.reference("backend"))
-        helper = cst.parse_statement(
+        self.ctx.imports.add_definition(
+            self._helper_name,
             f'@{register}(package="{HELPER_PACKAGE}")\n'
             f"def {self._helper_name}(x):\n"
             f'    """hard_sigmoid as Keras 2 computed it: clip(0.2 * x + 0.5, 0, 1) (kmigrate KM411/KM412)."""\n'
-            f"    return {backend}.hard_sigmoid(x)\n"
+            f"    return {backend}.hard_sigmoid(x)\n",
         )
-        body = list(updated.body)
-        at = _helper_position(body, self._helper_name)
-        helper = helper.with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()])
-        if at < len(body):
-            following = body[at]
-            blank = [cst.EmptyLine(), cst.EmptyLine()]
-            kept = [line for line in following.leading_lines if line.comment is not None]  # type: ignore[union-attr]
-            if not any(line.comment is not None for line in following.leading_lines[:1]):  # type: ignore[union-attr]
-                body[at] = following.with_changes(leading_lines=blank + kept)  # type: ignore[union-attr]
-        body.insert(at, helper)
-        self.ctx.edits += 1
-        return updated.with_changes(body=body)
+        return updated
 
 
 def _code(node: cst.BaseExpression) -> str:
     return cst.Module(body=[]).code_for_node(node)
-
-
-def _top_level_helper(module: cst.Module, name: str) -> cst.FunctionDef | None:
-    for statement in module.body:
-        if isinstance(statement, cst.FunctionDef) and statement.name.value == name:
-            return statement
-    return None
-
-
-def _is_import_statement(statement: cst.CSTNode) -> bool:
-    if isinstance(statement, cst.SimpleStatementLine):
-        return any(isinstance(s, (cst.Import, cst.ImportFrom)) for s in statement.body)
-    if isinstance(statement, (cst.Try, cst.If)):
-        return bool(m.findall(statement, m.Import() | m.ImportFrom()))
-    return False
-
-
-def _helper_position(body: list, name: str) -> int:
-    """After the last top-level import that precedes the first use of the helper."""
-    first_use = len(body)
-    for index, statement in enumerate(body):
-        if m.findall(statement, m.Name(name)):
-            first_use = index
-            break
-    position = 0
-    for index, statement in enumerate(body[:first_use]):
-        if _is_import_statement(statement):
-            position = index + 1
-        elif index == 0 and m.matches(
-            statement, m.SimpleStatementLine(body=[m.Expr(value=m.SimpleString())])
-        ):
-            position = 1
-    return position
 
 
 FIXER = RecurrentFixer

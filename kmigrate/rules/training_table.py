@@ -12,7 +12,6 @@ from typing import Iterable, Sequence
 
 import libcst as cst
 
-from kmigrate.names import classify
 
 Version = tuple[int, ...]
 

@@ -560,3 +560,15 @@ def test_builtins_do_not_resolve_through_a_star_import():
     resolver = NameResolver.for_module(module)
     assert resolver.qualified_name(cst.Name("object")) is None
     assert resolver.qualified_name(cst.Name("Dense")) == "keras.layers.Dense"
+
+
+def test_several_star_imports_resolve_each_name_where_it_exists():
+    import libcst as cst
+
+    from kmigrate.names import NameResolver
+
+    module = cst.parse_module("from keras.layers import *\nfrom keras.optimizers import *\nx = Dense(3)\n")
+    resolver = NameResolver.for_module(module)
+    assert resolver.qualified_name(cst.Name("Dense")) == "keras.layers.Dense"
+    assert resolver.qualified_name(cst.Name("SGD")) == "keras.optimizers.SGD"
+    assert resolver.qualified_name(cst.Name("not_a_keras_name")) is None
