@@ -307,7 +307,7 @@ class LayerArgsFixer(Fixer):
                  edit: _Edit) -> cst.Call:  # fmt: skip
         steps = spec.steps
         if standalone and spec.positionals is not None:
-            if _has_star(call):
+            if callargs.has_star_args(call):
                 if len(callargs.positionals(call)) > spec.positionals:
                     edit.flag("KM228", "positional arguments before *args: bind them by keyword "
                               "(Keras 1 and tf.keras give them different meanings)")
@@ -363,7 +363,7 @@ class LayerArgsFixer(Fixer):
                       f"({', '.join(spec.keras1)}): check this call")  # fmt: skip
             return call
         names = spec.keras1[limit:count]
-        call = _bind(call, spec.keras1, keep=limit)
+        call = callargs.bind_positionals(call, spec.keras1, keep=limit)
         edit.fix(rule, "Keras 1 positional arguments bound to " + ", ".join(f"`{n}=`" for n in names))
         return call
 
@@ -614,7 +614,7 @@ class LayerArgsFixer(Fixer):
         rule = "KM235"
         if not self.ctx.allows(rule):
             return updated
-        if _has_star(updated) or not _standalone(api):
+        if callargs.has_star_args(updated) or not _standalone(api):
             self.ctx.flag(rule, original, "TimeDistributedDense(...) is TimeDistributed(Dense(...)) in "
                           "tf.keras: rewrite the call, Dense arguments inside, input_shape= outside")
             return updated
@@ -625,7 +625,7 @@ class LayerArgsFixer(Fixer):
             if len(positional) > len(TDD_KERAS1):
                 self.ctx.flag(rule, original, "too many positional arguments for TimeDistributedDense")
                 return updated
-            call = _bind(call, TDD_KERAS1, keep=1)
+            call = callargs.bind_positionals(call, TDD_KERAS1, keep=1)
             edit.fix("KM228", "Keras 1 positional arguments bound by keyword")
         wrapper: list[cst.Arg] = []
         dense: list[cst.Arg] = []
@@ -663,7 +663,7 @@ class LayerArgsFixer(Fixer):
         positional = callargs.positionals(updated)
         if not positional:
             return updated
-        if _has_star(updated):
+        if callargs.has_star_args(updated):
             self.ctx.flag(rule, original, "add_weight takes keyword arguments only in tf.keras: "
                           "pass shape=, initializer=, name=, ... by keyword")
             return updated
@@ -686,7 +686,7 @@ class LayerArgsFixer(Fixer):
         if len(positional) > len(order):
             self.ctx.flag(rule, original, "too many positional arguments for add_weight: pass them by keyword")
             return updated
-        call = _bind(updated, order)
+        call = callargs.bind_positionals(updated, order)
         names = ", ".join(f"`{n}=`" for n in order[: len(positional)])
         self.ctx.fixed(rule, original, f"add_weight positional arguments -> {names}")
         return call
@@ -702,24 +702,6 @@ class LayerArgsFixer(Fixer):
 def _standalone(api: Api) -> bool:
     """Standalone Keras (which had the Keras 1 shim), not TensorFlow's private copy."""
     return api.name.qualified.partition(".")[0] == "keras"
-
-
-def _has_star(call: cst.Call) -> bool:
-    """``*args`` makes positions unknowable; ``**kwargs`` does not."""
-    return any(arg.star == "*" for arg in call.args)
-
-
-def _bind(call: cst.Call, names: Sequence[str], keep: int = 0) -> cst.Call:
-    """``callargs.bind_positionals``, also for calls that pass ``**kwargs``."""
-    if _has_star(call):
-        return call
-    args = list(call.args)
-    for index, arg in enumerate(args):
-        if arg.keyword is not None or arg.star:
-            break
-        if keep <= index < len(names):
-            args[index] = arg.with_changes(keyword=cst.Name(names[index]), equal=_KEYWORD_EQUAL)
-    return call.with_changes(args=args)
 
 
 def _code(node: cst.CSTNode) -> str:
