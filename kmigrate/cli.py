@@ -226,7 +226,7 @@ def _usage_error(message: str) -> None:
 @click.argument("rule_id", required=False)
 @click.option("--format", "output_format", type=click.Choice(["text", "markdown", "json"]), default="text")
 def rules_command(rule_id: str | None, output_format: str) -> None:
-    """List every rule, or explain RULE_ID (e.g. `kmigrate rules KM101`)."""
+    """List every rule, or explain one: `kmigrate rules KM101`."""
     if rule_id is not None:
         text = explain(rule_id)
         if text is None:

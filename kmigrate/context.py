@@ -64,6 +64,7 @@ class _Pending:
 class FileContext:
     def __init__(self, module: cst.Module, source: str, settings: Settings) -> None:
         self.module = module
+        self.source = source  # the module's code as read: search it instead of regenerating it
         self.settings = settings
         self.target = settings.target
         self.resolver = NameResolver.for_module(module)

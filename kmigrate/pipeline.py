@@ -10,6 +10,7 @@ import os
 import re
 import stat
 import tempfile
+import warnings
 from functools import lru_cache
 
 import libcst as cst
@@ -112,7 +113,9 @@ def _transform(module: cst.Module, source: str, settings: Settings, report_fixes
 def _does_not_parse(data: bytes) -> str | None:
     try:
         cst.parse_module(data)
-        compile(data, "<migrated>", "exec", dont_inherit=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the user's own SyntaxWarnings are not ours to print
+            compile(data, "<migrated>", "exec", dont_inherit=True)
     except (cst.ParserSyntaxError, SyntaxError, ValueError) as exc:
         return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return None

@@ -34,7 +34,7 @@ EXIT_PASSED, EXIT_FAILED, EXIT_HARNESS_ERROR = 0, 1, 2
 @click.option("--timeout", type=float, default=600.0, show_default=True,
               help="Seconds one fixture may take on one side.")
 @click.option("--kmigrate-arg", "kmigrate_args", multiple=True,
-              help="Extra argument for the migration CLI, e.g. --kmigrate-arg=--ignore=C-O02 (repeatable).")
+              help="Extra argument for the migration CLI, e.g. --kmigrate-arg=--ignore=KM302 (repeatable).")
 @click.option("--legacy-only", is_flag=True,
               help="Only run the originals under legacy Keras (check that programs follow the contract).")
 @click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of failing steps.")

@@ -12,6 +12,7 @@ rewritten by another rule, in which case the import goes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -227,9 +228,17 @@ class ImportFixer(Fixer):
             else:
                 local = alias.asname.name.value  # type: ignore[union-attr]
                 home = keras_api.legacy_module_home(name.path, self.ctx.target)
-                if home.path is None:
+                missing = (
+                    self._homeless_attributes(name.path, local)
+                    if home.path and not name.path.startswith("backend")
+                    else []
+                )
+                if home.path is None or missing:
                     kept.append(alias)
-                    homeless.append((local, rule, f"`{dotted}`: {home.note}"))
+                    note = home.note if home.path is None else (
+                        ", ".join(f"`{local}.{m}`" for m in missing[:3]) + " have no tf.keras equivalent"
+                    )
+                    homeless.append((local, rule, f"`{dotted}`: {note}"))
                     continue
                 statement = _module_import(home.path, local)
             moved.append(statement)
@@ -299,6 +308,15 @@ class ImportFixer(Fixer):
                 notes.append((rule, note))
                 continue
             if home.is_module:
+                # Backend attributes (K.*) are the backend family's to rewrite or mark.
+                missing = [] if path.startswith("backend") else self._homeless_attributes(path, local)
+                if missing:
+                    # Aliasing the module would leave `local.X` pointing at nothing: keep it.
+                    leftovers.append(alias)
+                    shown = ", ".join(f"`{local}.{name}`" for name in missing[:3])
+                    more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+                    notes.append((rule, f"{shown}{more} have no tf.keras equivalent"))
+                    continue
                 tf_module, leaf = _split_module(home.path)
             else:
                 module, _, leaf = home.path.rpartition(".")
@@ -368,7 +386,8 @@ class ImportFixer(Fixer):
         ).rule
         home = keras_api.legacy_home(name.path, self.ctx.target)
         if home.path is None:
-            return updated  # unknown or removed name: the import line carries the marker
+            self._flag_homeless_use(original, name.path, rule, home.note)
+            return updated
         spelled = _respell(original, home.path, self.ctx)
         if spelled is None or spelled == get_full_name_for_node(original):
             return updated
@@ -376,6 +395,27 @@ class ImportFixer(Fixer):
             return updated
         self.ctx.fixed(rule, original, f"`{get_full_name_for_node(original)}` -> `{spelled}`")
         return cst.parse_expression(spelled).with_changes(lpar=updated.lpar, rpar=updated.rpar)
+
+    def _flag_homeless_use(self, node: cst.Attribute, path: str, rule: str, note: str) -> None:
+        """`keras.layers.Highway(...)` after `import keras`: the import moved, this use cannot."""
+        if path.startswith("backend.") or path.startswith("legacy.interfaces."):
+            return  # the backend family explains K.* names; the decorators are removed above
+        module, _, leaf = path.rpartition(".")
+        homes = keras_api.module_rule(module).homes
+        api = ".".join(p for p in (homes[0] if homes else module, leaf) if p)
+        if any(api in getattr(f, "handles", ()) for f in _enabled_fixers(self.ctx)):
+            return  # another family rewrites or marks this use
+        if self.ctx.allows(rule):
+            self.ctx.flag(rule, node, f"`{get_full_name_for_node(node)}`: {note}")
+
+    def _homeless_attributes(self, legacy_module: str, local: str) -> list[str]:
+        """Names the file reads as ``local.X`` that the module's tf.keras home lacks."""
+        used = set(re.findall(rf"(?<![\w.]){re.escape(local)}\s*\.\s*([A-Za-z_]\w*)", self.ctx.source))
+        return sorted(
+            attribute for attribute in used
+            if keras_api.legacy_home(f"{legacy_module}.{attribute}", self.ctx.target).path is None
+            and not self._claimed(legacy_module, attribute)
+        )
 
     # -- keras.legacy decorators and backend gates ----------------------------------------
     def leave_Decorator(self, original: cst.Decorator, updated: cst.Decorator):  # type: ignore[no-untyped-def]

@@ -201,6 +201,7 @@ class Keras1ApiFixer(Fixer):
         "regularizers.activity_l1l2", "regularizers.WeightRegularizer", "regularizers.L1L2Regularizer",
         "constraints.maxnorm", "constraints.nonneg", "constraints.unitnorm",
         "backend.image_dim_ordering", "backend.set_image_dim_ordering",
+        "utils.print_summary", "utils.count_total_params", *_NP_UTILS,
     })  # fmt: skip
 
     _compared: set[int] = field(default_factory=set)

@@ -79,8 +79,10 @@ def _long_name(path: str) -> tuple[str, str] | None:
 class MetricsFixer(Fixer):
     rules: ClassVar[tuple[Rule, ...]] = RULES
     triggers: ClassVar[tuple[bytes, ...]] = (b"keras",)
-    handles: ClassVar[frozenset[str]] = frozenset({"metrics.accuracy", "metrics.cosine_proximity",
-                                                   "metrics.cosine"})
+    handles: ClassVar[frozenset[str]] = frozenset({
+        "metrics.accuracy", "metrics.cosine_proximity", "metrics.cosine", "losses.cosine_proximity",
+        *(f"{module}.{name}" for module in ("losses", "metrics") for name in _SHORT),
+    })  # fmt: skip
 
     # -- imports: keep the local name, import the alias that exists ------------------------------
     def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom):  # type: ignore[no-untyped-def]

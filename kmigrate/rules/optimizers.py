@@ -196,7 +196,7 @@ class OptimizerFixer(Fixer):
 
     def _file_sets_lr(self) -> bool:
         if self._sets_lr is None:
-            self._sets_lr = bool(_LR_SETTERS.search(self.ctx.module.code))
+            self._sets_lr = bool(_LR_SETTERS.search(self.ctx.source))
         return self._sets_lr
 
     # -- imports: lower-case aliases keep their local name -------------------------------------

@@ -572,3 +572,27 @@ def test_several_star_imports_resolve_each_name_where_it_exists():
     assert resolver.qualified_name(cst.Name("Dense")) == "keras.layers.Dense"
     assert resolver.qualified_name(cst.Name("SGD")) == "keras.optimizers.SGD"
     assert resolver.qualified_name(cst.Name("not_a_keras_name")) is None
+
+
+def test_module_alias_is_kept_and_marked_when_it_is_used_for_names_tf_keras_lacks():
+    output = assert_flags(
+        """
+        from keras.utils import conv_utils, np_utils
+        k = conv_utils.normalize_tuple(3, 2, 'kernel_size')
+        y = np_utils.to_categorical(t)
+        """,
+        "KM106",
+    )
+    assert "from tensorflow.keras import utils as np_utils" in output
+    assert "from keras.utils import conv_utils  # kmigrate: KM106 `conv_utils.normalize_tuple` have no" in output
+
+
+def test_dotted_use_of_a_name_without_home_is_marked_at_the_use():
+    output = assert_flags(
+        """
+        import keras
+        x = keras.utils.generic_utils.func_dump(f)
+        """,
+        "KM106",
+    )
+    assert "x = keras.utils.generic_utils.func_dump(f)  # kmigrate: KM106" in output
