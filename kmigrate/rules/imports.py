@@ -220,13 +220,17 @@ class ImportFixer(Fixer):
             if name is None or not name.legacy or not self.ctx.allows(rule):
                 kept.append(alias)
                 continue
-            if alias.asname is None:
+            head = dotted.split(".")[0]
+            if alias.asname is None and head in ("keras", "tensorflow"):
                 statement = self._unaliased_import(dotted)
                 if statement is None:
                     kept.append(alias)
                     continue
             else:
-                local = alias.asname.name.value  # type: ignore[union-attr]
+                # `import keras_preprocessing.image` binds and is used as `keras_preprocessing`.
+                local = alias.asname.name.value if alias.asname else head  # type: ignore[union-attr]
+                if alias.asname is None:
+                    name = classify(head) or name
                 home = keras_api.legacy_module_home(name.path, self.ctx.target)
                 missing = (
                     self._homeless_attributes(name.path, local)
@@ -259,16 +263,10 @@ class ImportFixer(Fixer):
 
     def _unaliased_import(self, dotted: str) -> cst.BaseSmallStatement | None:
         """`import keras.layers.core` binds `keras`, and dotted uses spell out the rest."""
-        head = dotted.split(".")[0]
-        if head == "keras":
+        if dotted.split(".")[0] == "keras":
             return _from_import("tensorflow", "keras", None)
-        if head == "tensorflow":  # `import tensorflow.python.keras`: uses are respelled
-            return cst.Import(names=[cst.ImportAlias(name=cst.Name("tensorflow"))])
-        root = classify(head)  # keras_preprocessing, keras_applications
-        home = keras_api.legacy_module_home(root.path, self.ctx.target) if root else None
-        if home is None or home.path is None:
-            return None
-        return _module_import(home.path, head)
+        # `import tensorflow.python.keras`: it binds `tensorflow`; uses are respelled.
+        return cst.Import(names=[cst.ImportAlias(name=cst.Name("tensorflow"))])
 
     def _import_from(self, original: cst.ImportFrom, node: cst.ImportFrom):  # type: ignore[no-untyped-def]
         if node.relative or node.module is None:

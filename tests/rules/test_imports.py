@@ -596,3 +596,10 @@ def test_dotted_use_of_a_name_without_home_is_marked_at_the_use():
         "KM106",
     )
     assert "x = keras.utils.generic_utils.func_dump(f)  # kmigrate: KM106" in output
+
+
+def test_unaliased_keras_preprocessing_used_for_missing_names_is_kept_and_marked():
+    output = assert_flags(
+        "import keras_preprocessing\nkeras_preprocessing.set_keras_submodules(backend=b)\n", "KM108"
+    )
+    assert output.startswith("import keras_preprocessing  # kmigrate: KM108")
