@@ -98,7 +98,9 @@ def _transform(module: cst.Module, source: str, settings: Settings, report_fixes
     diagnostics = []
     for _ in range(MAX_PASSES):
         ctx = FileContext(module, source, settings)
-        updated = module.visit(MigrationTransformer(ctx, fixer_types))
+        transformer = MigrationTransformer(ctx, fixer_types)
+        transformer.scan(module)
+        updated = module.visit(transformer)
         reported = {(d.rule, d.message) for d in diagnostics if not d.fixed}
         # A later pass sees the same unfixable code again: report each finding once.
         diagnostics.extend(

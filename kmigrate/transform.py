@@ -19,13 +19,21 @@ class MigrationTransformer(cst.CSTTransformer):
         self.ctx = ctx
         self._visitors: dict[str, list[Callable]] = defaultdict(list)
         self._leavers: dict[str, list[Callable]] = defaultdict(list)
+        self._fixers: list[Fixer] = []
         for fixer_type in fixer_types:
             fixer = fixer_type(ctx)
+            self._fixers.append(fixer)
             for attribute in dir(fixer_type):
                 if attribute.startswith("visit_"):
                     self._visitors[attribute[6:]].append(getattr(fixer, attribute))
                 elif attribute.startswith("leave_"):
                     self._leavers[attribute[6:]].append(getattr(fixer, attribute))
+
+    def scan(self, module: cst.Module) -> None:
+        """Run every fixer's scanners over ``module`` in a single read-only traversal."""
+        scanners = [scanner for fixer in self._fixers for scanner in fixer.scanners()]
+        if scanners:
+            module.visit(_AllOf(scanners))
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         if isinstance(node, STATEMENT_TYPES):
@@ -52,3 +60,28 @@ class MigrationTransformer(cst.CSTTransformer):
         if isinstance(original_node, cst.Module) and isinstance(result, cst.Module):
             result = self.ctx.imports.apply(result)
         return result
+
+
+class _AllOf(cst.CSTVisitor):
+    """Several visitors in one traversal, each seeing exactly what it would see alone:
+    a visitor whose ``visit_X`` returned False is not called below that node."""
+
+    def __init__(self, visitors: list[cst.CSTVisitor]) -> None:
+        super().__init__()
+        self._visitors = visitors
+        self._skipping: list[cst.CSTNode | None] = [None] * len(visitors)
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        for index, visitor in enumerate(self._visitors):
+            if self._skipping[index] is None and visitor.on_visit(node) is False:
+                self._skipping[index] = node
+        return any(skipped is None for skipped in self._skipping)
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        for index, visitor in enumerate(self._visitors):
+            skipped = self._skipping[index]
+            if skipped is original_node:
+                self._skipping[index] = None
+            elif skipped is not None:
+                continue
+            visitor.on_leave(original_node)

@@ -244,9 +244,11 @@ class BackendFixer(Fixer):
     _attribute_parents: dict[int, cst.Attribute] = field(default_factory=dict)
 
     # -- file-level facts --------------------------------------------------------------------
-    def visit_Module(self, node: cst.Module) -> None:
+    def scanners(self) -> tuple[cst.CSTVisitor, ...]:
         self._scan = _Scan(self.ctx)
-        node.visit(self._scan)
+        return (self._scan,)
+
+    def visit_Module(self, node: cst.Module) -> None:
         self._helper_name = self._fresh(HELPER_NAME)
         self._plan_block(node.body)
 

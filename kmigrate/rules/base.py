@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Sequence
+
+import libcst as cst
 
 if TYPE_CHECKING:
     from kmigrate.context import FileContext
@@ -54,3 +56,12 @@ class Fixer:
     @classmethod
     def rule_ids(cls) -> tuple[str, ...]:
         return tuple(rule.id for rule in cls.rules)
+
+    def scanners(self) -> Sequence[cst.CSTVisitor]:
+        """Read-only visitors to run over the original module before any rewrite.
+
+        For facts about the whole file (which names hold models, how metrics are spelled in
+        compile) that a rewrite may need before the traversal reaches them.  The pipeline runs
+        every family's scanners together in one traversal.
+        """
+        return ()

@@ -124,10 +124,18 @@ class SavingFixer(Fixer):
 
     _facts: _Facts | None = None
 
+    _scan: _Scan | None = None
+
+    def scanners(self) -> tuple[cst.CSTVisitor, ...]:
+        self._scan = _Scan(self.ctx)
+        return (self._scan,)
+
     @property
     def facts(self) -> _Facts:
         if self._facts is None:
-            self._facts = _analyse(self.ctx) if self.ctx.involves_keras else _Facts()
+            if self._scan is None:  # used outside the pipeline: scan now
+                self.ctx.module.visit(self.scanners()[0])
+            self._facts = _analyse(self.ctx, self._scan) if self.ctx.involves_keras else _Facts()
         return self._facts
 
     # -- the traced string literals -----------------------------------------------------------
@@ -239,18 +247,31 @@ def _uses_lambda(ctx) -> bool:  # type: ignore[no-untyped-def]
 # -- the analysis ------------------------------------------------------------------------------
 
 
-def _analyse(ctx) -> _Facts:  # type: ignore[no-untyped-def]
+class _Scan(cst.CSTVisitor):
+    """Every call that names a saved artefact, and the names assigned exactly once (None when
+    assigned more than once): collected in the pipeline's one read-only pass."""
+
+    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+        super().__init__()
+        self.ctx = ctx
+        self.uses: list[_Use] = []
+        self.constants: dict[str, cst.BaseExpression | None] = {}
+
+    def visit_Call(self, node: cst.Call) -> None:
+        use = _classify(self.ctx, node)
+        if use is not None:
+            self.uses.append(use)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            if isinstance(target.target, cst.Name):
+                key = target.target.value
+                self.constants[key] = None if key in self.constants else node.value
+
+
+def _analyse(ctx, scan: _Scan) -> _Facts:  # type: ignore[no-untyped-def]
     facts = _Facts()
-    uses: list[_Use] = []
-    constants = _string_constants(ctx.module)
-
-    class _Collect(cst.CSTVisitor):
-        def visit_Call(self, node: cst.Call) -> None:
-            use = _classify(ctx, node)
-            if use is not None:
-                uses.append(use)
-
-    ctx.module.visit(_Collect())
+    uses, constants = scan.uses, scan.constants
 
     # Group uses by the artefact they name: the same literal (through a constant), or equal text.
     by_literal: dict[object, list[tuple[_Use, cst.CSTNode, str]]] = {}
@@ -391,21 +412,6 @@ def _arg(call: cst.Call, name: str, position: int) -> cst.BaseExpression | None:
     if positional_count(call) > position:
         return call.args[position].value
     return None
-
-
-def _string_constants(module: cst.Module) -> dict[str, cst.BaseExpression | None]:
-    """Names assigned exactly once in the file (None when assigned more than once)."""
-    found: dict[str, cst.BaseExpression | None] = {}
-
-    class _Collect(cst.CSTVisitor):
-        def visit_Assign(self, node: cst.Assign) -> None:
-            for target in node.targets:
-                if isinstance(target.target, cst.Name):
-                    key = target.target.value
-                    found[key] = None if key in found else node.value
-
-    module.visit(_Collect())
-    return found
 
 
 def _literal(node: cst.BaseExpression, constants, depth: int = 0):  # type: ignore[no-untyped-def]

@@ -151,11 +151,15 @@ class TrainingFixer(Fixer):
         self._scopes.pop()
         return updated
 
+    def scanners(self) -> tuple[cst.CSTVisitor, ...]:
+        self._facts = _FileFacts(self.ctx)
+        return (self._facts,)
+
     @property
     def facts(self) -> "_FileFacts":
-        if self._facts is None:
-            self._facts = _FileFacts(self.ctx)
-        return self._facts
+        if self._facts is None:  # used outside the pipeline: scan now
+            self.ctx.module.visit(self.scanners()[0])
+        return self._facts  # type: ignore[return-value]
 
     # -- calls ---------------------------------------------------------------------------
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
@@ -506,43 +510,51 @@ def _ceil_div(samples: cst.BaseExpression, batch: cst.BaseExpression) -> cst.Bas
     return cst.parse_expression(f"-(-{code(_operand(samples))} // {code(_operand(batch))})")
 
 
-class _FileFacts:
-    """What the whole file says about models, generators and compiled metrics (computed once)."""
+class _FileFacts(cst.CSTVisitor):
+    """What the whole file says about models, generators and compiled metrics.
+
+    A scanner: filled in the pipeline's one read-only pass before the rewrite."""
 
     def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+        super().__init__()
         self.ctx = ctx
-        module = ctx.module
         self.functions: dict[str, cst.FunctionDef] = {}
         self.generator_functions: set[str] = set()
         self.history_names: set[str] = set()
         self.spellings: set[str] = set()
-        self._collect(module)
+        self._open: list[cst.CSTNode] = []  # enclosing functions and lambdas, innermost last
 
-    def _collect(self, module: cst.Module) -> None:
-        facts = self
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.functions.setdefault(node.name.value, node)
+        self._open.append(node)
 
-        class _Visitor(cst.CSTVisitor):
-            def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-                facts.functions.setdefault(node.name.value, node)
-                if _has_yield(node):
-                    facts.generator_functions.add(node.name.value)
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._open.pop()
 
-            def visit_Assign(self, node: cst.Assign) -> None:
-                value = node.value
-                if isinstance(value, cst.Attribute) and value.attr.value == "history":
-                    for target in node.targets:
-                        if isinstance(target.target, cst.Name):
-                            facts.history_names.add(target.target.value)
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self._open.append(node)
 
-            def visit_Call(self, node: cst.Call) -> None:
-                if method_name(node) == "compile":
-                    metrics = callargs.keyword(node, "metrics")
-                    if metrics is None and positional_count(node) >= 3:
-                        metrics = node.args[2]
-                    if metrics is not None:
-                        facts.spellings.update(_strings_in(metrics.value))
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self._open.pop()
 
-        module.visit(_Visitor())
+    def visit_Yield(self, node: cst.Yield) -> None:
+        if self._open and isinstance(self._open[-1], cst.FunctionDef):
+            self.generator_functions.add(self._open[-1].name.value)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        value = node.value
+        if isinstance(value, cst.Attribute) and value.attr.value == "history":
+            for target in node.targets:
+                if isinstance(target.target, cst.Name):
+                    self.history_names.add(target.target.value)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if method_name(node) == "compile":
+            metrics = callargs.keyword(node, "metrics")
+            if metrics is None and positional_count(node) >= 3:
+                metrics = node.args[2]
+            if metrics is not None:
+                self.spellings.update(_strings_in(metrics.value))
 
     # -- metric names ------------------------------------------------------------------
     def metric_key(self, key: str):  # type: ignore[no-untyped-def]
@@ -705,24 +717,6 @@ def _strings_in(node: cst.BaseExpression) -> set[str]:
         if value is not None:
             found.add(value)
     return found
-
-
-def _has_yield(function: cst.FunctionDef) -> bool:
-    class _Find(cst.CSTVisitor):
-        found = False
-
-        def visit_Yield(self, node: cst.Yield) -> None:
-            self.found = True
-
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-            return node is function
-
-        def visit_Lambda(self, node: cst.Lambda) -> bool:
-            return False
-
-    finder = _Find()
-    function.visit(finder)
-    return finder.found
 
 
 def _own_statements(scope: cst.CSTNode):  # type: ignore[no-untyped-def]
