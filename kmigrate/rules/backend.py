@@ -53,7 +53,7 @@ SEMANTIC_RULES = (
          "with tf.GradientTape() as tape:\n    loss = ...\n"
          "grads = tape.gradient(loss, model.trainable_weights)",
          FLAG_ONLY, "The loss has to be recomputed under a GradientTape; where that code is "
-         "depends on the program.", ("C-K02-gradients-eager",)),
+         "depends on the program.", ("C-K02-gradients-eager", "D06")),
     Rule("KM503", "variable-tracking", "`K.variable` / `K.update` inside a custom layer are not "
          "tracked or run by Keras 3.",
          "self.W = K.variable(np.zeros((3, 4)))",
@@ -83,10 +83,12 @@ SEMANTIC_RULES = (
          "same. `K.T` is Theano and is marked.", ("C-K06-backend-module-attrs",)),
 )
 
+# Group D rows whose marker a table rule places (D05: learning-phase tricks).
+_ALSO_COVERS = {"C-K-learning_phase": ("D05",)}
 TABLE_RULES = tuple(
     Rule(CK_IDS[e.catalog], f"backend-{e.name.lower().replace('_', '-')}", e.message.split(":")[0]
          if e.kind in (FLAG, SPECIAL) else e.message, e.before, e.after or "# (statement removed)",
-         _SAFETY[e.kind], e.note, (e.catalog,), tf_keras=e.tf_keras)
+         _SAFETY[e.kind], e.note, (e.catalog, *_ALSO_COVERS.get(e.catalog, ())), tf_keras=e.tf_keras)
     for e in sorted(ENTRIES, key=lambda e: CK_IDS[e.catalog])
 )
 RULES = SEMANTIC_RULES + TABLE_RULES

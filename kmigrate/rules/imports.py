@@ -32,7 +32,8 @@ RULES = (
          "from tensorflow import keras\nmodel = keras.models.Sequential()",
          SAFE, "In TF 2.21 a bare `import keras` binds plain Keras 3, whose namespace lacks the "
          "legacy backend and preprocessing APIs; `from tensorflow import keras` is the tf.keras "
-         "namespace and honours TF_USE_LEGACY_KERAS.", ("A01",)),
+         "namespace and honours TF_USE_LEGACY_KERAS. Files mixing both namespaces end up on one.",
+         ("A01", "D21")),
     Rule("KM102", "from-keras-import-modules", "`from keras import layers, backend as K, ...` "
          "imports from `tensorflow.keras`.",
          "from keras import layers, models, backend as K",
@@ -85,7 +86,7 @@ RULES = (
          "from scikeras.wrappers import KerasClassifier  # pip install scikeras",
          FixSafety.FLAG, "The Keras 3 SKLearn wrappers take a different contract (the model "
          "callable gets X and y, parameters split into model and fit arguments): a person must "
-         "port the call sites.", ("A10",)),
+         "port the call sites.", ("A10", "D12")),
     Rule("KM111", "legacy-package", "`keras.legacy` shims are removed.",
          "from keras.legacy import interfaces\n\nclass Adder(Layer):\n"
          "    @interfaces.legacy_dense_support\n    def __init__(self, units): ...",

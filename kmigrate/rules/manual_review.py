@@ -39,6 +39,15 @@ RULES = (
          "except ValueError, e:",
          "except ValueError as e:",
          SAFE, "Python 3 cannot compile the Python 2 form; `as` is what it meant.", ("D14",)),
+    Rule("KM915", "python2-leftovers", "Python 2 idioms that parse but fail or differ on Python 3 "
+         "in Keras code: `xrange`, `dict.iteritems()`, `next()` on generator classes, `cPickle`, `izip`.",
+         "for i in xrange(n): ...\nfor k, v in logs.iteritems(): ...\n"
+         "class Batches(object):\n    def next(self): ...",
+         "for i in range(n): ...\nfor k, v in logs.items(): ...\n"
+         "class Batches(object):\n    def next(self): ...\n    __next__ = next",
+         FixSafety.CONTEXT, "range/items/values/keys are the Python 3 spellings of the same "
+         "iteration; a Keras 1 generator class gets `__next__ = next` so Python 3's next() finds it. "
+         "Imports of cPickle/izip are marked (pickle, zip).", ("D15",)),
     Rule("KM918", "third-party-keras-extensions", "Libraries built on standalone Keras import "
          "`keras` themselves.",
          "from keras_contrib.layers import CRF",
@@ -59,6 +68,10 @@ RULES = (
 _THEANO_KERNEL_HELPERS = frozenset({
     "utils.convert_all_kernels_in_model", "utils.convert_dense_weights_data_format",
 })  # fmt: skip
+# Python 2 dict iteration methods -> their Python 3 names.
+_DICT_ITERATION = {"iteritems": "items", "itervalues": "values", "iterkeys": "keys"}
+_PYTHON2_MODULES = {"cPickle": "use `import pickle`", "itertools.izip": "use the builtin zip",
+                    "itertools.imap": "use the builtin map", "itertools.izip_longest": "use itertools.zip_longest"}  # fmt: skip
 # TF1 names (qualified) -> what to do.
 _TF1 = {
     "tensorflow.Session": "TF 2 runs eagerly: call the model/ops directly (tf.function for graphs)",
@@ -107,6 +120,15 @@ class ManualReviewFixer(Fixer):
         self._imported(node, get_full_name_for_node(node.module) or "")
 
     def _imported(self, node: cst.CSTNode, module: str) -> None:
+        if self.ctx.involves_keras:
+            python2 = _PYTHON2_MODULES.get(module)
+            if isinstance(node, cst.ImportFrom) and not isinstance(node.names, cst.ImportStar):
+                python2 = python2 or next(
+                    (_PYTHON2_MODULES[f"{module}.{a.evaluated_name}"] for a in node.names
+                     if f"{module}.{a.evaluated_name}" in _PYTHON2_MODULES), None)  # fmt: skip
+            if python2 and self.ctx.allows("KM915"):
+                self.ctx.flag("KM915", node, f"Python 2 only: {python2}")
+                return
         if (module == "theano" or module.startswith("theano.")) and self.ctx.involves_keras:
             if self.ctx.allows("KM902"):
                 self.ctx.flag("KM902", node, "Theano is gone: port this code to TensorFlow ops "
@@ -121,6 +143,10 @@ class ManualReviewFixer(Fixer):
 
     # -- calls --------------------------------------------------------------------------------------
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        if self.ctx.involves_keras:
+            python3 = self._python2_call(original, updated)
+            if python3 is not None:
+                return python3
         api = self.ctx.api(original.func)
         if api is not None and api.legacy and api.path in _THEANO_KERNEL_HELPERS:
             if self.ctx.allows("KM903"):
@@ -155,6 +181,45 @@ class ManualReviewFixer(Fixer):
                 self.ctx.flag("KM920", original, "class_mode= is Keras 0.x: remove it (the loss decides; "
                               "add metrics=['accuracy'] for accuracy)")
         return updated
+
+    def _python2_call(self, original: cst.Call, updated: cst.Call) -> cst.Call | None:
+        func = original.func
+        if isinstance(func, cst.Name) and func.value == "xrange" and not self.ctx.resolver.is_bound("xrange"):
+            if self.ctx.allows("KM915"):
+                self.ctx.fixed("KM915", original, "xrange -> range")
+                return updated.with_changes(func=cst.Name("range"))
+        if (
+            isinstance(func, cst.Attribute)
+            and func.attr.value in _DICT_ITERATION
+            and not updated.args
+            and self.ctx.allows("KM915")
+        ):
+            new = _DICT_ITERATION[func.attr.value]
+            self.ctx.fixed("KM915", original, f".{func.attr.value}() -> .{new}()")
+            return updated.with_changes(func=updated.func.with_changes(attr=cst.Name(new)))  # type: ignore[attr-defined]
+        return None
+
+    def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
+        """A Keras 1 data generator class with `next(self)` and no `__next__`."""
+        if not self.ctx.involves_keras or not isinstance(updated.body, cst.IndentedBlock):
+            return updated
+        names = set()
+        next_index = None
+        for index, statement in enumerate(updated.body.body):
+            if isinstance(statement, cst.FunctionDef):
+                names.add(statement.name.value)
+                if statement.name.value == "next" and len(statement.params.params) == 1:
+                    next_index = index
+            elif isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    if isinstance(small, cst.Assign):
+                        names.update(t.target.value for t in small.targets if isinstance(t.target, cst.Name))
+        if next_index is None or "__next__" in names or not self.ctx.allows("KM915"):
+            return updated
+        self.ctx.fixed("KM915", original, "`next(self)` also serves as Python 3's `__next__`")
+        body = list(updated.body.body)
+        body.insert(next_index + 1, cst.parse_statement("__next__ = next\n"))
+        return updated.with_changes(body=updated.body.with_changes(body=body))
 
     # -- private attributes ------------------------------------------------------------------------
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:

@@ -25,7 +25,7 @@ RULES = (
          FixSafety.CONTEXT, "sum/mul/ave/max/concat/dot map one to one (Add, Multiply, Average, "
          "Maximum, Concatenate, Dot) and a lambda mode to Lambda. Merge of layers or models (a "
          "branching Sequential) needs the functional API, 'cos' returned shape (batch, 1, 1), "
-         "and a mode held in a variable is unknown: those are marked.", ("B32",)),
+         "and a mode held in a variable is unknown: those are marked.", ("B32", "D08")),
     Rule("KM233", "merge-function", "The Keras 1 `merge(inputs, mode=...)` function becomes the "
          "Keras 2 layer for its mode, applied to the inputs.",
          "merge([a, b], mode='concat', concat_axis=-1)\nmerge([q, k], mode='dot', dot_axes=[2, 2])",

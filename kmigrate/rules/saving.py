@@ -63,7 +63,7 @@ RULES = (
          "model = load_model('old_model.h5')",
          "model = build_model(); model.load_weights('old_model.h5')",
          FLAG, "Keras 3 cannot rebuild legacy Sequential configs (batch_input_shape) or RNN "
-         "configs; weights load fine into a model built in code.", ("C-S07",), tf_keras=False),
+         "configs; weights load fine into a model built in code.", ("C-S07", "D13"), tf_keras=False),
     Rule("KM348", "yaml", "`to_yaml`/`model_from_yaml` become `to_json`/`model_from_json`.",
          "s = model.to_yaml()\nm = model_from_yaml(s)", "s = model.to_json()\nm = model_from_json(s)",
          CONTEXT, "YAML support was removed (arbitrary code execution); YAML files written earlier "

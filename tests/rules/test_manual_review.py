@@ -121,3 +121,57 @@ def test_km920_keras0():
         "KM920",
     )
     assert "show_accuracy=True" in out
+
+
+# -- KM915: Python 2 leftovers in Keras code ------------------------------------------------------
+
+
+def test_km915_xrange_and_dict_iteration():
+    assert_migrates(
+        """
+        import keras
+        for i in xrange(3):
+            for k, v in logs.iteritems():
+                print(k, v, keras)
+        """,
+        """
+        from tensorflow import keras
+        for i in range(3):
+            for k, v in logs.items():
+                print(k, v, keras)
+        """,
+    )
+
+
+def test_km915_keras1_generator_class_gets_dunder_next():
+    assert_migrates(
+        """
+        import keras
+        class Batches(object):
+            def __iter__(self):
+                return self
+
+            def next(self):
+                return keras
+        """,
+        """
+        from tensorflow import keras
+        class Batches(object):
+            def __iter__(self):
+                return self
+
+            def next(self):
+                return keras
+            __next__ = next
+        """,
+    )
+
+
+def test_km915_python2_modules_are_marked():
+    assert_flags("import keras\nimport cPickle as pickle\nx = keras\n", "KM915")
+    assert_flags("import keras\nfrom itertools import izip\nx = keras\n", "KM915")
+
+
+def test_km915_no_op_outside_keras_code_and_for_bound_names():
+    assert_unchanged("for i in xrange(3):\n    pass\n")
+    assert_unchanged("from tensorflow import keras\nxrange = range\nfor i in xrange(3):\n    pass\n")
