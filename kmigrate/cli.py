@@ -32,6 +32,7 @@ from kmigrate.runner import Mode, count, default_jobs, run_all
 from kmigrate.settings import DEFAULT_TARGET, TARGETS, ConfigError, Settings, find_project_config
 
 EXIT_CLEAN, EXIT_CHANGES, EXIT_FAILURE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # the shell's convention for SIGINT
 # Show a progress bar only when a person is watching and the run is long.
 PROGRESS_THRESHOLD = 50
 
@@ -118,7 +119,13 @@ def migrate(
         sys.exit(EXIT_FAILURE)
     jobs = jobs or default_jobs()
     report_fixes = show_fixes or output_format == "json"
-    results = _run_files(files, settings, mode, jobs, report_fixes)
+    try:
+        results = _run_files(files, settings, mode, jobs, report_fixes)
+    except KeyboardInterrupt:
+        # Writes are atomic: every file is either fully migrated or as it was.
+        click.echo("kmigrate: interrupted; each file is either fully migrated or untouched, "
+                   "run again to finish", err=True)
+        sys.exit(EXIT_INTERRUPTED)
 
     for result in results:
         if output_format == "json":

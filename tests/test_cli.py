@@ -205,3 +205,39 @@ def test_python_dash_m_and_console_script(tmp_path):
     assert completed.returncode == 1
     assert "would rewrite" in completed.stdout
     assert "kmigrate: 1 file scanned" in completed.stderr
+
+
+def test_interrupt_exits_130_with_a_message(project, monkeypatch):
+    import kmigrate.cli as cli
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_run_files", interrupted)
+    result = invoke(str(project))
+    assert result.exit_code == 130
+    assert "interrupted" in result.stderr
+
+
+def test_real_interrupt_leaves_every_file_whole(tmp_path):
+    import signal
+    import time
+
+    from kmigrate.pipeline import migrate_bytes
+    from kmigrate.settings import Settings
+
+    source = LEGACY * 40
+    expected = migrate_bytes(source.encode(), "x.py", Settings()).output
+    for index in range(300):
+        (tmp_path / f"m{index}.py").write_text(source)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kmigrate", "-j", "2", str(tmp_path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    time.sleep(2.5)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode in (1, 130), stderr  # 1: it finished before the signal
+    states = {(tmp_path / f"m{index}.py").read_text() for index in range(300)}
+    assert states <= {source, expected}
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(".py")) == []

@@ -35,11 +35,13 @@ EXIT_PASSED, EXIT_FAILED, EXIT_HARNESS_ERROR = 0, 1, 2
               help="Seconds one fixture may take on one side.")
 @click.option("--kmigrate-arg", "kmigrate_args", multiple=True,
               help="Extra argument for the migration CLI, e.g. --kmigrate-arg=--ignore=KM302 (repeatable).")
+@click.option("--target", type=click.Choice(["tf.keras", "tf_keras"]), default="tf.keras", show_default=True,
+              help="Migrate to this target; tf_keras runs the migrated programs under TF_USE_LEGACY_KERAS=1.")
 @click.option("--legacy-only", is_flag=True,
               help="Only run the originals under legacy Keras (check that programs follow the contract).")
 @click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of failing steps.")
 def verify(fixtures, output_format, legacy_python, legacy_keras, cache_dir, jobs, keep_scratch, timeout,
-           kmigrate_args, legacy_only, verbose):
+           kmigrate_args, target, legacy_only, verbose):
     """Verify that kmigrate's output behaves like the original.
 
     Each FIXTURE (a name from fixtures/programs, a .py file or a folder of them;
@@ -64,7 +66,7 @@ def verify(fixtures, output_format, legacy_python, legacy_keras, cache_dir, jobs
                 cache_dir, legacy_keras or provision.DEFAULT_KERAS_VERSION, log=lambda m: click.echo(m, err=True))
         options = runner.VerifyOptions(
             legacy_runtime=runtime, jobs=jobs or runner.default_jobs(), scratch_dir=keep_scratch, timeout=timeout,
-            kmigrate_args=tuple(kmigrate_args), progress=say, legacy_only=legacy_only,
+            kmigrate_args=tuple(kmigrate_args), progress=say, legacy_only=legacy_only, target=target,
         )
         result = runner.run_verification(selected, options)
     except (provision.ProvisionError, runner.HarnessError) as exc:

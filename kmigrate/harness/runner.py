@@ -33,7 +33,7 @@ from kmigrate.harness.provision import COMPAT_LAYER, LegacyRuntime
 WORKER_SCRIPT = Path(__file__).resolve().parent / "worker.py"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_FIXTURE_DIR = REPO_ROOT / "fixtures" / "programs"
-MIGRATION_TARGET = "tf.keras"
+MIGRATION_TARGETS = ("tf.keras", "tf_keras")
 STARTUP_TIMEOUT = 180.0
 SCRATCH_MARKER = ".kmigrate-verify-scratch"
 
@@ -209,7 +209,7 @@ class Migration:
 
 
 def migrate_all(fixtures: list[Fixture], scratch: Path, legacy_version: str, extra_args: tuple[str, ...],
-                post_migrate: Callable[[Path], None] | None) -> dict[str, Migration]:
+                post_migrate: Callable[[Path], None] | None, target: str = "tf.keras") -> dict[str, Migration]:
     """Copy every fixture to ``scratch/migrated/<name>/`` and run the real CLI
     over that folder once (one LibCST start-up instead of one per fixture)."""
     root = scratch / "migrated"
@@ -222,7 +222,7 @@ def migrate_all(fixtures: list[Fixture], scratch: Path, legacy_version: str, ext
     # Tell kmigrate which legacy Keras the originals run on, the way a project
     # would: version-dependent rules (hard_sigmoid gates, 'acc' keys) read it.
     (root / "pyproject.toml").write_text(f'[tool.kmigrate]\nfrom-version = "{legacy_version}"\n')
-    command = [sys.executable, "-m", "kmigrate", "--target", MIGRATION_TARGET, *extra_args, str(root)]
+    command = [sys.executable, "-m", "kmigrate", "--target", target, *extra_args, str(root)]
     done = _run_cli(command)
     if _crashed(done) and len(fixtures) > 1:
         # A tool error: migrate one by one to pin it on the fixture(s) that cause it.
@@ -322,6 +322,8 @@ class VerifyOptions:
     progress: Callable[[str], None] = lambda message: None
     # Only run the originals under legacy Keras (to check a program follows the contract).
     legacy_only: bool = False
+    # What the programs are migrated to; tf_keras runs them with TF_USE_LEGACY_KERAS=1.
+    target: str = "tf.keras"
 
 
 def load_arrays(path: str | None) -> dict:
@@ -351,6 +353,9 @@ def run_verification(fixtures: list[Fixture], options: VerifyOptions) -> VerifyR
     legacy_jobs = max(1, modern_jobs // 3)
     legacy_env = options.legacy_runtime.environment()
     modern_env = dict(os.environ)
+    modern_env.pop("TF_USE_LEGACY_KERAS", None)
+    if options.target == "tf_keras":
+        modern_env["TF_USE_LEGACY_KERAS"] = "1"  # before the worker imports TensorFlow
     legacy_pool = WorkerPool([Worker(f"legacy-{i}", legacy_worker_command(options.legacy_runtime), legacy_env,
                                      logs / f"legacy-{i}.log") for i in range(legacy_jobs)])
     modern_pool = WorkerPool([Worker(f"modern-{i}", modern_worker_command(options.modern_python), modern_env,
@@ -366,7 +371,7 @@ def run_verification(fixtures: list[Fixture], options: VerifyOptions) -> VerifyR
             else:
                 migrations = migrator.submit(migrate_all, fixtures, scratch,
                                              options.legacy_runtime.keras_version, options.kmigrate_args,
-                                             options.post_migrate)
+                                             options.post_migrate, options.target)
             legacy_futures = {
                 f.name: legacy_runs.submit(_run_side, legacy_pool, f.path, scratch / "runs" / f.name / "legacy",
                                            {}, options.timeout)

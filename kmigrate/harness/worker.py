@@ -66,7 +66,12 @@ def start_modern_runtime():
     def reset_session():
         tf.keras.backend.clear_session()
 
-    versions = {"keras": tf.keras.__version__, "tensorflow": tf.__version__}
+    keras_version = getattr(tf.keras, "__version__", None)
+    if keras_version is None:  # TF_USE_LEGACY_KERAS=1: tf.keras is tf_keras, which has no __version__
+        import tf_keras
+
+        keras_version = f"tf_keras {tf_keras.__version__}"
+    versions = {"keras": keras_version, "tensorflow": tf.__version__}
     return reset_session, versions
 
 
@@ -258,7 +263,10 @@ def run_migrated(request, module, steps, arrays):
     # Last, because calling a stateful model changes its state.
     def serve_exported():
         export_path = os.path.join(workdir, "saved_model")
-        model.export(export_path, verbose=False)
+        try:
+            model.export(export_path, verbose=False)
+        except TypeError:  # tf_keras (the Keras 2 target) has no `verbose`
+            model.export(export_path)
         served = tf.saved_model.load(export_path)
         for index, inputs in enumerate(input_batches(model, data["x"])):
             flatten("savedmodel/served/%d" % index, served.serve(inputs), arrays)

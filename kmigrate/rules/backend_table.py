@@ -112,8 +112,10 @@ ENTRIES: tuple[Entry, ...] = (
           "calls it with a list of arrays, returning a list of numpy arrays as `K.function` did; the "
           "`K.learning_phase()` input becomes `training=`. `model.input`/`model.output` become "
           "`model.inputs[0]`/`model.outputs[0]` because Sequential models have no `.input` in Keras 3. "
-          "`updates=`, placeholders and gradients cannot be expressed this way and are marked.",
-          tf_keras=False),
+          "`updates=`, placeholders and gradients cannot be expressed this way and are marked. "
+          "Also under --target tf_keras: its K.function exists but fails eagerly with "
+          "`K.learning_phase()` among the inputs (measured on tf_keras 2.21).",
+          tf_keras=True),
     Entry("get_graph", FLAG, "",
           "there is no global graph in TF 2: run the code eagerly or inside a `tf.function`",
           before="graph = K.get_graph()",

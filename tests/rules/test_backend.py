@@ -420,10 +420,11 @@ def test_k_function_flags(line):
     assert_flags(HEAD + line + "\n", "KM519")
 
 
-def test_k_function_kept_on_tf_keras():
-    code = HEAD + "f = K.function([model.input], [model.output])\n"
+def test_k_function_rewritten_on_tf_keras_too():
+    # tf_keras keeps K.function, but it fails eagerly with K.learning_phase() among the inputs.
+    code = HEAD + "f = K.function([model.input, K.learning_phase()], [model.output])\n"
     out = migrated(code, target="tf_keras")
-    assert "K.function" in out and "k_function" not in out
+    assert "f = k_function([model.inputs[0]], [model.outputs[0]], learning_phase_index=-1)" in out
 
 
 _TF_CHECK = r'''
