@@ -114,12 +114,11 @@ class FileContext:
     def enabled(self, rule_id: str) -> bool:
         cached = self._enabled_cache.get(rule_id)
         if cached is None:
-            from kmigrate.rules import rule_by_id
+            from kmigrate.rules import rule_active, rule_by_id
 
             rule = rule_by_id(rule_id)
-            cached = self.settings.rule_enabled(rule_id) and (
-                self.target != "tf_keras" or rule is None or rule.tf_keras
-            )
+            active = rule_active(rule, self.settings) if rule is not None else self.settings.rule_enabled(rule_id)
+            cached = active and (self.target != "tf_keras" or rule is None or rule.tf_keras)
             self._enabled_cache[rule_id] = cached
         return cached
 

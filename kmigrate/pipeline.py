@@ -17,7 +17,7 @@ import libcst as cst
 
 from kmigrate.context import FileContext
 from kmigrate.diagnostics import FileResult, Status
-from kmigrate.rules import fixers
+from kmigrate.rules import fixers, rule_active
 from kmigrate.rules.base import Fixer
 from kmigrate.settings import Settings
 from kmigrate.transform import MigrationTransformer
@@ -32,9 +32,7 @@ class MigrationError(Exception):
 
 @lru_cache(maxsize=32)
 def enabled_fixers(settings: Settings) -> tuple[type[Fixer], ...]:
-    return tuple(
-        f for f in fixers() if any(settings.rule_enabled(rule.id) for rule in f.rules)
-    )
+    return tuple(f for f in fixers() if any(rule_active(rule, settings) for rule in f.rules))
 
 
 @lru_cache(maxsize=32)

@@ -96,7 +96,8 @@ def rule_table() -> str:
     width = max(len(r.name) for r in rules)
     lines = [f"{'id':<6} {'name':<{width}} {'fix':<13} summary"]
     for rule in rules:
-        lines.append(f"{rule.id:<6} {rule.name:<{width}} {rule.safety.value:<13} {rule.summary}")
+        opt_in = " (opt-in)" if rule.opt_in else ""
+        lines.append(f"{rule.id:<6} {rule.name:<{width}} {rule.safety.value:<13} {rule.summary}{opt_in}")
     return "\n".join(lines)
 
 
@@ -114,6 +115,7 @@ def explain(rule_id: str) -> str | None:
             "",
             f"Fix safety: {rule.safety.value}. {rule.safety_note}",
             f"Target tf_keras: {'applies' if rule.tf_keras else 'skipped (the legacy API still works there)'}",
+            *([f"Opt-in: runs only with --select {rule.id}"] if rule.opt_in else []),
             f"Catalog: {', '.join(rule.catalog)}",
             *(["", rule.details] if rule.details else []),
             "",
@@ -155,7 +157,8 @@ def rules_markdown() -> str:
             f"## {rule.id}",
             "",
             f"**{rule.name}** ({rule.safety.value}; catalog {', '.join(rule.catalog)}"
-            f"{'' if rule.tf_keras else '; skipped under `--target tf_keras`'})",
+            f"{'' if rule.tf_keras else '; skipped under `--target tf_keras`'}"
+            f"{f'; opt-in: only with `--select {rule.id}`' if rule.opt_in else ''})",
             "",
             rule.summary,
             "",

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from kmigrate.rules.base import Fixer, FixSafety, Rule
 
-__all__ = ["Fixer", "FixSafety", "Rule", "fixers", "all_rules", "rule_by_id", "select_rules"]
+__all__ = ["Fixer", "FixSafety", "Rule", "fixers", "all_rules", "rule_active", "rule_by_id", "select_rules"]
 
 # Families whose relative order matters; the import family runs last so that rules which
 # resolve names see the original imports, and imports they request are merged in.
@@ -46,6 +46,13 @@ def all_rules() -> tuple[Rule, ...]:
 def _sort_key(rule_id: str) -> tuple[int, str]:
     digits = "".join(ch for ch in rule_id if ch.isdigit())
     return (int(digits) if digits else 0, rule_id)
+
+
+def rule_active(rule: Rule, settings) -> bool:  # type: ignore[no-untyped-def]
+    """Selected for this run: enabled by --select/--ignore, and opt-in rules only by exact id."""
+    if not settings.rule_enabled(rule.id):
+        return False
+    return not rule.opt_in or rule.id in settings.select
 
 
 def rule_by_id(rule_id: str) -> Rule | None:

@@ -36,6 +36,9 @@ class Rule:
     safety_note: str  # why the fix is safe, or what could change
     catalog: tuple[str, ...]  # ids in shared/reference/rule-catalog.md
     tf_keras: bool = True  # also applies under --target tf_keras
+    # Optional modernisations the legacy code does not need: they run only when `--select`
+    # names their id exactly (the catalog says "opt-in").
+    opt_in: bool = False
     details: str = ""  # longer explanation for `kmigrate rules ID`
 
 

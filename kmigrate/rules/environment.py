@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import ClassVar
 
 import libcst as cst
 import libcst.matchers as m
 
+from kmigrate import callargs
 from kmigrate.rules.base import Fixer, FixSafety, Rule
 
 CTX, FLAG = FixSafety.CONTEXT, FixSafety.FLAG
@@ -29,7 +31,13 @@ RULES = (
          CTX, "tf.keras on Keras 3 follows KERAS_BACKEND: 'theano'/'cntk' make TensorFlow's Keras "
          "unimportable. Backend-specific code paths elsewhere are marked by their own rules; a "
          "~/.keras/keras.json with \"backend\": \"theano\" must be fixed by hand (D16).",
-         ("C-E02", "D01"), tf_keras=False),
+         ("C-E02", "D01", "D16"), tf_keras=False),
+    Rule("KM463", "jit-compile-default", "Keras 3 compiles with XLA on GPU by default; ops XLA "
+         "cannot compile (py_function, numpy_function, tf.strings) in the model fail there.",
+         "model.compile(optimizer='adam', loss='mse')  # a Lambda calls tf.py_function",
+         "model.compile(optimizer='adam', loss='mse', jit_compile=False)",
+         FLAG, "Only GPUs are affected and only at run time; the marker goes on compile() calls in "
+         "files whose model code uses an op XLA cannot compile.", ("C-E03",), tf_keras=False),
     Rule("KM464", "compat-v1-keras", "`tf.compat.v1.keras` is Keras 3 under TF 2.21.",
          "tf.compat.v1.keras.backend.get_session()",
          "# use the tf.keras 2 API (or --target tf_keras)",
@@ -41,6 +49,9 @@ RULES = (
          "# re-validate: frozen BatchNormalization layers now run in inference mode",
          FLAG, "Reported only when --from-version says the code predates 2.1.3.", ("C-E05", "D17")),
 )
+
+
+_XLA_UNFRIENDLY = re.compile(r"\b(py_function|numpy_function|py_func|tf\.strings\.)")
 
 
 @dataclass
@@ -64,6 +75,18 @@ class EnvironmentFixer(Fixer):
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         func = original.func
+        if (
+            isinstance(func, cst.Attribute)
+            and func.attr.value == "compile"
+            and self.ctx.involves_keras
+            and callargs.keyword(updated, "jit_compile") is None
+            and _XLA_UNFRIENDLY.search(self.ctx.source)
+            and self.ctx.allows("KM463")
+        ):
+            self.ctx.flag("KM463", original, "this file uses ops XLA cannot compile (py_function, "
+                          "numpy_function, tf.strings), and Keras 3 compiles with XLA on GPU by default: "
+                          "pass jit_compile=False")
+            return updated
         if (
             isinstance(func, cst.Attribute)
             and func.attr.value == "setdefault"

@@ -468,7 +468,7 @@ class ImportFixer(Fixer):
                 continue
             message = residual.message
             if residual.removable and any(n in used_after for n in names):
-                message = "still used where kmigrate could not rewrite it (see the markers there); " + message
+                message = "still used where kmigrate could not rewrite it; " + message
             self.ctx.report_only(residual.rule, residual.anchor, message)
             marked = add_markers(residual.statement, [(residual.rule, message)], self.ctx.module)
             if marked is not residual.statement:

@@ -33,6 +33,13 @@ RULES = (
          CTX, "Keras 3 layers reject batch_input_shape/batch_size. Legacy Keras used them only on "
          "the first layer of a Sequential (elsewhere they were ignored and are dropped); other "
          "places are marked.", ("C-L02",), tf_keras=False),
+    Rule("KM403", "first-layer-input-shape", "Opt-in: a Sequential's first layer `input_shape=`/"
+         "`input_dim=` becomes an explicit leading `Input(shape=...)`.",
+         "model = Sequential()\nmodel.add(Dense(64, input_dim=100))",
+         "model = Sequential()\nmodel.add(Input(shape=(100,)))\nmodel.add(Dense(64))",
+         SAFE, "Not needed: Keras 3 still honours input_shape/input_dim on a first layer (with a "
+         "warning), and Sequential.layers does not list the InputLayer, so layer indexes are the "
+         "same either way.", ("C-L03",), opt_in=True),
     Rule("KM404", "embedding-input-length", "Embedding `input_length=` becomes `input_shape=`.",
          "Sequential([Embedding(1000, 64, input_length=10), Flatten(), Dense(1)])",
          "Sequential([Embedding(1000, 64, input_shape=(10,)), Flatten(), Dense(1)])",
@@ -88,7 +95,7 @@ RULES = (
          "backend and TF ops cannot run on them, so the model trains but fails to load from .keras "
          "or .h5 (measured on TF 2.21). Element-wise backend ops keep the input shape, which is "
          "written out; any other backend/TF op in a Lambda without output_shape is marked.",
-         ("C-L15",), tf_keras=False),
+         ("C-L15", "D22"), tf_keras=False),
     Rule("KM416", "locally-connected", "LocallyConnected1D/2D do not exist in Keras 3.",
          "LocallyConnected2D(16, (3, 3))",
          "# copy a LocallyConnected2D implementation into the project, or use --target tf_keras",
@@ -107,6 +114,16 @@ RULES = (
          "self.add_loss(reg)",
          SAFE, "inputs= only said which call the loss was conditional on; Keras 3 raises on it.",
          ("C-L19",), tf_keras=False),
+    Rule("KM421", "custom-layer-contract", "Custom layers that Keras 3 cannot track or reload: "
+         "bare `tf.Variable` state, or constructor arguments without `get_config`.",
+         "class Scale(Layer):\n    def __init__(self, factor, **kwargs):\n        ...\n"
+         "    def build(self, shape):\n        self.w = tf.Variable(tf.ones(shape[-1:]))",
+         "class Scale(Layer):\n    ...\n    def build(self, shape):\n"
+         "        self.w = self.add_weight(shape=shape[-1:], initializer='ones')\n"
+         "    def get_config(self):\n        return {**super().get_config(), 'factor': self.factor}",
+         FLAG, "Keras 3 does not track tf.Variable attributes (they are neither trained nor saved), "
+         "and rebuilds a layer from get_config() when loading: extra constructor arguments without "
+         "it make .keras/.h5 files unloadable.", ("C-L21", "D07")),
     Rule("KM422", "activity-regularizer-batch-sum", "Legacy activity penalties were summed over the "
          "batch; tf.keras divides them by the batch size.",
          "Dense(6, activity_regularizer=l2(0.001))",
@@ -270,6 +287,7 @@ class LayerFixer(Fixer):
             updated = self._weights(original, updated)
         if path != "layers.InputLayer":
             updated = self._batch_input(original, updated)
+            updated = self._first_layer_input(original, updated)
         if api.legacy:
             updated = self._activity_regularizer(original, updated)
         return updated
@@ -536,6 +554,29 @@ class LayerFixer(Fixer):
         self._flag_batch(original, f"Input(batch_shape={_code(shape)})")
         return call
 
+    def _first_layer_input(self, original: cst.Call, call: cst.Call) -> cst.Call:
+        """C-L03 (opt-in): the Keras 3 spelling of a Sequential's input specification."""
+        place = self._places.get(id(original))
+        if place is None or place.kind not in ("first-add", "first-in-list"):
+            return call
+        shape_arg, dim_arg = callargs.keyword(call, "input_shape"), callargs.keyword(call, "input_dim")
+        if (shape_arg is None) == (dim_arg is None) or callargs.keyword(call, "batch_input_shape") is not None:
+            return call  # nothing to move, or both given (ambiguous), or KM402's case
+        if not self.ctx.allows("KM403"):
+            return call
+        shape = _code(shape_arg.value) if shape_arg is not None else f"({_code(dim_arg.value)},)"  # type: ignore[union-attr]
+        input_call = f"{_code(self.ctx.imports.reference('layers.Input'))}(shape={shape})"
+        stripped = callargs.remove_keyword(callargs.remove_keyword(call, "input_shape"), "input_dim")
+        if place.kind == "first-add" and place.statement is not None:
+            statement = cst.parse_statement(f"{_code(place.receiver)}.add({input_call})")  # type: ignore[arg-type]
+            self._before.setdefault(id(place.statement), []).append(statement)  # type: ignore[arg-type]
+        elif place.kind == "first-in-list" and place.list_node is not None:
+            self._list_heads[id(place.list_node)] = cst.parse_expression(input_call)
+        else:
+            return call
+        self.ctx.fixed("KM403", original, f"the input specification -> a leading {input_call}")
+        return stripped
+
     def _flag_batch(self, original: cst.Call, what: str) -> None:
         self.ctx.flag("KM402", original, "Keras 3 layers reject batch_input_shape/batch_size: start "
                       f"the model with {what} (Sequential: model.add(Input(batch_shape=...)) first; "
@@ -622,6 +663,35 @@ class LayerFixer(Fixer):
             self.ctx.flag("KM406", original, f"{name} is not public in Keras 3: keep the tensors "
                           "returned by each layer call instead of walking the graph")
         return updated
+
+    def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
+        """C-L21: what a Keras 3 Layer subclass must do that Keras 2 let slide."""
+        if not self._is_layer_subclass(original) or not isinstance(original.body, cst.IndentedBlock):
+            return updated
+        methods = {s.name.value: s for s in original.body.body if isinstance(s, cst.FunctionDef)}
+        for assign in m.findall(original.body, m.Assign(targets=[m.AssignTarget(m.Attribute(value=m.Name("self")))])):
+            value = assign.value  # type: ignore[attr-defined]
+            if isinstance(value, cst.Call) and self.ctx.resolver.qualified_name(value.func) == "tensorflow.Variable":
+                if self.ctx.allows("KM421"):
+                    self.ctx.flag("KM421", value, "Keras 3 does not track a bare tf.Variable on a layer (not "
+                                  "trained, not saved): create it with self.add_weight(shape=..., initializer=...)")
+        init = methods.get("__init__")
+        if init is not None and "get_config" not in methods:
+            params = init.params
+            extra = [p.name.value for p in params.params[1:] if p.name.value not in ("name", "trainable", "dtype")]
+            extra += [p.name.value for p in params.kwonly_params]
+            if extra and self.ctx.allows("KM421"):
+                listed = ", ".join(f"'{p}': self.{p}" for p in extra[:4])
+                self.ctx.flag("KM421", init, f"Keras 3 rebuilds layers from get_config() when loading: add "
+                              f"`def get_config(self): return {{**super().get_config(), {listed}}}`")
+        return updated
+
+    def _is_layer_subclass(self, node: cst.ClassDef) -> bool:
+        for base in node.bases:
+            api = self.ctx.api(base.value)
+            if api is not None and api.path in ("layers.Layer", "Layer"):
+                return True
+        return False
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         for base in node.bases:

@@ -52,6 +52,14 @@ RULES = (
          "ImageDataGenerator(shear_range=11.459155902616466)",
          CTX, "Applied only when --from-version says the code is older than 2.1.3; the degrees "
          "value is computed from the literal.", ("C-U08", "D17")),
+    Rule("KM449", "image-dataset-from-directory", "Opt-in: `ImageDataGenerator.flow_from_directory` "
+         "has a tf.data replacement, `image_dataset_from_directory`.",
+         "train = ImageDataGenerator(rescale=1/255.).flow_from_directory(d, target_size=(150, 150))",
+         "train = tf.keras.utils.image_dataset_from_directory(d, image_size=(150, 150))  "
+         "# + Rescaling(1/255.) and Random* layers in the model",
+         FLAG, "Not needed: ImageDataGenerator is deprecated but works in TF 2.21. Converting changes "
+         "ordering, shuffling and augmentation semantics, so it is only suggested on request.",
+         ("C-U09",), opt_in=True),
     Rule("KM450", "mobilenet-custom-objects", "`mobilenet.DepthwiseConv2D`/`relu6` left "
          "keras.applications.mobilenet.",
          "custom_objects={'relu6': mobilenet.relu6, 'DepthwiseConv2D': mobilenet.DepthwiseConv2D}",
@@ -74,6 +82,17 @@ class UtilsFixer(Fixer):
     handles: ClassVar[frozenset[str]] = frozenset({"applications.mobilenet.DepthwiseConv2D"})
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        func = original.func
+        if (
+            isinstance(func, cst.Attribute)
+            and func.attr.value == "flow_from_directory"
+            and self.ctx.involves_keras
+            and self.ctx.allows("KM449")
+        ):
+            self.ctx.flag("KM449", original, "optional: tf.keras.utils.image_dataset_from_directory(directory, "
+                          "image_size=..., batch_size=..., label_mode=...) with Rescaling/Random* layers "
+                          "replaces the deprecated generator (ordering and augmentation change)")
+            return updated
         api = self.ctx.api(original.func)
         if api is None:
             return self._progbar_update(original, updated)

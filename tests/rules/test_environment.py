@@ -83,3 +83,38 @@ def test_km464_compat_v1_keras():
         """,
         "KM464",
     )
+
+
+# -- KM463: XLA on GPU by default -----------------------------------------------------------------
+
+
+def test_km463_compile_is_marked_when_the_model_uses_ops_xla_cannot_compile():
+    assert_flags(
+        """
+        import tensorflow as tf
+        from keras.layers import Lambda
+        from keras.models import Sequential
+        model = Sequential([Lambda(lambda t: tf.py_function(f, [t], tf.float32))])
+        model.compile(optimizer="sgd", loss="mse")
+        """,
+        "KM463",
+    )
+
+
+def test_km463_no_op_without_such_ops_or_with_jit_compile_given():
+    assert_unchanged(
+        """
+        from tensorflow.keras.models import Sequential
+        model = Sequential()
+        model.compile(optimizer="sgd", loss="mean_squared_error")
+        """
+    )
+    assert_unchanged(
+        """
+        import tensorflow as tf
+        from tensorflow.keras.models import Sequential
+        model = Sequential()
+        y = tf.py_function(f, [x], tf.float32)
+        model.compile(optimizer="sgd", loss="mean_squared_error", jit_compile=False)
+        """
+    )

@@ -449,3 +449,88 @@ def test_km415_migrated_lambda_reloads_and_runs_on_tf_221(tmp_path):
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
     assert "reloaded" in out.stdout, out.stderr[-2000:]
+
+
+# -- KM421: the custom layer contract ------------------------------------------------------------
+
+
+def test_km421_bare_tf_variable_and_missing_get_config_are_marked():
+    output = assert_flags(
+        """
+        import tensorflow as tf
+        from keras.engine.topology import Layer
+
+        class Scale(Layer):
+            def __init__(self, factor, **kwargs):
+                self.factor = factor
+                super(Scale, self).__init__(**kwargs)
+
+            def build(self, shape):
+                self.w = tf.Variable(tf.ones(shape[-1:]))
+
+            def call(self, x):
+                return x * self.w * self.factor
+        """,
+        "KM421",
+    )
+    assert "self.add_weight" in output and "'factor': self.factor" in output
+
+
+def test_km421_no_op_for_a_complete_layer_and_for_non_layers():
+    assert_unchanged(
+        """
+        import tensorflow as tf
+        from tensorflow.keras.layers import Layer
+
+        class Scale(Layer):
+            def __init__(self, factor, **kwargs):
+                super().__init__(**kwargs)
+                self.factor = factor
+
+            def build(self, shape):
+                self.w = self.add_weight(shape=shape[-1:], initializer="ones")
+
+            def get_config(self):
+                return {**super().get_config(), "factor": self.factor}
+
+        class NotALayer:
+            def __init__(self, factor):
+                self.v = tf.Variable(factor)
+        """
+    )
+
+
+# -- KM403: opt-in explicit Input ------------------------------------------------------------------
+
+
+def test_km403_explicit_input_only_when_selected():
+    code = """
+    from keras.models import Sequential
+    from keras.layers import Dense
+    model = Sequential()
+    model.add(Dense(64, input_dim=100))
+    model.add(Dense(1))
+    """
+    assert "Input(" not in migrated(code)
+    assert_migrates(
+        code,
+        """
+        from tensorflow.keras.models import Sequential
+        from tensorflow.keras.layers import Dense, Input
+        model = Sequential()
+        model.add(Input(shape=(100,)))
+        model.add(Dense(64))
+        model.add(Dense(1))
+        """,
+        select=("KM1", "KM403"),
+    )
+
+
+def test_km403_list_form():
+    output = migrated(
+        "from tensorflow.keras.models import Sequential\n"
+        "from tensorflow.keras.layers import Dense\n"
+        "model = Sequential([Dense(8, input_shape=(4,)), Dense(1)])\n",
+        select=("KM403",),
+    )
+    assert "Sequential([Input(shape=(4,)), Dense(8), Dense(1)])" in output

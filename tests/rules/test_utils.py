@@ -147,3 +147,17 @@ def test_km450_mobilenet_depthwise():
     )
     assert "{'DepthwiseConv2D': DepthwiseConv2D}" in out
     assert "from tensorflow.keras.layers import DepthwiseConv2D" in out
+
+
+# -- KM449: opt-in image_dataset_from_directory suggestion ---------------------------------------
+
+_FLOW = """
+from keras.preprocessing.image import ImageDataGenerator
+train = ImageDataGenerator(rescale=1 / 255.).flow_from_directory("data", target_size=(150, 150))
+"""
+
+
+def test_km449_runs_only_when_selected_by_id():
+    assert "KM449" not in migrated(_FLOW)
+    assert "KM449" not in migrated(_FLOW, select=("KM4",))
+    assert_flags(_FLOW, "KM449", select=("KM449",))
