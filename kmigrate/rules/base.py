@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, ClassVar, Sequence
+from typing import TYPE_CHECKING, Callable, ClassVar, Sequence
 
 import libcst as cst
+from libcst.helpers import get_full_name_for_node
+
+from kmigrate.names import KerasName, classify
 
 if TYPE_CHECKING:
     from kmigrate.context import FileContext
@@ -40,6 +43,30 @@ class Rule:
     # names their id exactly (the catalog says "opt-in").
     opt_in: bool = False
     details: str = ""  # longer explanation for `kmigrate rules ID`
+
+
+def rename_imported_names(ctx: "FileContext", original: cst.ImportFrom, updated: cst.ImportFrom,
+                          rename: Callable[[cst.ImportAlias, KerasName], tuple[str, str, str] | None]
+                          ) -> cst.ImportFrom:  # fmt: skip
+    """``from M import old [as local]`` -> ``from M import new as local``: names that changed
+    while the code keeps using its own local name.  ``rename(alias, keras_name)`` returns
+    (rule id, new name, message) for the names its family renames."""
+    if isinstance(updated.names, cst.ImportStar) or updated.module is None or updated.relative:
+        return updated
+    module = get_full_name_for_node(updated.module) or ""
+    aliases, changed = [], False
+    for alias in updated.names:
+        keras_name = classify(f"{module}.{alias.evaluated_name}")
+        found = rename(alias, keras_name) if keras_name is not None else None
+        if found is None or not ctx.allows(found[0]):
+            aliases.append(alias)
+            continue
+        rule, new, message = found
+        local = alias.evaluated_alias or alias.evaluated_name
+        aliases.append(alias.with_changes(name=cst.Name(new), asname=cst.AsName(name=cst.Name(local))))
+        ctx.fixed(rule, original, message)
+        changed = True
+    return updated.with_changes(names=aliases) if changed else updated
 
 
 @dataclass

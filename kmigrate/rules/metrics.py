@@ -8,8 +8,7 @@ from typing import ClassVar
 import libcst as cst
 
 from kmigrate import callargs
-from kmigrate.names import classify
-from kmigrate.rules.base import Fixer, FixSafety, Rule
+from kmigrate.rules.base import Fixer, FixSafety, Rule, rename_imported_names
 from kmigrate.rules.training_table import make_string, method_name, positional_count, string_value
 
 SAFE, CONTEXT, FLAG = FixSafety.SAFE, FixSafety.CONTEXT, FixSafety.FLAG
@@ -85,27 +84,16 @@ class MetricsFixer(Fixer):
     })  # fmt: skip
 
     # -- imports: keep the local name, import the alias that exists ------------------------------
-    def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom):  # type: ignore[no-untyped-def]
-        if isinstance(updated.names, cst.ImportStar) or updated.module is None or updated.relative:
-            return updated
-        module = cst.helpers.get_full_name_for_node(updated.module) or ""
-        changed = False
-        aliases = []
-        for alias in updated.names:
-            name = classify(f"{module}.{alias.evaluated_name}")
-            found = None
-            if name is not None:
-                api = self.ctx.api(cst.Name(alias.evaluated_alias or alias.evaluated_name))
-                found = _long_name(api.path) if api is not None else None
-            rule = "KM382" if found and found[1] == "cosine_similarity" else "KM381"
-            if found is None or not self.ctx.allows(rule):
-                aliases.append(alias)
-                continue
-            local = alias.evaluated_alias or alias.evaluated_name
-            aliases.append(alias.with_changes(name=cst.Name(found[1]), asname=cst.AsName(name=cst.Name(local))))
-            self.ctx.fixed(rule, original, f"`{alias.evaluated_name}` is `{found[1]}` in tf.keras.{found[0]}")
-            changed = True
-        return updated.with_changes(names=aliases) if changed else updated
+    def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom) -> cst.ImportFrom:
+        def rename(alias: cst.ImportAlias, keras_name) -> tuple[str, str, str] | None:  # type: ignore[no-untyped-def]
+            api = self.ctx.api(cst.Name(alias.evaluated_alias or alias.evaluated_name))
+            found = _long_name(api.path) if api is not None else None
+            if found is None:
+                return None
+            rule = "KM382" if found[1] == "cosine_similarity" else "KM381"
+            return rule, found[1], f"`{alias.evaluated_name}` is `{found[1]}` in tf.keras.{found[0]}"
+
+        return rename_imported_names(self.ctx, original, updated, rename)
 
     # -- dotted uses: keras.losses.mean_squared_error ---------------------------------------------
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:

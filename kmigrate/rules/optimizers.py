@@ -18,8 +18,7 @@ from typing import ClassVar
 import libcst as cst
 
 from kmigrate import callargs
-from kmigrate.names import classify
-from kmigrate.rules.base import Fixer, FixSafety, Rule
+from kmigrate.rules.base import Fixer, FixSafety, Rule, rename_imported_names
 from kmigrate.rules.training_table import (
     code,
     file_is_legacy,
@@ -200,28 +199,14 @@ class OptimizerFixer(Fixer):
         return self._sets_lr
 
     # -- imports: lower-case aliases keep their local name -------------------------------------
-    def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom):  # type: ignore[no-untyped-def]
-        if isinstance(updated.names, cst.ImportStar) or updated.module is None or updated.relative:
-            return updated
-        module = cst.helpers.get_full_name_for_node(updated.module) or ""
-        changed = False
-        aliases = []
-        for alias in updated.names:
+    def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom) -> cst.ImportFrom:
+        def rename(alias: cst.ImportAlias, keras_name) -> tuple[str, str, str] | None:  # type: ignore[no-untyped-def]
             name = alias.evaluated_name
-            keras_name = classify(f"{module}.{name}")
-            if (
-                keras_name is not None and keras_name.legacy and keras_name.path == f"optimizers.{name}"
-                and name in _LOWERCASE and self.ctx.allows("KM307")
-            ):
-                local = alias.evaluated_alias or name
-                aliases.append(alias.with_changes(
-                    name=cst.Name(_LOWERCASE[name]), asname=cst.AsName(name=cst.Name(local)),
-                ))  # fmt: skip
-                self.ctx.fixed("KM307", original, f"`{name}` is the class `{_LOWERCASE[name]}`")
-                changed = True
-            else:
-                aliases.append(alias)
-        return updated.with_changes(names=aliases) if changed else updated
+            if keras_name.legacy and keras_name.path == f"optimizers.{name}" and name in _LOWERCASE:
+                return "KM307", _LOWERCASE[name], f"`{name}` is the class `{_LOWERCASE[name]}`"
+            return None
+
+        return rename_imported_names(self.ctx, original, updated, rename)
 
     # -- classes: custom optimizers --------------------------------------------------------------
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
