@@ -416,9 +416,17 @@ class LayerFixer(Fixer):
             f"        return self.regularizer(x) * {backend}.cast({backend}.shape(x)[0], {backend}.dtype(x))\n"
             "\n"
             "    def get_config(self):\n"
-            f'        return {{"regularizer": {regularizers}.serialize(self.regularizer)}}\n',
+            f'        return {{"regularizer": {regularizers}.serialize(self.regularizer)}}\n'
+            + self._plain_name_registration(_ACTIVITY_HELPER),
         )
         return updated
+
+    def _plain_name_registration(self, name: str) -> str:
+        """tf_keras's .h5 loader looks custom objects up by class name, not registered name."""
+        if self.ctx.target != "tf_keras":
+            return ""
+        custom_objects = _code(self.ctx.imports.reference("utils.get_custom_objects"))
+        return f"\n\n{custom_objects}()[{name!r}] = {name}  # for tf_keras's .h5 loader\n"
 
     def _rename(self, original: cst.Call, call: cst.Call, rule: str, old: str, new: str) -> cst.Call:
         if callargs.keyword(call, old) is None or callargs.keyword(call, new) is not None:

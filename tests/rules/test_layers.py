@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.helpers import assert_flags, assert_migrates, assert_unchanged, migrated
+from tests.helpers import assert_flags, assert_migrates, assert_second_run_is_noop, assert_unchanged, migrated
 
 
 def test_km402_first_add_gets_a_leading_input():
@@ -534,3 +534,14 @@ def test_km403_list_form():
         select=("KM403",),
     )
     assert "Sequential([Input(shape=(4,)), Dense(8), Dense(1)])" in output
+
+
+def test_km422_tf_keras_target_also_registers_the_plain_class_name():
+    code = """
+    from keras.layers import Dense
+    from keras.regularizers import l2
+    layer = Dense(6, activity_regularizer=l2(0.001))
+    """
+    assert "get_custom_objects()['LegacyActivityRegularizer']" in migrated(code, target="tf_keras")
+    assert "get_custom_objects" not in migrated(code)
+    assert_second_run_is_noop(migrated(code, target="tf_keras"), target="tf_keras")
