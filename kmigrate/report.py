@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from typing import Sequence
 
 import click
@@ -13,9 +14,17 @@ from kmigrate.diagnostics import FileResult, Status
 from kmigrate.rules import all_rules
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def _lines(text: str) -> list[str]:
+    """Lines as Python sees them: str.splitlines would also break at form feeds."""
+    return _LINE.findall(text)
+
+
 def unified_diff(result: FileResult) -> str:
-    original = (result.original or "").splitlines(keepends=True)
-    migrated = (result.output or "").splitlines(keepends=True)
+    original = _lines(result.original or "")
+    migrated = _lines(result.output or "")
     lines = difflib.unified_diff(original, migrated, fromfile=result.path, tofile=result.path)
     text = "".join(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n" for line in lines)
     return text

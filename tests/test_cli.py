@@ -241,3 +241,10 @@ def test_real_interrupt_leaves_every_file_whole(tmp_path):
     states = {(tmp_path / f"m{index}.py").read_text() for index in range(300)}
     assert states <= {source, expected}
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(".py")) == []
+
+
+def test_diff_of_a_file_with_form_feeds(tmp_path):
+    (tmp_path / "a.py").write_text("import keras\n\x0c\ndef f():\n    return keras\n")
+    result = invoke("--diff", str(tmp_path / "a.py"))
+    assert "No newline" not in result.stdout
+    assert "+from tensorflow import keras\n" in result.stdout

@@ -399,6 +399,8 @@ class ImportFixer(Fixer):
         """`keras.layers.Highway(...)` after `import keras`: the import moved, this use cannot."""
         if path.startswith("backend.") or path.startswith("legacy.interfaces."):
             return  # the backend family explains K.* names; the decorators are removed above
+        if path.rpartition(".")[2].startswith("__"):
+            return  # module dunders (__name__, __file__) exist on tf.keras modules too
         module, _, leaf = path.rpartition(".")
         homes = keras_api.module_rule(module).homes
         api = ".".join(p for p in (homes[0] if homes else module, leaf) if p)

@@ -604,3 +604,8 @@ def test_unaliased_keras_preprocessing_used_for_missing_names_is_kept_and_marked
         "import keras_preprocessing\nkeras_preprocessing.set_keras_submodules(backend=b)\n", "KM108"
     )
     assert output.startswith("import keras_preprocessing  # kmigrate: KM108")
+
+
+def test_module_dunders_are_not_marked():
+    output = run("import keras\nname = keras.__name__\n").output
+    assert "kmigrate:" not in output
