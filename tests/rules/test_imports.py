@@ -609,3 +609,38 @@ def test_unaliased_keras_preprocessing_used_for_missing_names_is_kept_and_marked
 def test_module_dunders_are_not_marked():
     output = run("import keras\nname = keras.__name__\n").output
     assert "kmigrate:" not in output
+
+
+# -- the pitfalls of LibCST's own import helpers (what-users-expect.md) ----------------------------
+
+
+def test_an_import_a_rewrite_needs_is_not_added_twice():
+    output = run(
+        """
+        from keras.layers import Input, merge
+        from tensorflow.keras.layers import Concatenate
+        a, b = Input((2,)), Input((2,))
+        c = merge([a, b], mode='concat')
+        d = merge([a, b], mode='concat')
+        """
+    ).output
+    assert output == (
+        "\nfrom tensorflow.keras.layers import Input\n"
+        "from tensorflow.keras.layers import Concatenate\n"
+        "a, b = Input((2,)), Input((2,))\n"
+        "c = Concatenate()([a, b])\n"
+        "d = Concatenate()([a, b])\n"
+    )
+
+
+def test_an_import_still_used_in_an_except_branch_is_kept():
+    output = run(
+        """
+        from keras.layers import Highway
+        try:
+            layer = None
+        except ImportError:
+            layer = Highway()
+        """
+    ).output
+    assert "from keras.layers import Highway  # kmigrate: KM103" in output
