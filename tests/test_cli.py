@@ -234,7 +234,12 @@ def test_real_interrupt_leaves_every_file_whole(tmp_path):
         [sys.executable, "-m", "kmigrate", "-j", "2", str(tmp_path)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
-    time.sleep(2.5)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        # Interrupt once the run is under way: some files written, others not yet.
+        if any((tmp_path / f"m{index}.py").read_text() == expected for index in range(0, 300, 7)):
+            break
+        time.sleep(0.05)
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=120)
     assert process.returncode in (1, 130), stderr  # 1: it finished before the signal
