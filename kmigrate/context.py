@@ -122,7 +122,8 @@ class FileContext:
             self._enabled_cache[rule_id] = cached
         return cached
 
-    def allows(self, rule_id: str, node: cst.CSTNode | None = None) -> bool:
+    def allows(self, rule_id: str) -> bool:
+        """The rule is selected, applies to the target, and the statement does not opt out."""
         return self.enabled(rule_id) and not self._suppressed(rule_id)
 
     def _suppressed(self, rule_id: str) -> bool:

@@ -26,10 +26,6 @@ from kmigrate.transform import MigrationTransformer
 MAX_PASSES = 3
 
 
-class MigrationError(Exception):
-    """A file could not be migrated; the message says why, for the user."""
-
-
 @lru_cache(maxsize=32)
 def enabled_fixers(settings: Settings) -> tuple[type[Fixer], ...]:
     return tuple(f for f in fixers() if any(rule_active(rule, settings) for rule in f.rules))
