@@ -45,6 +45,7 @@ class FileResult:
     output: str | None = None  # decoded migrated text
     output_bytes: bytes | None = None  # migrated text encoded as the original was
     written: bool = False
+    note: str | None = None  # why a file was skipped, when it is not obvious
 
     @property
     def findings(self) -> list[Diagnostic]:

@@ -22,6 +22,13 @@ from kmigrate.rules.base import Fixer
 from kmigrate.settings import Settings
 from kmigrate.transform import MigrationTransformer
 
+# Spellings that exist only in Keras 3: a file using them is not legacy code.
+_KERAS3_CODE = re.compile(
+    rb"\bkeras\.(?:ops|src|config|random|tree|distribution)\.|"
+    rb"^\s*from\s+keras\s+import\s+[^\n]*\b(?:ops|config|random|tree)\b",
+    re.MULTILINE,
+)
+
 # A fixer that keeps emitting edits on its own output would loop; no real file needs more.
 MAX_PASSES = 3
 
@@ -52,6 +59,9 @@ def migrate_bytes(data: bytes, path: str, settings: Settings, report_fixes: bool
     """
     if not could_involve_keras(data, settings):
         return FileResult(path, Status.SKIPPED)
+    if _KERAS3_CODE.search(data):
+        # `import keras` means Keras 3 here, not the legacy package of the same name.
+        return FileResult(path, Status.SKIPPED, note="already Keras 3 code (keras.ops / keras.src / keras.config)")
     try:
         module = cst.parse_module(data)
         original = data.decode(module.encoding)  # what module.code is, without generating it

@@ -82,7 +82,8 @@ def json_report(
         "mode": mode,
         "summary": counts,
         "files": [
-            {"path": r.path, "status": r.status.value, **({"error": r.error} if r.error else {})}
+            {"path": r.path, "status": r.status.value, **({"error": r.error} if r.error else {}),
+             **({"note": r.note} if r.note else {})}
             for r in results
         ],
         "diagnostics": [

@@ -150,3 +150,13 @@ def test_changes_do_not_leak_between_files():
     second = migrate_bytes(b"import keras\n", "b.py", Settings())
     assert "Dense" not in second.output
     assert first.output == "from tensorflow.keras.layers import Dense\n"
+
+
+def test_code_already_written_for_keras_3_is_left_alone():
+    for source in (
+        b"import keras\nfrom keras import ops\nx = ops.sum(keras.layers.Dense(3)(y))\n",
+        b"import keras\nkeras.config.set_backend('jax')\n",
+        b"from keras.src.layers import Dense\n",
+    ):
+        result = migrate_bytes(source, "k3.py", Settings())
+        assert result.status is Status.SKIPPED and "Keras 3" in result.note
