@@ -31,8 +31,11 @@ from kmigrate.harness import compare
 from kmigrate.harness.provision import COMPAT_LAYER, LegacyRuntime
 
 WORKER_SCRIPT = Path(__file__).resolve().parent / "worker.py"
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_FIXTURE_DIR = REPO_ROOT / "fixtures" / "programs"
+# The folder holding the kmigrate package (a checkout or site-packages): put on
+# PYTHONPATH so that the migration CLI is this kmigrate.
+PACKAGE_PARENT = Path(__file__).resolve().parents[2]
+# The fixtures exist only in a source checkout; an installed kmigrate has none.
+CHECKOUT_FIXTURE_DIR = PACKAGE_PARENT / "fixtures" / "programs"
 MIGRATION_TARGETS = ("tf.keras", "tf_keras")
 STARTUP_TIMEOUT = 180.0
 SCRATCH_MARKER = ".kmigrate-verify-scratch"
@@ -51,14 +54,23 @@ class Fixture:
     path: Path
 
 
-def discover_fixtures(selectors: tuple[str, ...] = (), fixture_dir: Path = DEFAULT_FIXTURE_DIR) -> list[Fixture]:
-    """Fixtures named by ``selectors`` (names from the fixture folder, .py files
-    or folders of them); all of the fixture folder when none are given."""
+def default_fixture_dir() -> Path | None:
+    return CHECKOUT_FIXTURE_DIR if CHECKOUT_FIXTURE_DIR.is_dir() else None
+
+
+def discover_fixtures(selectors: tuple[str, ...] = (), fixture_dir: Path | None = None) -> list[Fixture]:
+    """Programs named by ``selectors`` (names from the fixture folder, .py files
+    or folders of them); all of the fixture folder when none are given.  The
+    fixture folder defaults to the source checkout's ``fixtures/programs``."""
+    fixture_dir = Path(fixture_dir) if fixture_dir else default_fixture_dir()
 
     def in_folder(folder: Path) -> list[Fixture]:
         return [Fixture(p.stem, p.resolve()) for p in sorted(folder.glob("*.py")) if not p.name.startswith("_")]
 
     if not selectors:
+        if fixture_dir is None or not fixture_dir.is_dir():
+            raise HarnessError("no programs given and no fixture folder: name scripts or folders to verify, "
+                               "or pass --fixture-dir (the fixtures/programs folder of a kmigrate checkout)")
         return in_folder(fixture_dir)
     found: list[Fixture] = []
     for selector in selectors:
@@ -67,10 +79,11 @@ def discover_fixtures(selectors: tuple[str, ...] = (), fixture_dir: Path = DEFAU
             found.extend(in_folder(path))
         elif path.suffix == ".py" and path.is_file():
             found.append(Fixture(path.stem, path.resolve()))
-        elif (fixture_dir / f"{selector}.py").is_file():
+        elif fixture_dir is not None and (fixture_dir / f"{selector}.py").is_file():
             found.append(Fixture(selector, (fixture_dir / f"{selector}.py").resolve()))
         else:
-            raise HarnessError(f"no fixture {selector!r} (not a .py file, a folder, or a name in {fixture_dir})")
+            where = f"a name in {fixture_dir}" if fixture_dir else "a fixture name (no fixture folder: --fixture-dir)"
+            raise HarnessError(f"no program {selector!r}: not a .py file, a folder, or {where}")
     names = [f.name for f in found]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
@@ -244,9 +257,10 @@ def _crashed(done: subprocess.CompletedProcess) -> bool:
 
 def _run_cli(command: list[str]) -> subprocess.CompletedProcess:
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(REPO_ROOT), *filter(None, [env.get("PYTHONPATH")])])
+    env["PYTHONPATH"] = os.pathsep.join([str(PACKAGE_PARENT), *filter(None, [env.get("PYTHONPATH")])])
     try:
-        return subprocess.run(command, capture_output=True, text=True, timeout=900, env=env, cwd=REPO_ROOT)
+        return subprocess.run(command, capture_output=True, text=True, timeout=900, env=env,
+                              cwd=Path(command[-1]).parent)
     except subprocess.TimeoutExpired as exc:
         return subprocess.CompletedProcess(command, 2, "", f"kmigrate timed out: {exc}")
 
@@ -333,10 +347,10 @@ def load_arrays(path: str | None) -> dict:
         return {key: stored[key] for key in stored.files}
 
 
-def run_verification(fixtures: list[Fixture], options: VerifyOptions) -> VerifyReport:
-    started = time.perf_counter()
-    if options.scratch_dir:
-        scratch = Path(options.scratch_dir).resolve()
+def prepare_scratch(scratch_dir: Path | None) -> Path:
+    """The given folder, emptied (only if an earlier run made it), or a new temporary one."""
+    if scratch_dir:
+        scratch = Path(scratch_dir).resolve()
         if scratch.exists() and any(scratch.iterdir()):
             if not (scratch / SCRATCH_MARKER).exists():
                 raise HarnessError(f"refusing to empty {scratch}: not a folder of an earlier `kmigrate verify`")
@@ -345,6 +359,20 @@ def run_verification(fixtures: list[Fixture], options: VerifyOptions) -> VerifyR
     else:
         scratch = Path(tempfile.mkdtemp(prefix="kmigrate-verify-"))
     (scratch / SCRATCH_MARKER).write_text("scratch folder of kmigrate verify; emptied by the next run\n")
+    return scratch
+
+
+def modern_environment(target: str) -> dict:
+    env = dict(os.environ)
+    env.pop("TF_USE_LEGACY_KERAS", None)
+    if target == "tf_keras":
+        env["TF_USE_LEGACY_KERAS"] = "1"  # before the worker imports TensorFlow
+    return env
+
+
+def run_verification(fixtures: list[Fixture], options: VerifyOptions) -> VerifyReport:
+    started = time.perf_counter()
+    scratch = prepare_scratch(options.scratch_dir)
     logs = scratch / "logs"
     logs.mkdir()
     modern_jobs = max(1, options.jobs)
@@ -352,10 +380,7 @@ def run_verification(fixtures: list[Fixture], options: VerifyOptions) -> VerifyR
     # migrated side, so one legacy worker keeps up with up to three modern ones.
     legacy_jobs = max(1, modern_jobs // 3)
     legacy_env = options.legacy_runtime.environment()
-    modern_env = dict(os.environ)
-    modern_env.pop("TF_USE_LEGACY_KERAS", None)
-    if options.target == "tf_keras":
-        modern_env["TF_USE_LEGACY_KERAS"] = "1"  # before the worker imports TensorFlow
+    modern_env = modern_environment(options.target)
     legacy_pool = WorkerPool([Worker(f"legacy-{i}", legacy_worker_command(options.legacy_runtime), legacy_env,
                                      logs / f"legacy-{i}.log") for i in range(legacy_jobs)])
     modern_pool = WorkerPool([Worker(f"modern-{i}", modern_worker_command(options.modern_python), modern_env,

@@ -19,6 +19,14 @@ Arrays go to ``results.npz`` in the request's workdir under keys such as
 ``train/loss``, ``probe/0``, ``roundtrip_keras/after/0``; the harness compares
 them.  A failing step is reported with its error and the steps that need it are
 skipped; the worker itself keeps running.
+
+With ``--script-runtime script_runtime.py`` the worker also runs ordinary
+scripts (requests with ``"script"`` instead of ``"fixture"``, see
+``script_runtime.run_script``):
+
+    -> {"id": 4, "script": ".../mnist_mlp.py", "workdir": "...", "config": {...}}
+    <- {"id": 4, "ok": true, "outcome": {"kind": "completed"}, "models": [...],
+        "calls": [...], "arrays": "<workdir>/results.npz"}
 """
 
 import argparse
@@ -321,10 +329,41 @@ def handle(request, side, reset_session):
     return {"id": request["id"], "ok": True, "arrays": arrays_path, "steps": steps.report, "info": info}
 
 
+def load_script_runtime(path, side):
+    spec = importlib.util.spec_from_file_location("kmigrate_script_runtime", path)
+    runtime = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = runtime
+    spec.loader.exec_module(runtime)
+    if side == "modern" and os.environ.get("TF_USE_LEGACY_KERAS") == "1":
+        side = "tf_keras"
+    runtime.install(side)
+    return runtime
+
+
+def handle_script(request, script_runtime, reset_session):
+    import numpy as np
+
+    workdir = request["workdir"]
+    os.makedirs(workdir, exist_ok=True)
+    arrays = {}
+    config = dict(request["config"], arrays=arrays)
+    previous_cwd = os.getcwd()
+    reset_session()
+    os.chdir(workdir)  # the script reads and writes relative to its own scratch folder
+    try:
+        result = script_runtime.run_script(request["script"], config)
+    finally:
+        os.chdir(previous_cwd)
+    arrays_path = request["arrays"]  # outside the workdir: the script owns that folder
+    np.savez(arrays_path, **arrays)
+    return {"id": request["id"], "ok": True, "arrays": arrays_path, **result}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--side", choices=("legacy", "modern"), required=True)
     parser.add_argument("--compat", help="path of legacy_compat.py (legacy side)")
+    parser.add_argument("--script-runtime", help="path of script_runtime.py (to run ordinary scripts)")
     args = parser.parse_args()
 
     # Keep the protocol channel clean: anything else written to stdout (Keras
@@ -342,6 +381,7 @@ def main():
         reset_session, versions = start_legacy_runtime(args.compat)
     else:
         reset_session, versions = start_modern_runtime()
+    script_runtime = load_script_runtime(args.script_runtime, args.side) if args.script_runtime else None
     send({"ready": True, "side": args.side, "versions": versions,
           "startup_seconds": round(time.perf_counter() - started, 3)})
     for line in sys.stdin:
@@ -349,7 +389,10 @@ def main():
             continue
         request = json.loads(line)
         try:
-            send(handle(request, args.side, reset_session))
+            if "script" in request:
+                send(handle_script(request, script_runtime, reset_session))
+            else:
+                send(handle(request, args.side, reset_session))
         except Exception as exc:  # noqa: BLE001 - report, keep serving
             send({"id": request.get("id"), "ok": False, "error": "%s: %s" % (type(exc).__name__, exc),
                   "traceback": traceback.format_exc(limit=12)})

@@ -20,7 +20,7 @@ LEGACY_PROGRAM = "from keras.models import Sequential\nfrom keras.layers.core im
 def test_all_fixtures_are_discovered_by_default():
     fixtures = runner.discover_fixtures()
     assert len(fixtures) >= 30
-    assert all(f.path.parent == runner.DEFAULT_FIXTURE_DIR for f in fixtures)
+    assert all(f.path.parent == runner.CHECKOUT_FIXTURE_DIR for f in fixtures)
 
 
 def test_fixtures_by_name_path_and_folder(tmp_path):

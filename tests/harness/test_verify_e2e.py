@@ -57,7 +57,7 @@ def drop_decay_conversion(path: Path) -> None:
 
 
 def test_a_broken_rewrite_fails_verification(legacy_runtime, tmp_path):
-    original = runner.DEFAULT_FIXTURE_DIR / "optimizer_sgd_decay_nesterov.py"
+    original = runner.CHECKOUT_FIXTURE_DIR / "optimizer_sgd_decay_nesterov.py"
     intact, broken = tmp_path / "decay_intact.py", tmp_path / "decay_broken.py"
     shutil.copy(original, intact)
     shutil.copy(original, broken)
