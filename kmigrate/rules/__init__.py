@@ -17,7 +17,8 @@ __all__ = ["Fixer", "FixSafety", "Rule", "fixers", "all_rules", "rule_active", "
 
 # Families whose relative order matters; the import family runs last so that rules which
 # resolve names see the original imports, and imports they request are merged in.
-FAMILIES: tuple[str, ...] = ("imports",)
+# metric_templates edits string literals that saving may already have edited (extensions).
+FAMILIES: tuple[str, ...] = ("metric_templates", "imports")
 
 
 @lru_cache(maxsize=None)

@@ -1,0 +1,195 @@
+"""KM606/KM607: shape and input attributes that Keras 3 layers and Sequential models lack.
+
+Measured on TF 2.21 / Keras 3.15: ``Layer`` has no ``output_shape``/``input_shape`` (models
+still have both); a ``Sequential`` whose first layer got ``input_shape=`` is built and has
+``inputs``/``outputs``/``input_shape``, but ``.input``/``.output`` raise "has never been called"
+until the model is called on a tensor, even with an explicit leading ``Input``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import libcst as cst
+import libcst.matchers as m
+
+from kmigrate import callargs
+from kmigrate.rules.base import Fixer, FixSafety, Rule
+from kmigrate.rules.training import _FileFacts, _Scope
+
+RULES = (
+    Rule(
+        id="KM606",
+        name="layer-shape-attributes",
+        summary="`layer.output_shape`/`layer.input_shape` become `layer.output.shape`/"
+        "`layer.input.shape`.",
+        before="from keras.layers import Dense, Input\n\nx = Input(shape=(4,))\nhidden = Dense(3)\n"
+        "y = hidden(x)\nprint(hidden.output_shape)\n",
+        after="from tensorflow.keras.layers import Dense, Input\n\nx = Input(shape=(4,))\nhidden = Dense(3)\n"
+        "y = hidden(x)\nprint(hidden.output.shape)\n",
+        safety=FixSafety.CONTEXT,
+        safety_note="Keras 3 layers have no output_shape/input_shape (models keep them). The shape "
+        "of the layer's first output is the same tuple, None for the batch. Rewritten when the "
+        "layer is built in view by a single-input, single-output Keras layer class; layers that "
+        "may return or take several tensors (RNNs with return_state, Lambda, merge layers) and "
+        "layers of unknown class (model.layers[i]) are marked.",
+        catalog=(),
+        tf_keras=False,
+    ),
+    Rule(
+        id="KM607",
+        name="sequential-input-output",
+        summary="`model.input`/`model.output` of a Sequential given an input shape become "
+        "`model.inputs[0]`/`model.outputs[0]`.",
+        before="from keras.models import Sequential, Model\nfrom keras.layers import Dense\n\n"
+        "model = Sequential([Dense(8, input_shape=(4,)), Dense(1)])\n"
+        "features = Model(model.input, model.layers[0].output)\n",
+        after="from tensorflow.keras.models import Sequential, Model\nfrom tensorflow.keras.layers import Dense\n\n"
+        "model = Sequential([Dense(8, input_shape=(4,)), Dense(1)])\n"
+        "features = Model(model.inputs[0], model.layers[0].output)\n",
+        safety=FixSafety.CONTEXT,
+        safety_note="A Keras 3 Sequential built from its first layer's input_shape has inputs/"
+        "outputs but no input/output until it is called (AttributeError), explicit Input or not. "
+        "Legacy Sequential.input was its own input tensor, which inputs[0] is. A Sequential "
+        "without a visible input shape is marked.",
+        catalog=(),
+        tf_keras=False,
+    ),
+)
+
+_SHAPES = {"output_shape": "output", "input_shape": "input"}
+_IO = {"input": "inputs", "output": "outputs"}
+# Layers that may return several tensors (return_state) or always take several inputs.
+_MULTI_OUTPUT = frozenset({"LSTM", "GRU", "SimpleRNN", "RNN", "Bidirectional", "ConvLSTM2D",
+                           "CuDNNLSTM", "CuDNNGRU", "Lambda"})  # fmt: skip
+_MULTI_INPUT = frozenset({"Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum",
+                          "Concatenate", "Dot", "Merge", "Lambda", "Attention", "AdditiveAttention"})  # fmt: skip
+_INPUT_SPEC = ("input_shape", "input_dim", "batch_input_shape")
+
+
+@dataclass
+class ShapeAttributeFixer(Fixer):
+    rules: ClassVar[tuple[Rule, ...]] = RULES
+    triggers: ClassVar[tuple[bytes, ...]] = (b"_shape", b".input", b".output")
+
+    _facts: _FileFacts | None = None
+    _scopes: list[_Scope] = field(default_factory=list)
+    _targets: set[int] = field(default_factory=set)
+
+    def scanners(self) -> tuple[cst.CSTVisitor, ...]:
+        self._facts = _FileFacts(self.ctx)
+        return (self._facts,)
+
+    @property
+    def facts(self) -> _FileFacts:
+        if self._facts is None:
+            self.ctx.module.visit(self.scanners()[0])
+        return self._facts  # type: ignore[return-value]
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._scopes.append(_Scope(node, frozenset()))
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        params = node.params
+        names = {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
+        self._scopes.append(_Scope(node, frozenset(names)))
+
+    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
+        self._scopes.pop()
+        return updated
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._targets.add(id(node.target))
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._targets.add(id(node.target))
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
+        attr = original.attr.value
+        if attr not in _SHAPES and attr not in _IO or id(original) in self._targets:
+            return updated
+        if not self.ctx.involves_keras:
+            return updated
+        if attr in _SHAPES:
+            return self._shape(original, updated, attr)
+        return self._sequential_io(original, updated, attr)
+
+    # -- KM606 ------------------------------------------------------------------------------------
+    def _shape(self, original: cst.Attribute, updated: cst.Attribute, attr: str) -> cst.BaseExpression:
+        receiver = original.value
+        if not self.ctx.allows("KM606") or not self.ctx.keras_receiver(receiver, attr):
+            return updated
+        kind = self.ctx.kind_of(receiver).value
+        if kind == "model":
+            return updated  # Keras 3 models still have input_shape/output_shape
+        tensor = _SHAPES[attr]
+        layer = self._constructed_layer(receiver)
+        visibly_layer = kind == "layer" or _visibly_a_layer(receiver) or layer is not None
+        if layer is not None and _single(layer, tensor):
+            self.ctx.fixed("KM606", original, f".{attr} -> .{tensor}.shape (Keras 3 layers have no {attr})")
+            inner = cst.Attribute(value=updated.value, attr=cst.Name(tensor))
+            return cst.Attribute(value=inner, attr=cst.Name("shape"), lpar=updated.lpar, rpar=updated.rpar)
+        if visibly_layer:
+            self.ctx.flag("KM606", original, f"use .{tensor}.shape (Keras 3 layers have no {attr})")
+        else:
+            self.ctx.flag("KM606", original, f"if this is a layer, use .{tensor}.shape (layers lost {attr})")
+        return updated
+
+    def _constructed_layer(self, receiver: cst.BaseExpression) -> tuple[str, cst.Call] | None:
+        """(class name, call) when ``receiver`` names a Keras layer built in view."""
+        if not isinstance(receiver, cst.Name):
+            return None
+        found = self.facts._assigned(receiver.value, self._scopes)
+        if found is None or not isinstance(found[0], cst.Call):
+            return None
+        api = self.ctx.api(found[0].func)
+        if api is None or not api.path.startswith("layers.") or not api.leaf[:1].isupper():
+            return None
+        return api.leaf, found[0]
+
+    # -- KM607 ------------------------------------------------------------------------------------
+    def _sequential_io(self, original: cst.Attribute, updated: cst.Attribute, attr: str) -> cst.BaseExpression:
+        receiver = original.value
+        if not isinstance(receiver, cst.Name) or not self.ctx.allows("KM607"):
+            return updated
+        found = self.facts._layers(receiver, self._scopes)
+        if not found or found[0] != "Sequential" or not self.ctx.keras_receiver(receiver, attr):
+            return updated
+        layers = found[1]
+        if not layers or not self._has_input_spec(layers[0]):
+            self.ctx.flag("KM607", original, f"use .{_IO[attr]}[0] after building (Keras 3 "
+                          f"Sequential has no .{attr} until called)")
+            return updated
+        self.ctx.fixed("KM607", original, f".{attr} -> .{_IO[attr]}[0] (a Keras 3 Sequential has no "
+                       f".{attr} until called)")
+        listed = cst.Attribute(value=updated.value, attr=cst.Name(_IO[attr]))
+        return cst.Subscript(value=listed, slice=[cst.SubscriptElement(cst.Index(cst.Integer("0")))],
+                             lpar=updated.lpar, rpar=updated.rpar)  # fmt: skip
+
+    def _has_input_spec(self, layer: cst.BaseExpression) -> bool:
+        if not isinstance(layer, cst.Call):
+            return False
+        api = self.ctx.api(layer.func)
+        if api is None:
+            return False
+        if api.leaf in ("Input", "InputLayer"):
+            return True
+        return api.path.startswith("layers.") and any(callargs.keyword(layer, k) is not None for k in _INPUT_SPEC)
+
+
+def _single(layer: tuple[str, cst.Call], tensor: str) -> bool:
+    name, call = layer
+    if tensor == "output":
+        return name not in _MULTI_OUTPUT
+    return name not in _MULTI_INPUT
+
+
+def _visibly_a_layer(node: cst.BaseExpression) -> bool:
+    """``x.layers[i]`` or ``x.get_layer(...)``."""
+    return m.matches(node, m.Subscript(value=m.Attribute(attr=m.Name("layers")))) or m.matches(
+        node, m.Call(func=m.Attribute(attr=m.Name("get_layer")))
+    )
+
+
+FIXER = ShapeAttributeFixer
