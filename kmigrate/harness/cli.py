@@ -7,16 +7,20 @@ command runs (the main CLI registers it lazily).
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from pathlib import Path
 
 import click
 
+# What `pip install kmigrate[verify]` brings and the harness needs.
+VERIFY_EXTRAS = ("numpy", "tensorflow")
+
 EXIT_PASSED, EXIT_FAILED, EXIT_HARNESS_ERROR = 0, 1, 2
 
 
 @click.command("verify")
-@click.argument("fixtures", nargs=-1)
+@click.argument("fixtures", nargs=-1, metavar="[PROGRAM]...")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Report format.")
 @click.option("--legacy-python", type=click.Path(dir_okay=False, path_type=Path),
@@ -32,48 +36,100 @@ EXIT_PASSED, EXIT_FAILED, EXIT_HARNESS_ERROR = 0, 1, 2
 @click.option("--keep-scratch", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for migrated copies, arrays and logs, kept after the run (emptied first).")
 @click.option("--timeout", type=float, default=600.0, show_default=True,
-              help="Seconds one fixture may take on one side.")
+              help="Seconds one fixture or script may take on one side.")
 @click.option("--kmigrate-arg", "kmigrate_args", multiple=True,
               help="Extra argument for the migration CLI, e.g. --kmigrate-arg=--ignore=KM302 (repeatable).")
 @click.option("--target", type=click.Choice(["tf.keras", "tf_keras"]), default="tf.keras", show_default=True,
               help="Migrate to this target; tf_keras runs the migrated programs under TF_USE_LEGACY_KERAS=1.")
 @click.option("--legacy-only", is_flag=True,
               help="Only run the originals under legacy Keras (check that programs follow the contract).")
+@click.option("--mode", type=click.Choice(["auto", "fixture", "script"]), default="auto", show_default=True,
+              help="auto: a file defining data(), build() and train() is a contract fixture, any other file "
+                   "an ordinary script.")
+@click.option("--fixture-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Folder of contract fixtures for names and for the default selection "
+                   "[default: fixtures/programs of the kmigrate checkout, if there is one].")
+@click.option("--epochs", type=click.IntRange(1), default=1, show_default=True,
+              help="Scripts: epochs each fit() runs at most (both sides).")
+@click.option("--samples", type=click.IntRange(1), default=256, show_default=True,
+              help="Scripts: samples each fit()/evaluate() uses at most (both sides).")
+@click.option("--steps", type=click.IntRange(1), default=8, show_default=True,
+              help="Scripts: steps per epoch of generators at most (both sides).")
+@click.option("--data-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Scripts: folder whose files are linked into each run's working folder (real data).")
 @click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of failing steps.")
 def verify(fixtures, output_format, legacy_python, legacy_keras, cache_dir, jobs, keep_scratch, timeout,
-           kmigrate_args, target, legacy_only, verbose):
+           kmigrate_args, target, legacy_only, mode, fixture_dir, epochs, samples, steps, data_dir, verbose):
     """Verify that kmigrate's output behaves like the original.
 
-    Each FIXTURE (a name from fixtures/programs, a .py file or a folder of them;
-    default: every program in fixtures/programs) follows the contract in
-    docs/verification.md.  Exit status: 0 all passed, 1 a check failed, 2 the
-    harness could not run (e.g. the legacy runtime cannot be installed).
+    Each PROGRAM is a .py file, a folder of them, or a fixture name (default:
+    every fixture of the fixture folder).  Contract fixtures (docs/verification.md)
+    are compared check by check; ordinary scripts are run offline with capped
+    training and reported by the level they reach (1 same ending, 2 same
+    architecture, 3 same numerics).  Exit status: 0 nothing differed, 1 a check
+    failed or a script behaved differently, 2 the harness could not run.
     """
-    from kmigrate.harness import provision, report, runner
+    missing = [name for name in VERIFY_EXTRAS if importlib.util.find_spec(name) is None]
+    if missing:
+        click.echo(f"kmigrate verify: {', '.join(missing)} not installed. The verification harness needs "
+                   f"the extras: pip install 'kmigrate[verify]'", err=True)
+        sys.exit(EXIT_HARNESS_ERROR)
+    from kmigrate.harness import provision, report, runner, script_report, scripts
 
     def say(message: str) -> None:
         if output_format == "text":
             click.echo(message, err=True)
 
     try:
-        selected = runner.discover_fixtures(tuple(fixtures))
+        selected = runner.discover_fixtures(tuple(fixtures), fixture_dir)
         if not selected:
-            raise runner.HarnessError("no fixtures to verify")
+            raise runner.HarnessError("nothing to verify")
+        if mode == "auto":
+            contract = [p for p in selected if scripts.is_contract_fixture(p.path)]
+            ordinary = [p for p in selected if not scripts.is_contract_fixture(p.path)]
+        else:
+            contract, ordinary = (selected, []) if mode == "fixture" else ([], selected)
         if legacy_python:
             runtime = provision.runtime_from_interpreter(legacy_python, legacy_keras)
         else:
             runtime = provision.ensure_legacy_runtime(
                 cache_dir, legacy_keras or provision.DEFAULT_KERAS_VERSION, log=lambda m: click.echo(m, err=True))
-        options = runner.VerifyOptions(
-            legacy_runtime=runtime, jobs=jobs or runner.default_jobs(), scratch_dir=keep_scratch, timeout=timeout,
-            kmigrate_args=tuple(kmigrate_args), progress=say, legacy_only=legacy_only, target=target,
-        )
-        result = runner.run_verification(selected, options)
+        fixture_result = script_result = None
+
+        def scratch_for(kind: str) -> Path | None:  # one subfolder per kind when there are both
+            if not keep_scratch:
+                return None
+            return keep_scratch / kind if contract and ordinary else keep_scratch
+
+        if contract:
+            options = runner.VerifyOptions(
+                legacy_runtime=runtime, jobs=jobs or runner.default_jobs(),
+                scratch_dir=scratch_for("fixtures"), timeout=timeout,
+                kmigrate_args=tuple(kmigrate_args), progress=say, legacy_only=legacy_only, target=target,
+            )
+            fixture_result = runner.run_verification(contract, options)
+        if ordinary:
+            options = scripts.ScriptOptions(
+                legacy_runtime=runtime, jobs=jobs or runner.default_jobs(),
+                scratch_dir=scratch_for("scripts"), timeout=timeout,
+                kmigrate_args=tuple(kmigrate_args), progress=say, legacy_only=legacy_only, target=target,
+                caps=scripts.Caps(epochs=epochs, samples=samples, steps=steps), data_dir=data_dir,
+            )
+            script_result = scripts.run_script_verification(ordinary, options)
     except (provision.ProvisionError, runner.HarnessError) as exc:
         click.echo(f"kmigrate verify: {exc}", err=True)
         sys.exit(EXIT_HARNESS_ERROR)
-    click.echo(report.render_json(result) if output_format == "json" else report.render_text(result, verbose))
-    sys.exit(EXIT_PASSED if result.passed else EXIT_FAILED)
+    if output_format == "json":
+        click.echo(script_report.render_json(fixture_result, script_result))
+    else:
+        parts = []
+        if fixture_result:
+            parts.append(report.render_text(fixture_result, verbose))
+        if script_result:
+            parts.append(script_report.render_text(script_result, verbose))
+        click.echo("\n\n".join(parts))
+    passed = all(r.passed for r in (fixture_result, script_result) if r is not None)
+    sys.exit(EXIT_PASSED if passed else EXIT_FAILED)
 
 
 def main() -> None:  # `python -m kmigrate.harness`, usable before the main CLI registers `verify`

@@ -359,6 +359,15 @@ def _cut(value, count):
     return value
 
 
+def _is_data(value):
+    """Arrays, or a list/dict of arrays (several inputs or outputs)."""
+    if isinstance(value, dict):
+        return bool(value) and all(_array_like(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return bool(value) and all(_array_like(v) for v in value)
+    return _array_like(value)
+
+
 def _length(value):
     try:
         return len(value) if hasattr(value, "__getitem__") and not _array_like(value) else None
@@ -385,7 +394,7 @@ def _cap_arguments(kind, arguments, extra, config):
         elif _length(x) and not _array_like(x) and not isinstance(x, (list, tuple, dict)):
             arguments["steps_per_epoch"] = min(_length(x), steps)  # a Sequence
         validation = arguments.get("validation_data")
-        if isinstance(validation, (list, tuple)) and all(_array_like(v) or v is None for v in validation):
+        if isinstance(validation, (list, tuple)) and all(_is_data(v) or v is None for v in validation):
             arguments["validation_data"] = type(validation)(None if v is None else _cut(v, samples)
                                                             for v in validation)
         elif validation is not None:
