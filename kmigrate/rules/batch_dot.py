@@ -179,34 +179,28 @@ class BatchDotFixer(Fixer):
         except ValueError:
             axes = "bad"
         if axes == "bad":
-            self.ctx.flag("KM611", original, "K.batch_dot changed in Keras 2.2.5: use a literal axes pair "
-                          "and check the result shape")
+            self.ctx.flag("KM611", original, "use a literal axes pair: K.batch_dot changed in Keras 2.2.5")
             return updated
         rx, ry = self._rank(original_arg(original, 0, "x")), self._rank(original_arg(original, 1, "y"))
         quirky = axes is not None and any(a <= 0 for a in axes)  # type: ignore[union-attr]
         if rx is not None and ry is not None:
             if rx == ry == 2:
                 if axes is None or (quirky and (axes[0] != axes[1] or axes[0] == 0)):  # type: ignore[index]
-                    self.ctx.flag("KM611", original, "legacy K.batch_dot of 2-D inputs without axes summed "
-                                  "x.T * y: write that product, or pass axes=1")
+                    self.ctx.flag("KM611", original, "2-D K.batch_dot without axes summed x.T * y in 2.2.4: pass axes=1 if meant")
                 return updated
             if not quirky and max(rx, ry) <= 3:
                 return updated  # measured: same result on both
             if rx == ry:
                 return self._legacy_matmul(original, args, axes, rx)  # type: ignore[arg-type]
-            self.ctx.flag("KM611", original, "K.batch_dot of rank >3 or with negative axes changed in "
-                          "Keras 2.2.5: check the result shape")
+            self.ctx.flag("KM611", original, "check the result shape: K.batch_dot of rank >3 inputs changed in 2.2.5")
             return updated
         if quirky:
-            self.ctx.flag("KM611", original, "legacy K.batch_dot did not normalise negative/zero axes: "
-                          "write the positive axes 2.2.4 used")
+            self.ctx.flag("KM611", original, "write positive axes: Keras 2.2.4 batch_dot misread negative/zero axes")
             return updated
         if axes is not None and max(axes) >= 3:  # type: ignore[arg-type]
-            self.ctx.flag("KM611", original, "K.batch_dot of rank >3 inputs changed in Keras 2.2.5: use "
-                          "tf.linalg.matmul as 2.2.4 did")
+            self.ctx.flag("KM611", original, "rank >3 K.batch_dot changed in 2.2.5: use tf.linalg.matmul as 2.2.4 did")
             return updated
-        self.ctx.flag("KM611", original, "K.batch_dot changed in Keras 2.2.5 for rank >3 inputs (and 2-D "
-                      "without axes): check the ranks")
+        self.ctx.flag("KM611", original, "check ranks: K.batch_dot changed in 2.2.5 for rank >3 inputs")
         return updated
 
     def _legacy_matmul(self, original: cst.Call, args: dict, axes: tuple[int, int] | None, rank: int):  # type: ignore[no-untyped-def]
