@@ -26,11 +26,11 @@ RULES = (
         "def batches():\n    while True:\n        yield [np.zeros((8, 4)), np.zeros((8, 1))]\n\n"
         "model = Sequential([Dense(1, input_dim=4)])\nmodel.compile(loss='mse', optimizer='sgd')\n"
         "model.fit_generator(batches(), steps_per_epoch=10, epochs=2)\n",
-        after="import numpy as np\nfrom tensorflow.keras.models import Sequential\n"
-        "from tensorflow.keras.layers import Dense\n\n"
+        after="import numpy as np\nfrom keras.models import Sequential\n"
+        "from keras.layers import Dense\n\n"
         "def batches():\n    while True:\n        yield (np.zeros((8, 4)), np.zeros((8, 1)))\n\n"
         "model = Sequential([Dense(1, input_dim=4)])\nmodel.compile(loss='mse', optimizer='sgd')\n"
-        "model.fit(batches(), steps_per_epoch=10, epochs=2)\n",
+        "model.fit_generator(batches(), steps_per_epoch=10, epochs=2)\n",
         safety=FixSafety.CONTEXT,
         safety_note="Keras 2.2.4 fit_generator/evaluate_generator read an output of length 2 or 3 "
         "as (x, y[, sample_weight]) whatever its type; Keras 3 raises ValueError unless it is a "

@@ -572,7 +572,7 @@ class Keras1ApiFixer(Fixer):
             if not m.matches(t, m.Attribute(value=m.Name("self"))):
                 continue
             attr = t.attr.value  # type: ignore[attr-defined]
-            if attr in ("trainable_weights", "non_trainable_weights", "regularizers", "constraints"):
+            if attr in ("regularizers", "constraints"):  # weight lists: KM609 (keras1_internals)
                 if self.ctx.allows("KM253"):
                     self.ctx.flag("KM253", original, f"self.{attr} cannot be assigned in Keras 3: create "
                                   "each weight with self.add_weight(name=..., shape=..., initializer=..., "

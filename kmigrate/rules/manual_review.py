@@ -16,6 +16,7 @@ from libcst.helpers import get_full_name_for_node
 
 from kmigrate import callargs
 from kmigrate.rules.base import Fixer, FixSafety, Rule
+from kmigrate.rules.keras1_internals import deletes_warmup_call
 
 SAFE, FLAG = FixSafety.SAFE, FixSafety.FLAG
 
@@ -224,7 +225,7 @@ class ManualReviewFixer(Fixer):
     # -- private attributes ------------------------------------------------------------------------
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
         name = original.attr.value
-        if name not in _PRIVATE or not self.ctx.involves_keras:
+        if name not in _PRIVATE or not self.ctx.involves_keras or deletes_warmup_call(self.ctx, original):
             return updated
         if self.ctx.allows("KM919"):
             self.ctx.flag("KM919", original, f"{name} is a private Keras 2 internal, gone in Keras 3: "

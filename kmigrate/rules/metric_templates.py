@@ -33,8 +33,8 @@ RULES = (
         "model.compile(loss='binary_crossentropy', optimizer='sgd', metrics=['accuracy'])\n"
         "path = 'weights-{epoch:02d}-{val_acc:.2f}.hdf5'\n"
         "checkpoint = ModelCheckpoint(path, monitor='val_loss')\n",
-        after="from tensorflow.keras.models import Sequential\nfrom tensorflow.keras.layers import Dense\n"
-        "from tensorflow.keras.callbacks import ModelCheckpoint\n\n"
+        after="from keras.models import Sequential\nfrom keras.layers import Dense\n"
+        "from keras.callbacks import ModelCheckpoint\n\n"
         "model = Sequential([Dense(1, activation='sigmoid', input_dim=4)])\n"
         "model.compile(loss='binary_crossentropy', optimizer='sgd', metrics=['accuracy'])\n"
         "path = 'weights-{epoch:02d}-{val_accuracy:.2f}.hdf5'\n"

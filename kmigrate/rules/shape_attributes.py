@@ -26,7 +26,7 @@ RULES = (
         "`layer.input.shape`.",
         before="from keras.layers import Dense, Input\n\nx = Input(shape=(4,))\nhidden = Dense(3)\n"
         "y = hidden(x)\nprint(hidden.output_shape)\n",
-        after="from tensorflow.keras.layers import Dense, Input\n\nx = Input(shape=(4,))\nhidden = Dense(3)\n"
+        after="from keras.layers import Dense, Input\n\nx = Input(shape=(4,))\nhidden = Dense(3)\n"
         "y = hidden(x)\nprint(hidden.output.shape)\n",
         safety=FixSafety.CONTEXT,
         safety_note="Keras 3 layers have no output_shape/input_shape (models keep them). The shape "
@@ -45,7 +45,7 @@ RULES = (
         before="from keras.models import Sequential, Model\nfrom keras.layers import Dense\n\n"
         "model = Sequential([Dense(8, input_shape=(4,)), Dense(1)])\n"
         "features = Model(model.input, model.layers[0].output)\n",
-        after="from tensorflow.keras.models import Sequential, Model\nfrom tensorflow.keras.layers import Dense\n\n"
+        after="from keras.models import Sequential, Model\nfrom keras.layers import Dense\n\n"
         "model = Sequential([Dense(8, input_shape=(4,)), Dense(1)])\n"
         "features = Model(model.inputs[0], model.layers[0].output)\n",
         safety=FixSafety.CONTEXT,

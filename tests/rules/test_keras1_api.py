@@ -169,7 +169,7 @@ def test_km253_custom_layer():
         from keras.engine.topology import Layer
         class L(Layer):
             def build(self, s):
-                self.trainable_weights = [self.W]
+                self.regularizers = [self.W_regularizer]
         """,
         "KM253",
     )

@@ -1,0 +1,55 @@
+"""KM606 layer output_shape/input_shape; KM607 Sequential .input/.output."""
+
+from kmigrate.rules.shape_attributes import RULES
+from tests.helpers import assert_flags, assert_migrates, assert_unchanged, run
+
+HEAD = "from keras.models import Sequential, Model\nfrom keras.layers import Dense, Input, LSTM\n"
+NEW = "from tensorflow.keras.models import Sequential, Model\nfrom tensorflow.keras.layers import Dense, Input, LSTM\n"
+
+
+def test_km606_not_on_project_objects():
+    assert_unchanged(
+        "from tensorflow import keras\n\n\nclass Image(object):\n    output_shape = (3,)\n\n\n"
+        "img = Image()\nprint(img.output_shape)\n"
+    )
+
+
+def test_km606_models_keep_output_shape():
+    assert_unchanged(NEW + "model = Sequential([Dense(2, input_shape=(3,))])\nprint(model.output_shape, model.input_shape)\n")
+
+
+def test_km606_not_on_tf_keras_target():
+    result = run(HEAD + "d = Dense(3)\nprint(d.output_shape)\n", target="tf_keras")
+    assert "KM606" not in {x.rule for x in result.diagnostics}
+
+
+def test_km606_layer_built_in_view():
+    assert_migrates(
+        HEAD + "d = Dense(3)\ny = d(Input((4,)))\nprint(d.output_shape, d.input_shape)\n",
+        NEW + "d = Dense(3)\ny = d(Input((4,)))\nprint(d.output.shape, d.input.shape)\n",
+    )
+
+
+def test_km606_layers_of_unknown_class_or_several_outputs_marked():
+    assert_flags(HEAD + "model = Sequential([Dense(2, input_shape=(3,))])\nprint(model.layers[0].output_shape)\n", "KM606")
+    assert_flags(HEAD + "r = LSTM(3, return_state=True)\nprint(r.output_shape)\n", "KM606")
+
+
+def test_km607_functional_input_unchanged():
+    assert_unchanged(NEW + "x = Input((3,))\nmodel = Model(x, Dense(2)(x))\nf = Model(model.input, model.output)\n")
+
+
+def test_km607_sequential_with_input_shape():
+    assert_migrates(
+        HEAD + "model = Sequential()\nmodel.add(Dense(4, input_dim=3))\nf = Model(model.input, model.output)\n",
+        NEW + "model = Sequential()\nmodel.add(Dense(4, input_dim=3))\nf = Model(model.inputs[0], model.outputs[0])\n",
+    )
+
+
+def test_km607_sequential_without_input_shape_marked():
+    assert_flags(HEAD + "model = Sequential([Dense(4)])\nx = model.input\n", "KM607")
+
+
+def test_km606_km607_documented_examples():
+    for rule in RULES:
+        assert run(rule.before, select=(rule.id,)).output == rule.after
