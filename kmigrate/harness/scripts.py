@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import json
 import shutil
 import time
 import sys
@@ -326,6 +327,8 @@ def _run(pool: WorkerPool, script: Path, folder: Path, side: str, options: Scrip
     except HarnessError as exc:
         answer = {"ok": False, "error": str(exc)}
     answer["seconds"] = time.perf_counter() - started
+    # Kept with the scratch folder: outcome, models and calls of this side, to inspect.
+    (folder / f"{side}-answer.json").write_text(json.dumps(answer, indent=1, default=str))
     return answer
 
 
