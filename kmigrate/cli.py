@@ -28,7 +28,7 @@ from kmigrate.report import (
     unified_diff,
 )
 from kmigrate.rules import all_rules, select_rules
-from kmigrate.runner import Mode, count, default_jobs, run_all
+from kmigrate.runner import Mode, count, default_jobs, project_for, run_all
 from kmigrate.settings import DEFAULT_TARGET, TARGETS, ConfigError, Settings, find_project_config
 
 EXIT_CLEAN, EXIT_CHANGES, EXIT_FAILURE = 0, 1, 2
@@ -163,7 +163,9 @@ def _run_stdin(
     settings: Settings, mode: Mode, output_format: str, show_fixes: bool, name: str, color: bool | None
 ) -> int:
     data = sys.stdin.buffer.read()
-    result = migrate_bytes(data, name, settings)
+    # The project around the named file (or the current folder) answers cross-module questions.
+    anchor = name if name != "-" else os.path.join(os.getcwd(), "-")
+    result = migrate_bytes(data, name, settings, project=project_for(anchor))
     output = result.output_bytes if result.status is Status.CHANGED else data
     if output_format == "json":
         text = output.decode(errors="replace") if output is not None else None

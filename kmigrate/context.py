@@ -8,7 +8,6 @@ rewrites need (``reference``), added once per file when the module is left.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import libcst as cst
 import libcst.matchers as m
@@ -16,9 +15,12 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from kmigrate import keras_api
 from kmigrate.diagnostics import Diagnostic
-from kmigrate.markers import add_markers, ignore_comments
+from kmigrate.inference import KindResolver
+from kmigrate.kinds import Kind
+from kmigrate.markers import MarkerBook, ignore_comments
 from kmigrate.names import KerasName, NameResolver, classify
 from kmigrate.positions import locate, statement_start
+from kmigrate.project import ProjectIndex
 from kmigrate.settings import Settings
 
 STATEMENT_TYPES = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
@@ -42,16 +44,6 @@ class Api:
         return self.path.rpartition(".")[2]
 
 
-@lru_cache(maxsize=4096)
-def _api_path(legacy_path: str, target: str) -> str:
-    home = keras_api.legacy_home(legacy_path, target)
-    if home.path is not None:
-        return home.path
-    module, _, leaf = legacy_path.rpartition(".")
-    homes = keras_api.module_rule(module).homes
-    return f"{homes[0]}.{leaf}".lstrip(".") if homes else legacy_path
-
-
 @dataclass
 class _Pending:
     rule: str
@@ -62,15 +54,21 @@ class _Pending:
 
 
 class FileContext:
-    def __init__(self, module: cst.Module, source: str, settings: Settings) -> None:
+    def __init__(
+        self, module: cst.Module, source: str, settings: Settings,
+        path: str | None = None, project: ProjectIndex | None = None,
+    ) -> None:  # fmt: skip
         self.module = module
         self.source = source  # the module's code as read: search it instead of regenerating it
         self.settings = settings
         self.target = settings.target
+        self.path = path  # None for stdin or tests
+        self.project = project  # the whole-project index, when one was built
         self.resolver = NameResolver.for_module(module)
+        self.kinds = KindResolver(self, project, path)
         self._pending: list[_Pending] = []
         self._statements: list[cst.CSTNode] = []
-        self._markers: dict[int, list[tuple[str, str]]] = {}
+        self.markers = MarkerBook(source, self.enabled)  # markers to place, statement by statement
         self._ignores = ignore_comments(source) if "kmigrate" in source else {}
         self._statement_lines: dict[int, tuple[int, int]] | None = None
         self._enabled_cache: dict[str, bool] = {}
@@ -99,8 +97,19 @@ class FileContext:
             self._involves_keras = any(
                 classify(b[0].qualified) is not None or b[0].qualified == "tensorflow"
                 for b in self.resolver.bindings.values()
-            ) or bool(self.resolver.star_modules)
+            ) or bool(self.resolver.star_modules) or (
+                self.project is not None and self.path is not None and self.project.involves_keras(self.path)
+            )
         return self._involves_keras
+
+    def kind_of(self, node: cst.BaseExpression) -> Kind:
+        """What kind of object ``node`` (a node of the original tree) is, where the traversal is."""
+        return self.kinds.kind_of(node)
+
+    def keras_receiver(self, receiver: cst.BaseExpression, member: str, call: cst.Call | None = None) -> bool:
+        """May a rule about ``receiver.member`` act here?  The receiver policy of ``kinds``
+        (``call``: the original call of that member, whose keywords may show it is Keras's)."""
+        return self.kinds.allows_member(receiver, member, call)
 
     def api(self, node: cst.BaseExpression) -> Api | None:
         name = self.resolver.keras_name(node)
@@ -108,7 +117,7 @@ class FileContext:
             return None
         if not name.legacy:
             return Api(name.path, False, name)
-        return Api(_api_path(name.path, self.target), True, name)
+        return Api(keras_api.modern_path(name, self.target), True, name)
 
     # -- may a rule act here ------------------------------------------------------------
     def enabled(self, rule_id: str) -> bool:
@@ -149,13 +158,18 @@ class FileContext:
     def fixed(self, rule_id: str, node: cst.CSTNode, message: str) -> None:
         self.edits += 1
         self._pending.append(_Pending(rule_id, message, node, self.current_statement, True))
+        self.markers.rewrote(self.current_statement, rule_id)
 
-    def flag(self, rule_id: str, node: cst.CSTNode, message: str) -> None:
-        """Report a finding and mark the enclosing statement with a ``# kmigrate:`` comment."""
+    def flag(self, rule_id: str, node: cst.CSTNode, message: str, marker: str | None = None) -> None:
+        """Report a finding and mark the enclosing statement with a ``# kmigrate:`` comment.
+
+        ``message`` (the report) explains; the marker is ``marker`` when given, an imperative
+        of at most ``markers.MARKER_LIMIT`` characters, else derived from ``message``
+        (``markers.short_marker``)."""
         statement = self.current_statement
         self._pending.append(_Pending(rule_id, message, node, statement, False))
         if statement is not None:
-            self._markers.setdefault(id(statement), []).append((rule_id, message))
+            self.markers.flagged(statement, rule_id, message, marker)
 
     def report_only(self, rule_id: str, node: cst.CSTNode, message: str) -> None:
         """A finding whose marker the fixer places itself (e.g. on a statement it builds)."""
@@ -170,20 +184,14 @@ class FileContext:
 
     def leave_statement(self, original: cst.CSTNode, updated):  # type: ignore[no-untyped-def]
         self._statements.pop()
-        markers = self._markers.pop(id(original), None)
-        if not markers:
+        nodes = list(updated.nodes) if isinstance(updated, cst.FlattenSentinel) else [updated]
+        if not nodes or not isinstance(nodes[0], cst.CSTNode):
             return updated
-        if isinstance(updated, cst.FlattenSentinel):
-            nodes = list(updated.nodes)
-            if nodes:
-                nodes[0] = add_markers(nodes[0], markers, self.module)
-            return cst.FlattenSentinel(nodes)
-        if isinstance(updated, cst.CSTNode):
-            marked = add_markers(updated, markers, self.module)
-            if marked is not updated:
-                self.edits += 1
-            return marked
-        return updated
+        marked = self.markers.leave(original, nodes[0], self.module)
+        if marked is nodes[0]:
+            return updated
+        self.edits += 1
+        return cst.FlattenSentinel([marked, *nodes[1:]]) if isinstance(updated, cst.FlattenSentinel) else marked
 
     def diagnostics(self, report_fixes: bool = True) -> list[Diagnostic]:
         pending = [p for p in self._pending if report_fixes or not p.fixed]

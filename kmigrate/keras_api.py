@@ -12,6 +12,10 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kmigrate.names import KerasName
 
 _API_FILE = Path(__file__).with_name("data") / "tf_keras_api.json"
 
@@ -168,6 +172,23 @@ def legacy_home(path: str, target: str) -> Home:
             return Home(candidate, False, entry.rule)
     note = entry.note or f"`{name}` has no tf.keras equivalent"
     return Home(None, False, entry.rule, note)
+
+
+@lru_cache(maxsize=4096)
+def _legacy_api_path(legacy_path: str, target: str) -> str:
+    home = legacy_home(legacy_path, target)
+    if home.path is not None:
+        return home.path
+    module, _, leaf = legacy_path.rpartition(".")
+    homes = module_rule(module).homes
+    return f"{homes[0]}.{leaf}".lstrip(".") if homes else legacy_path
+
+
+def modern_path(name: "KerasName", target: str) -> str:
+    """The tf.keras-relative path of a resolved name (``layers.Conv2D`` whether the code
+    spells ``keras.layers.convolutional.Conv2D`` or ``tf.keras.layers.Conv2D``); for a
+    legacy name with no tf.keras home, the name under its family (``layers.Merge``)."""
+    return _legacy_api_path(name.path, target) if name.legacy else name.path
 
 
 # Names that a legacy package exported over its own submodule of the same name:

@@ -182,6 +182,7 @@ class NameResolver:
         self._module = module
         self._imports = collector.imports
         self._stars = [m for m, _ in collector.star_modules if classify(m) is not None]
+        self._all_stars = [m for m, _ in collector.star_modules]
         # A name bound by an import and also some other way needs real scope analysis.
         self._ambiguous = {
             name
@@ -205,7 +206,13 @@ class NameResolver:
 
     @property
     def star_modules(self) -> list[str]:
+        """Keras modules imported with ``*``."""
         return self._stars
+
+    @property
+    def all_star_modules(self) -> list[str]:
+        """Every absolute module imported with ``*`` (the project's own among them)."""
+        return self._all_stars
 
     def only_imported_at_top_level(self, name: str) -> bool:
         """``name`` is bound by module-level imports and nothing else in the file."""

@@ -17,6 +17,8 @@ import libcst as cst
 
 from kmigrate.context import FileContext
 from kmigrate.diagnostics import FileResult, Status
+from kmigrate.names import classify
+from kmigrate.project import ProjectIndex
 from kmigrate.rules import fixers, rule_active
 from kmigrate.rules.base import Fixer
 from kmigrate.settings import Settings
@@ -29,8 +31,16 @@ _KERAS3_CODE = re.compile(
     re.MULTILINE,
 )
 
-# A fixer that keeps emitting edits on its own output would loop; no real file needs more.
-MAX_PASSES = 3
+# Passes run until one changes nothing (the fixed point), so that a second run of kmigrate
+# over its own output changes nothing either.  A rule rewritten by another in one pass is seen
+# by the others in the next; real files settle in two or three passes.  Rules that keep
+# rewriting each other's output would never settle: past this cap the file is an internal
+# error and is left as it was, never written half-migrated.
+MAX_PASSES = 8
+
+
+class Unsettled(RuntimeError):
+    """The rules kept rewriting the file: no fixed point within MAX_PASSES."""
 
 
 @lru_cache(maxsize=32)
@@ -51,13 +61,15 @@ def could_involve_keras(data: bytes, settings: Settings) -> bool:
     return pattern is not None and pattern.search(data) is not None
 
 
-def migrate_bytes(data: bytes, path: str, settings: Settings, report_fixes: bool = True) -> FileResult:
+def migrate_bytes(
+    data: bytes, path: str, settings: Settings, report_fixes: bool = True, project: ProjectIndex | None = None,
+) -> FileResult:
     """Migrate one file's bytes; the result carries the new text when it changed.
 
     ``report_fixes=False`` leaves rewrites out of the diagnostics (findings are always there),
     which spares locating them in the source when nobody will read them.
     """
-    if not could_involve_keras(data, settings):
+    if not could_involve_keras(data, settings) and not (project is not None and project.involves_keras(path)):
         return FileResult(path, Status.SKIPPED)
     if _KERAS3_CODE.search(data):
         # `import keras` means Keras 3 here, not the legacy package of the same name.
@@ -70,7 +82,7 @@ def migrate_bytes(data: bytes, path: str, settings: Settings, report_fixes: bool
     except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
         return FileResult(path, Status.ERROR, error=f"cannot decode: {exc}")
     try:
-        migrated, diagnostics = _transform(module, original, settings, report_fixes)
+        migrated, diagnostics = _transform(module, original, settings, report_fixes, path, project)
     except Exception as exc:  # a bug in a fixer must not stop the run or touch the file
         return FileResult(
             path, Status.ERROR,
@@ -97,11 +109,18 @@ def migrate_bytes(data: bytes, path: str, settings: Settings, report_fixes: bool
     )  # fmt: skip
 
 
-def _transform(module: cst.Module, source: str, settings: Settings, report_fixes: bool = True):  # type: ignore[no-untyped-def]
+def _transform(  # type: ignore[no-untyped-def]
+    module: cst.Module, source: str, settings: Settings, report_fixes: bool = True,
+    path: str | None = None, project: ProjectIndex | None = None,
+):  # fmt: skip
     fixer_types = list(enabled_fixers(settings))
     diagnostics = []
+    messages: dict[tuple[str, str], str] = {}  # (rule, marker text) -> the finding's message
+    bindings = None
     for _ in range(MAX_PASSES):
-        ctx = FileContext(module, source, settings)
+        ctx = FileContext(module, source, settings, path, project)
+        bindings, previous = _binding_meanings(ctx), bindings
+        ctx.markers.trust_rechecks = previous is not None and _same_meanings(previous, bindings)
         transformer = MigrationTransformer(ctx, fixer_types)
         transformer.scan(module)
         updated = module.visit(transformer)
@@ -110,10 +129,35 @@ def _transform(module: cst.Module, source: str, settings: Settings, report_fixes
         diagnostics.extend(
             d for d in ctx.diagnostics(report_fixes) if d.fixed or (d.rule, d.message) not in reported
         )
-        if not ctx.edits or not ctx.another_pass:
+        messages.update(ctx.markers.messages)
+        for rule, text in ctx.markers.withdrawn:  # markers another rule's rewrite made stale
+            stale = next((d for d in diagnostics if not d.fixed and d.rule == rule
+                          and d.message == messages.get((rule, text))), None)  # fmt: skip
+            if stale is not None:
+                diagnostics.remove(stale)
+        if not ctx.edits:
             return updated, diagnostics
-        module, source = updated, updated.code
-    return module, diagnostics
+        code = updated.code
+        if code == source:
+            return updated, diagnostics
+        module, source = updated, code
+    raise Unsettled(f"the rules did not settle after {MAX_PASSES} passes")
+
+
+def _binding_meanings(ctx: FileContext) -> dict[str, object]:
+    """What each top-level name of the file stands for, as far as rules can tell: legacy
+    Keras, tf.keras, or another module."""
+    meanings: dict[str, object] = {"*": tuple(ctx.resolver.star_modules)}
+    for local, bindings in ctx.resolver.bindings.items():
+        qualified = bindings[0].qualified
+        name = classify(qualified)
+        meanings[local] = qualified if name is None else name.legacy
+    return meanings
+
+
+def _same_meanings(before: dict[str, object], after: dict[str, object]) -> bool:
+    """No name changed meaning between two passes (names added or dropped do not count)."""
+    return all(after[local] == meaning for local, meaning in before.items() if local in after)
 
 
 def _does_not_parse(data: bytes) -> str | None:
@@ -149,14 +193,16 @@ def _syntax_message(exc: cst.ParserSyntaxError, data: bytes) -> str:
 # -- files on disk --------------------------------------------------------------------------
 
 
-def migrate_path(path: str, settings: Settings, write: bool, report_fixes: bool = True) -> FileResult:
+def migrate_path(
+    path: str, settings: Settings, write: bool, report_fixes: bool = True, project: ProjectIndex | None = None,
+) -> FileResult:
     """Migrate one file on disk; with ``write``, replace it atomically when it changed."""
     try:
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError as exc:
         return FileResult(path, Status.ERROR, error=f"cannot read: {exc.strerror or exc}")
-    result = migrate_bytes(data, path, settings, report_fixes)
+    result = migrate_bytes(data, path, settings, report_fixes, project)
     if write and result.status is Status.CHANGED:
         try:
             write_atomically(path, result.output_bytes or b"")

@@ -6,10 +6,12 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from enum import Enum
+from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 from kmigrate.diagnostics import FileResult, Status
 from kmigrate.pipeline import migrate_path
+from kmigrate.project import ProjectIndex, find_project_root
 from kmigrate.settings import Settings
 
 # Below this many files a pool costs more (process start-up, imports) than it saves.
@@ -22,19 +24,57 @@ class Mode(str, Enum):
     CHECK = "check"  # list files that would change, write nothing
 
 
+# The project indexes of this run, by root; set once per worker process (see _init_worker).
+_PROJECTS: dict[str, ProjectIndex] = {}
+
+
 @dataclass(frozen=True)
 class _Job:
     path: str
     settings: Settings
     mode: Mode
     report_fixes: bool
+    root: str | None = None  # key of the file's project index in _PROJECTS
 
     def __call__(self) -> FileResult:
-        return run_one(self.path, self.settings, self.mode, self.report_fixes)
+        project = _PROJECTS.get(self.root) if self.root is not None else None
+        return run_one(self.path, self.settings, self.mode, self.report_fixes, project)
 
 
-def run_one(path: str, settings: Settings, mode: Mode, report_fixes: bool = True) -> FileResult:
-    result = migrate_path(path, settings, write=mode is Mode.WRITE, report_fixes=report_fixes)
+def _init_worker(projects: dict[str, ProjectIndex]) -> None:
+    _PROJECTS.clear()
+    _PROJECTS.update(projects)
+
+
+def index_projects(paths: Sequence[str]) -> dict[str, str]:
+    """Index the project each file belongs to, once per project; file -> project root.
+
+    The index is built from the project root, not from the paths given, so a pre-commit
+    hook that passes three files gets the same answers as a run over the whole tree.
+    """
+    roots: dict[str, str] = {}
+    by_folder: dict[str, str] = {}
+    for path in paths:
+        folder = os.path.dirname(os.path.abspath(path))
+        if folder not in by_folder:
+            by_folder[folder] = str(find_project_root(Path(folder)))
+        root = by_folder[folder]
+        roots[path] = root
+        if root not in _PROJECTS:
+            _PROJECTS[root] = ProjectIndex.build(Path(root))
+    return roots
+
+
+def project_for(path: str) -> ProjectIndex | None:
+    """The index of the project that contains ``path`` (stdin: its --stdin-filename or cwd)."""
+    roots = index_projects([path])
+    return _PROJECTS.get(roots[path])
+
+
+def run_one(
+    path: str, settings: Settings, mode: Mode, report_fixes: bool = True, project: ProjectIndex | None = None
+) -> FileResult:
+    result = migrate_path(path, settings, write=mode is Mode.WRITE, report_fixes=report_fixes, project=project)
     if mode is not Mode.DIFF:
         # Only a diff needs the texts; do not ship them back from a worker for nothing.
         result.original = result.output = None
@@ -59,7 +99,8 @@ def run_all(
     report_fixes: bool = True,
 ) -> Iterator[FileResult]:
     """Yield one result per path, in the order of ``paths``."""
-    jobs_list = [_Job(path, settings, mode, report_fixes) for path in paths]
+    roots = index_projects(paths)
+    jobs_list = [_Job(path, settings, mode, report_fixes, roots.get(path)) for path in paths]
     if jobs <= 1 or len(jobs_list) < POOL_THRESHOLD:
         for job in jobs_list:
             result = job()
@@ -68,7 +109,8 @@ def run_all(
         return
     workers = min(jobs, len(jobs_list))
     chunk = max(1, min(16, len(jobs_list) // (workers * 4)))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    projects = {root: _PROJECTS[root] for root in set(roots.values())}
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(projects,)) as pool:
         try:
             for result in pool.map(_call, jobs_list, chunksize=chunk):
                 on_result(result)

@@ -11,6 +11,9 @@ from kmigrate.context import STATEMENT_TYPES, FileContext
 from kmigrate.rules.base import Fixer
 
 
+_SCOPE_TYPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+
+
 class MigrationTransformer(cst.CSTTransformer):
     """Dispatches each node to the fixers that have a ``visit_``/``leave_`` method for it."""
 
@@ -30,14 +33,16 @@ class MigrationTransformer(cst.CSTTransformer):
                     self._leavers[attribute[6:]].append(getattr(fixer, attribute))
 
     def scan(self, module: cst.Module) -> None:
-        """Run every fixer's scanners over ``module`` in a single read-only traversal."""
-        scanners = [scanner for fixer in self._fixers for scanner in fixer.scanners()]
-        if scanners:
-            module.visit(_AllOf(scanners))
+        """Run every fixer's scanners over ``module`` in a single read-only traversal,
+        together with the scope scanner that object kinds are inferred from."""
+        scanners = [self.ctx.kinds.scanner, *(scanner for fixer in self._fixers for scanner in fixer.scanners())]
+        module.visit(_AllOf(scanners))
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         if isinstance(node, STATEMENT_TYPES):
             self.ctx.enter_statement(node)
+        if isinstance(node, _SCOPE_TYPES):
+            self.ctx.kinds.enter(node)
         for visit in self._visitors.get(type(node).__name__, ()):
             visit(node)
         # Nothing inside an import statement concerns any fixer beyond the statement itself.
@@ -55,6 +60,8 @@ class MigrationTransformer(cst.CSTTransformer):
                 if index + 1 < len(leavers) and isinstance(result, cst.CSTNode):
                     self.ctx.another_pass = True
                 break
+        if isinstance(original_node, _SCOPE_TYPES):
+            self.ctx.kinds.leave(original_node)
         if isinstance(original_node, STATEMENT_TYPES):
             result = self.ctx.leave_statement(original_node, result)
         if isinstance(original_node, cst.Module) and isinstance(result, cst.Module):

@@ -16,6 +16,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from kmigrate import callargs
+from kmigrate.kinds import Kind
 from kmigrate.rules.base import Fixer, FixSafety, Rule
 
 SAFE, CTX, FLAG = FixSafety.SAFE, FixSafety.CONTEXT, FixSafety.FLAG
@@ -216,6 +217,7 @@ class LayerFixer(Fixer):
         if (
             isinstance(func, cst.Attribute)
             and func.attr.value == "add"
+            and self.ctx.keras_receiver(func.value, "add")
             and len(node.args) == 1
             and node.args[0].keyword is None
             and not node.args[0].star
@@ -611,6 +613,8 @@ class LayerFixer(Fixer):
         if not isinstance(func, cst.Attribute) or not self.ctx.involves_keras:
             return None
         name = func.attr.value
+        if not self.ctx.keras_receiver(original.func.value, name):  # type: ignore[attr-defined]
+            return None
         if name in _NODE_METHODS:
             if not self.ctx.allows("KM406"):
                 return call
@@ -623,8 +627,13 @@ class LayerFixer(Fixer):
                           "layer.input; other nodes of a shared layer have no public API (keep the "
                           "tensors returned by each call instead)")
             return call
-        if name == "reset_states" and not call.args and self.ctx.target != "tf_keras" and _looks_like_model(func.value):
+        if name == "reset_states" and not call.args and self.ctx.target != "tf_keras":
             if not self.ctx.allows("KM420"):
+                return call
+            if self.ctx.kind_of(original.func.value) is not Kind.MODEL:  # type: ignore[attr-defined]
+                if self.ctx.kind_of(original.func.value) is Kind.UNKNOWN:  # type: ignore[attr-defined]
+                    self.ctx.flag("KM420", original, "if this is a model, reset each stateful layer "
+                                  "(Keras 3 models have no reset_states)")
                 return call
             receiver = _code(func.value)
             self.ctx.fixed("KM420", original, "Model.reset_states() is gone in Keras 3: reset each "
@@ -649,7 +658,7 @@ class LayerFixer(Fixer):
         name = original.attr.value
         if name not in ("_keras_shape", "uses_learning_phase", "state_updates", "inbound_nodes", "outbound_nodes"):
             return updated
-        if not self.ctx.involves_keras:
+        if not self.ctx.involves_keras or not self.ctx.keras_receiver(original.value, name):
             return updated
         if name == "_keras_shape":
             if not self.ctx.allows("KM407") or id(original) in self._targets:
@@ -745,17 +754,6 @@ def _code_params(params: cst.Parameters) -> str:
 
 def _code(node: cst.CSTNode) -> str:
     return cst.Module(body=[]).code_for_node(node)
-
-
-def _looks_like_model(node: cst.BaseExpression) -> bool:
-    """``model``, ``self.model``, ``lstm_model``: a receiver named as a model."""
-    if isinstance(node, cst.Attribute):
-        name = node.attr.value
-    elif isinstance(node, cst.Name):
-        name = node.value
-    else:
-        return False
-    return "model" in name.lower()
 
 
 def _attribute_chain(value: cst.BaseExpression, dotted: str) -> cst.BaseExpression:

@@ -165,6 +165,8 @@ class SavingFixer(Fixer):
         if note is not None and self.ctx.allows(note[0]):
             self.ctx.flag(note[0], original, note[1])
         name = method_name(original)
+        if name in _MODEL_METHODS and not self.ctx.keras_receiver(original.func.value, name, original):  # type: ignore[attr-defined]
+            name = None  # the same method name on something that is not a Keras model
         api = self.ctx.api(original.func)
         path = api.path if api is not None else None
         if name == "save" or path == "models.save_model":
@@ -377,7 +379,7 @@ def _classify(ctx, call: cst.Call) -> _Use | None:  # type: ignore[no-untyped-de
         return _Use("read_model", call, node, "") if node is not None else None
     if api is not None or name not in ("save", "save_weights", "load_weights"):
         return None
-    if _foreign_receiver(ctx, call.func.value):  # type: ignore[attr-defined]
+    if _foreign_receiver(ctx, call.func.value) or not ctx.keras_receiver(call.func.value, name):  # type: ignore[attr-defined]
         return None
     node = _arg(call, "filepath", 0)
     if node is None or positional_count(call) > 2:
@@ -390,6 +392,9 @@ def _classify(ctx, call: cst.Call) -> _Use | None:  # type: ignore[no-untyped-de
             return None
         return _Use("model", call, node, "KM341")
     return _Use("read_weights", call, node, "")
+
+
+_MODEL_METHODS = frozenset({"save", "load_weights", "to_yaml"})
 
 
 def _foreign_receiver(ctx, receiver: cst.BaseExpression) -> bool:  # type: ignore[no-untyped-def]

@@ -109,6 +109,8 @@ _GENERATOR_METHODS = {
     "evaluate_generator": ("evaluate", EVALUATE_GENERATOR, "KM322"),
     "predict_generator": ("predict", PREDICT_GENERATOR, "KM323"),
 }
+_MODEL_METHODS = frozenset({*_GENERATOR_METHODS, "fit", "evaluate", "predict", "predict_classes",
+                            "predict_proba", "train_on_batch", "test_on_batch", "compile"})
 _LEGACY_COMPILE = ("optimizer", "loss", "metrics", "loss_weights", "sample_weight_mode",
                    "weighted_metrics", "target_tensors")  # fmt: skip
 # compile metric spelling -> the history key Keras <= 2.2 logged for it
@@ -167,6 +169,8 @@ class TrainingFixer(Fixer):
             return updated
         name = method_name(original)
         result: cst.BaseExpression = updated
+        if name in _MODEL_METHODS and not self.ctx.keras_receiver(original.func.value, name, original):  # type: ignore[attr-defined]
+            return updated  # a method of the same name on something that is not a Keras model
         if name in _GENERATOR_METHODS:
             result = self._generator_method(original, updated, name)
         elif name == "fit":
@@ -215,8 +219,8 @@ class TrainingFixer(Fixer):
 
     def _drop_workers(self, original: cst.Call, call: cst.Call, name: str) -> cst.Call:
         present = [w for w in WORKER_KEYWORDS if callargs.keyword(call, w) is not None]
-        if not present or not self.ctx.allows("KM324"):
-            return call
+        if not present or not self.ctx.allows("KM324") or self.ctx.enabled("KM614"):
+            return call  # KM614 (data_loading_args.py) moves, drops or marks them
         for keyword in present:
             call = callargs.remove_keyword(call, keyword)
         self.ctx.fixed("KM324", original, f"{', '.join(present)} dropped from {name}() (Keras 3 rejects them)")
@@ -463,7 +467,8 @@ class TrainingFixer(Fixer):
         return make_string(changed, node)
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
-        if node.attr.value == "metrics_names" and self.ctx.involves_keras and self.ctx.allows("KM327"):
+        if node.attr.value == "metrics_names" and self.ctx.keras_receiver(node.value, "metrics_names") \
+                and self.ctx.allows("KM327"):
             self.ctx.flag("KM327", node, "Keras 3 metrics_names is ['loss', 'compile_metrics'] and no "
                           "longer lines up with returned lists: call evaluate/train_on_batch with "
                           "return_dict=True and use the dict keys")

@@ -315,13 +315,26 @@ def test_km420_model_reset_states():
     out = migrated(
         """
         from keras.models import Sequential
-        def train(model):
+        def train(model, lstm):
             model.reset_states()
             lstm.reset_states()
+        train(Sequential(), None)
         """
     )
     assert '[layer.reset_states() for layer in model.layers if getattr(layer, "stateful", False)]' in out
     assert "    lstm.reset_states()" in out
+
+
+def test_km420_reset_states_on_unknown_receiver_is_marked_not_rewritten():
+    # A layer's reset_states() still exists: only a visible model gets the rewrite.
+    out = migrated(
+        """
+        from keras.models import Sequential
+        def train(net):
+            net.reset_states()
+        """
+    )
+    assert "    net.reset_states()  # kmigrate: KM420" in out
 
 
 def test_km422_activity_regularizer_summed_over_batch():

@@ -2,8 +2,8 @@
 
 from tests.helpers import assert_flags, assert_migrates, assert_unchanged
 
-HEAD = "from keras.models import Sequential, load_model\n"
-NEW = "from tensorflow.keras.models import Sequential, load_model\n"
+HEAD = "from keras.models import Sequential, load_model\nmodel = Sequential()\n"
+NEW = "from tensorflow.keras.models import Sequential, load_model\nmodel = Sequential()\n"
 
 
 def test_save_weights_and_reader_follow():
@@ -101,7 +101,7 @@ def test_yaml():
     assert_migrates(
         HEAD + "from keras.models import model_from_yaml\ns = model.to_yaml()\nm = model_from_yaml(s)\n",
         "from tensorflow.keras.models import Sequential, load_model, model_from_json\n"
-        "s = model.to_json()\nm = model_from_json(s)\n",
+        "model = Sequential()\ns = model.to_json()\nm = model_from_json(s)\n",
     )
 
 
