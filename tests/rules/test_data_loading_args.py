@@ -1,0 +1,88 @@
+"""KM614: workers / use_multiprocessing / max_queue_size move to the PyDataset constructor."""
+
+import subprocess
+import sys
+
+from kmigrate.rules.data_loading_args import RULES
+from tests.helpers import assert_flags, assert_migrates, assert_unchanged, run
+
+SEQ = (
+    "from keras.models import Sequential\nfrom keras.utils import Sequence\n\n\n"
+    "class Batches(Sequence):\n    def __init__(self, x):\n        self.x = x\n\n"
+    "    def __len__(self):\n        return 1\n\n    def __getitem__(self, i):\n        return self.x\n\n\n"
+    "model = Sequential()\n"
+)
+SEQ_NEW = (
+    "from tensorflow.keras.models import Sequential\nfrom tensorflow.keras.utils import Sequence\n\n\n"
+    "class Batches(Sequence):\n    def __init__(self, x, **kwargs):\n        super().__init__(**kwargs)\n        self.x = x\n\n"
+    "    def __len__(self):\n        return 1\n\n    def __getitem__(self, i):\n        return self.x\n\n\n"
+    "model = Sequential()\n"
+)
+
+
+# -- no-op cases -------------------------------------------------------------------------------
+def test_km614_project_class_fit_unchanged():
+    assert_unchanged(
+        "import tensorflow as tf\n\nclass Pool:\n    def fit(self, data, workers=1):\n        pass\n\n"
+        "Pool().fit(data, workers=4)\n"
+    )
+
+
+def test_km614_migrated_code_unchanged():
+    assert_unchanged(SEQ_NEW + "model.fit(Batches(x, workers=4), epochs=1)\n")
+
+
+# -- rewrites ----------------------------------------------------------------------------------
+def test_km614_rule_example_exact():
+    out = subprocess.run([sys.executable, "-m", "kmigrate", "--select", "KM614", "-"],
+                         input=RULES[0].before, capture_output=True, text=True).stdout
+    assert "class Batches(Sequence):\n    def __init__(self, x, **kwargs):\n        super().__init__(**kwargs)" in out
+    assert "Batches(x, workers=4, use_multiprocessing=True)" in out
+
+
+def test_km614_defaults_dropped():
+    assert_migrates(
+        "from keras.models import Sequential\nmodel = Sequential()\n"
+        "model.fit_generator(gen, steps_per_epoch=2, workers=1, use_multiprocessing=False, max_queue_size=10)\n",
+        "from tensorflow.keras.models import Sequential\nmodel = Sequential()\n"
+        "model.fit(gen, steps_per_epoch=2)\n",
+    )
+
+
+def test_km614_moved_to_sequence_instantiation_via_name():
+    assert_migrates(
+        SEQ + "seq = Batches(x)\nmodel.fit_generator(seq, 2, workers=4, use_multiprocessing=True)\n",
+        SEQ_NEW + "seq = Batches(x, workers=4, use_multiprocessing=True)\nmodel.fit(seq, steps_per_epoch=2)\n",
+    )
+
+
+def test_km614_keras1_names_moved_under_keras2_names():
+    assert_migrates(
+        SEQ + "model.predict_generator(Batches(x), 1, nb_worker=2, pickle_safe=True, max_q_size=4)\n",
+        SEQ_NEW + "model.predict(Batches(x, workers=2, use_multiprocessing=True, max_queue_size=4), steps=1)\n",
+    )
+
+
+def test_km614_class_already_taking_kwargs_not_edited():
+    code = (
+        "from keras.models import Sequential\nfrom keras.utils import Sequence\n\n\n"
+        "class Batches(Sequence):\n    def __init__(self, x, **kw):\n        super().__init__(**kw)\n        self.x = x\n\n\n"
+        "model = Sequential()\nmodel.fit(Batches(x), workers=3)\n"
+    )
+    out = run(code).output
+    assert "def __init__(self, x, **kw):\n        super().__init__(**kw)\n" in out
+    assert "model.fit(Batches(x, workers=3))" in out
+
+
+# -- markers -----------------------------------------------------------------------------------
+def test_km614_plain_generator_marked_and_kept():
+    out = assert_flags(
+        "from keras.models import Sequential\nmodel = Sequential()\n"
+        "model.fit(gen(), epochs=2, workers=4, use_multiprocessing=True)\n", "KM614",
+    )
+    assert "workers=4, use_multiprocessing=True)" in out
+
+
+def test_km614_shared_instance_marked():
+    out = assert_flags(SEQ + "seq = Batches(x)\nmodel.fit(seq, workers=4)\nmodel.evaluate(seq)\n", "KM614")
+    assert "seq = Batches(x)\n" in out
