@@ -29,7 +29,7 @@ def test_fixtures_by_name_path_and_folder(tmp_path):
     found = runner.discover_fixtures(("mlp_keras1_sgd", str(own)))
     assert [f.name for f in found] == ["mlp_keras1_sgd", "mine"]
     assert [f.name for f in runner.discover_fixtures((str(tmp_path),))] == ["mine"]
-    with pytest.raises(runner.HarnessError, match="no fixture 'nope'"):
+    with pytest.raises(runner.HarnessError, match="no program 'nope'"):
         runner.discover_fixtures(("nope",))
     with pytest.raises(runner.HarnessError, match="unique"):
         runner.discover_fixtures((str(own), str(own)))
@@ -112,3 +112,21 @@ def test_harness_cli_imports_without_tensorflow_or_numpy():
     code = "import sys, kmigrate.harness.cli; print('tensorflow' in sys.modules, 'numpy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_without_a_fixture_folder_the_message_says_what_to_pass(tmp_path):
+    with pytest.raises(runner.HarnessError, match="--fixture-dir"):
+        runner.discover_fixtures((), fixture_dir=tmp_path / "absent")
+    with pytest.raises(runner.HarnessError, match="no program 'mlp'"):
+        runner.discover_fixtures(("mlp",), fixture_dir=tmp_path / "absent")
+
+
+def test_verify_without_the_extras_says_what_to_install(monkeypatch):
+    from click.testing import CliRunner
+
+    from kmigrate.harness import cli
+
+    monkeypatch.setattr(cli.importlib.util, "find_spec", lambda name: None if name == "numpy" else object())
+    result = CliRunner().invoke(cli.verify, ["whatever.py"])
+    assert result.exit_code == cli.EXIT_HARNESS_ERROR
+    assert "pip install 'kmigrate[verify]'" in result.output and "Traceback" not in result.output
