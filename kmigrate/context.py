@@ -292,18 +292,26 @@ class ImportRequests:
         self._definitions.setdefault(name, code)
 
     def apply(self, module: cst.Module) -> cst.Module:
-        if not self._added and not self._modules and not self._definitions:
-            return module
         statements = list(module.body)
+        # Two legacy imports can become the same tf.keras import (`import keras` and
+        # `import keras.layers` both give `from tensorflow import keras`): keep the first.
+        deduplicated = _drop_duplicate_imports(statements, self._ctx.module.body)
+        if not self._added and not self._modules and not self._definitions and not deduplicated:
+            return module
         new_lines: list[cst.BaseStatement] = [
             cst.parse_statement(statement) for statement, _ in self._modules.values()
         ]
+        bound = {spelled for _, spelled in self._modules.values()}
+        bound.update(name for names in self._added.values() for name in names)
+        at = _import_insertion_index(statements, bound)
         for dotted, names in self._added.items():
             target = "tensorflow.keras" + (f".{dotted}" if dotted else "")
-            merged = _merge_into_existing(statements, target, names)
-            if not merged:
+            merged = _merge_into_existing(statements[:at], target, names)
+            if merged is not None:
+                index, statement = merged
+                statements[index] = statement
+            else:
                 new_lines.append(cst.parse_statement(f"from {target} import {', '.join(names)}"))
-        at = _import_insertion_index(statements)
         statements[at:at] = new_lines
         for name, code in self._definitions.items():
             if _defines(statements, name):
@@ -365,7 +373,9 @@ def _home_or_none(legacy_path: str, target: str) -> str | None:
     return keras_api.legacy_home(legacy_path, target).path
 
 
-def _merge_into_existing(statements: list, target: str, names: list[str]) -> bool:
+def _merge_into_existing(statements: list, target: str, names: list[str]) -> tuple[int, cst.CSTNode] | None:
+    """``from target import names`` merged into an existing import of ``target`` among
+    ``statements`` (those before the insertion point): its index and new statement."""
     for index, statement in enumerate(statements):
         if not isinstance(statement, cst.SimpleStatementLine):
             continue
@@ -387,22 +397,126 @@ def _merge_into_existing(statements: list, target: str, names: list[str]) -> boo
                     aliases += extra
                 body = list(statement.body)
                 body[small_index] = small.with_changes(names=aliases)
-                statements[index] = statement.with_changes(body=body)
-                return True
-    return False
+                return index, statement.with_changes(body=body)
+    return None
 
 
-def _import_insertion_index(statements: list) -> int:
-    """After the docstring, ``__future__`` imports and the leading block of imports."""
-    index = 0
+def _import_insertion_index(statements: list, names: set[str] = frozenset()) -> int:  # type: ignore[assignment]
+    """Where new imports go: after the last import of the file's leading block.
+
+    The leading block runs from the top to the first compound statement that is not a
+    guarded import.  Simple statements between its imports stay before the new imports,
+    since they may have to run first (``matplotlib.use('Agg')`` before pyplot is imported,
+    ``sys.path.insert(...)``, ``np.random.seed(...)``) -- unless one of them uses a name the
+    new imports bind: then the imports go after the last import before that statement.
+    """
+    ends = [0]  # candidate positions: the top (after a docstring) and after each import
+    between: list[int] = []  # simple non-import statements in the leading block
     for position, statement in enumerate(statements):
-        if not isinstance(statement, cst.SimpleStatementLine):
-            break
-        first = statement.body[0] if statement.body else None
-        if isinstance(first, (cst.Import, cst.ImportFrom)):
-            index = position + 1
-        elif position == 0 and isinstance(first, cst.Expr) and isinstance(first.value, cst.SimpleString):
-            index = 1
+        if _is_import(statement) and (isinstance(statement, cst.SimpleStatementLine) or _is_guarded_import(statement)):
+            ends.append(position + 1)
+        elif position == 0 and m.matches(statement, m.SimpleStatementLine(body=[m.Expr(value=m.SimpleString())])):
+            ends = [1]
+        elif isinstance(statement, cst.SimpleStatementLine):
+            between.append(position)
         else:
             break
-    return index
+    at = ends[-1]
+    if names:
+        first_use = next((p for p in between if p < at and _uses_any(statements[p], names)), None)
+        if first_use is not None:
+            at = max(end for end in ends if end <= first_use)
+    return at
+
+
+def _is_guarded_import(statement: cst.CSTNode) -> bool:
+    """``try: import x`` / ``if ...: import x`` whose bodies hold nothing but imports."""
+    if not isinstance(statement, (cst.Try, cst.If)):
+        return False
+    blocks = [statement.body]
+    if isinstance(statement, cst.Try):
+        blocks += [handler.body for handler in statement.handlers]
+    elif statement.orelse is not None:
+        blocks.append(statement.orelse.body)
+    return all(
+        isinstance(s, cst.SimpleStatementLine)
+        and all(isinstance(small, (cst.Import, cst.ImportFrom, cst.Pass)) for small in s.body)
+        for block in blocks
+        if isinstance(block, cst.IndentedBlock)
+        for s in block.body
+    )
+
+
+def _uses_any(statement: cst.CSTNode, names: set[str]) -> bool:
+    return bool(m.findall(statement, m.Name(value=m.MatchIfTrue(lambda value: value in names))))
+
+
+def _import_bindings(statement: cst.CSTNode) -> list[tuple[str, str]] | None:
+    """(local name, what it is bound to) for each name a top-level import statement binds;
+    None for any other statement."""
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return None
+    small = statement.body[0]
+    if isinstance(small, cst.Import):
+        return [
+            (a.evaluated_alias or a.evaluated_name.partition(".")[0], a.evaluated_name)
+            for a in small.names
+        ]  # fmt: skip
+    if isinstance(small, cst.ImportFrom) and not small.relative and small.module is not None \
+            and not isinstance(small.names, cst.ImportStar):
+        module = cst.helpers.get_full_name_for_node(small.module)
+        return [(a.evaluated_alias or a.evaluated_name, f"{module}.{a.evaluated_name}") for a in small.names]
+    return None
+
+
+def _duplicate_imports(statements: list) -> list[int]:
+    """Top-level import statements that only rebind names to what they were bound to by an
+    import above, with no other binding of those names in between."""
+    bound: dict[str, str] = {}
+    duplicates = []
+    for index, statement in enumerate(statements):
+        bindings = _import_bindings(statement)
+        if bindings is None:
+            for name in _names_bound(statement):
+                bound.pop(name, None)
+            continue
+        if all(bound.get(local) == target for local, target in bindings):
+            duplicates.append(index)
+        bound.update(bindings)
+    return duplicates
+
+
+def _names_bound(statement: cst.CSTNode) -> set[str]:
+    targets = m.findall(
+        statement,
+        m.AssignTarget() | m.AnnAssign() | m.AugAssign() | m.For() | m.AsName() | m.FunctionDef()
+        | m.ClassDef() | m.Global() | m.NamedExpr() | m.ImportAlias(),
+    )
+    names: set[str] = set()
+    for target in targets:
+        node = getattr(target, "target", None) or getattr(target, "name", None)
+        if isinstance(node, cst.Name):
+            names.add(node.value)
+        elif isinstance(target, cst.ImportAlias):
+            names.add(target.evaluated_alias or target.evaluated_name.partition(".")[0])
+        else:
+            names.update(n.value for n in m.findall(target, m.Name()))
+    return names
+
+
+def _drop_duplicate_imports(statements: list, original: list) -> bool:
+    """Remove import statements the rewrite made duplicates of an import above (a duplicate
+    the file already had is the author's and stays)."""
+    duplicates = _duplicate_imports(statements)
+    if not duplicates:
+        return False
+    code = cst.Module(body=[]).code_for_node
+    already = {code(original[i]).strip() for i in _duplicate_imports(original)}
+    drop = [i for i in duplicates if code(statements[i]).strip() not in already]
+    for index in reversed(drop):
+        removed = statements.pop(index)
+        if index < len(statements) and removed.leading_lines:
+            # Keep the comments and blank lines that stood above the removed import.
+            following = statements[index]
+            statements[index] = following.with_changes(leading_lines=[*removed.leading_lines, *following.leading_lines])
+    return bool(drop)

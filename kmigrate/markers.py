@@ -57,7 +57,8 @@ def short_marker(message: str, limit: int = MARKER_LIMIT) -> str:
     2. without parenthetical asides (`` (because ...)``; a call's own parentheses stay);
     3. calls with their arguments elided (```K.conv2d(x, kernel, ...)``` -> ```K.conv2d(...)```);
     4. only what follows the first ``problem: `` (the instruction);
-    5. cut at the last word boundary that fits, ending in `` ...`` (never inside a word).
+    5. without trailing alternatives (``, or ...``, `` but ...``) as far as needed;
+    6. cut at the last word boundary that fits, ending in `` ...`` (never inside a word).
 
     Messages are written "what is wrong: what to do; details", so steps 1-4 keep what to do.
     """
@@ -66,7 +67,9 @@ def short_marker(message: str, limit: int = MARKER_LIMIT) -> str:
         if len(text) <= limit:
             return text
         text = step(text)
-    return text if len(text) <= limit else _cut(text, limit)
+    if len(text) <= limit:
+        return text
+    return _without_alternatives(text, limit) or _cut(text, limit)
 
 
 def _top_level(text: str) -> list[bool]:
@@ -121,7 +124,8 @@ def _groups(text: str, opening: Callable[[str, int], bool], inside_code: bool) -
 def _without_asides(text: str) -> str:
     groups = _groups(text, lambda t, i: i > 0 and t[i - 1] == " ", inside_code=False)
     for start, end in reversed(groups):
-        text = text[: start - 1] + text[end:]
+        if end == len(text) or not text[end].isalnum():  # `(tf.)function` is not an aside
+            text = text[: start - 1] + text[end:]
     return text
 
 
@@ -139,6 +143,16 @@ def _instruction(text: str) -> str:
         if ch == ":" and top[i] and text[i + 1] == " " and len(text) - i > 12:
             return text[i + 2 :]
     return text
+
+
+def _without_alternatives(text: str, limit: int) -> str | None:
+    top = _top_level(text)
+    ends = [
+        i for i in range(len(text))
+        if top[i] and any(text.startswith(joint, i) for joint in (", or ", " or ", " but ", ", and "))
+    ]
+    fitting = [i for i in ends if 30 <= i <= limit]
+    return text[: fitting[-1]].rstrip(",;: ") if fitting else None
 
 
 def _cut(text: str, limit: int) -> str:

@@ -17,6 +17,7 @@ import libcst as cst
 
 from kmigrate.context import FileContext
 from kmigrate.diagnostics import FileResult, Status
+from kmigrate.markers import RECHECK
 from kmigrate.names import classify
 from kmigrate.project import ProjectIndex
 from kmigrate.rules import fixers, rule_active
@@ -89,6 +90,8 @@ def migrate_bytes(
             error=f"internal error while migrating ({type(exc).__name__}: {exc}); file left unchanged",
         )  # fmt: skip
     output = migrated.code
+    if RECHECK.strip() in output and RECHECK.strip() not in original:
+        return FileResult(path, Status.ERROR, error="internal error: a marker was left unsettled; file left unchanged")
     if output == original:
         return FileResult(path, Status.UNCHANGED, diagnostics=diagnostics)
     problem = None
@@ -176,6 +179,9 @@ _PYTHON2_HINTS = (
     (re.compile(rb"^\s*exec\s+['\"]", re.M), "a Python 2 exec statement"),
     (re.compile(rb"^\s*raise\s+\w+\s*,", re.M), "a Python 2 raise statement"),
     (re.compile(rb"<>"), "the Python 2 operator <>"),
+    # Tuple parameters (removed by PEP 3113): `lambda (x, y): ...`, `def f(a, (b, c)):`.
+    (re.compile(rb"\blambda\s*\("), "a tuple parameter in a lambda"),
+    (re.compile(rb"^\s*def\s+\w+\s*\((?:[^()=]*,)?\s*\(", re.M), "a tuple parameter in a def"),
 )
 
 

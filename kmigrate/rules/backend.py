@@ -339,7 +339,8 @@ class BackendFixer(Fixer):
             args = [_code(a.value) for a in original.args[:2]]
             loss, variables = (args + ["loss", "variables"])[:2]
             self.ctx.flag(rule, original, "K.gradients raises under eager execution: compute the loss "
-                          f"inside `with tf.GradientTape() as tape:` and use `tape.gradient({loss}, {variables})`")
+                          f"inside `with tf.GradientTape() as tape:` and use `tape.gradient({loss}, {variables})`",
+                          marker=f"use tape.gradient({loss}, {variables}) in a tf.GradientTape")
         elif rule == "KM503" and self._class_depth:
             if name == "variable":
                 self.ctx.flag(rule, original, "a K.variable is not tracked by Keras 3 layers (not trained "
@@ -367,7 +368,8 @@ class BackendFixer(Fixer):
         if entry.kind == BUILTIN:
             if self.ctx.resolver.is_bound(entry.target) or self.ctx.resolver.star_modules:
                 self.ctx.flag(rule, original, f"{entry.message} (the builtin `{entry.target}` is shadowed "
-                              "in this file: use `builtins." + entry.target + "`)")
+                              "in this file: use `builtins." + entry.target + "`)",
+                              marker=f"use `builtins.{entry.target}` (`{entry.target}` is shadowed in this file)")
                 return updated
             func: cst.BaseExpression = cst.Name(entry.target)
         else:
@@ -420,7 +422,8 @@ class BackendFixer(Fixer):
             if self.ctx.allows("KM504"):
                 self.ctx.flag("KM504", original, "K.hard_sigmoid as an activation is restored by load_model as "
                               "Keras 3's relu6(x+3)/6: register `clip(0.2 * x + 0.5, 0, 1)` with "
-                              "tf.keras.utils.register_keras_serializable and pass that function")
+                              "tf.keras.utils.register_keras_serializable and pass that function",
+                              marker="register a `clip(0.2 * x + 0.5, 0, 1)` activation and pass it instead")
             return updated
         if name in SEMANTIC_NAMES or keras_api.exists(f"backend.{name}", self.ctx.target):
             return updated

@@ -378,7 +378,7 @@ class ImportFixer(Fixer):
             return updated
         if {"__version__", "_BACKEND"} & set(name.path.split(".")):
             if self.ctx.allows("KM119"):
-                self.ctx.flag("KM119", original, "the Keras version/backend is Keras 3 on TensorFlow after migration; check which branch this code needs")
+                self.ctx.flag("KM119", original, "the Keras version/backend is Keras 3 on TensorFlow after migration; check which branch this code needs", marker="check which branch this needs: Keras is 3 on TensorFlow after migration")
             return updated
         rule = "KM118" if not qualified.startswith("keras") else keras_api.module_rule(
             name.path.rpartition(".")[0]
@@ -441,7 +441,7 @@ class ImportFixer(Fixer):
             for o in operands
         )
         if calls_backend and names_dead and self.ctx.allows("KM119"):
-            self.ctx.flag("KM119", original, "K.backend() is always 'tensorflow' after migration; keep the TensorFlow branch and delete the other")
+            self.ctx.flag("KM119", original, "K.backend() is always 'tensorflow' after migration; keep the TensorFlow branch and delete the other", marker="keep the TensorFlow branch: K.backend() is always 'tensorflow' now")
         return updated
 
     # -- residual imports: marked, or dropped when every use was rewritten ------------------
@@ -470,7 +470,7 @@ class ImportFixer(Fixer):
                 continue
             message = residual.message
             if residual.removable and any(n in used_after for n in names):
-                message = "still used where kmigrate could not rewrite it; " + message
+                message += " (still used where kmigrate could not rewrite it)"
             self.ctx.report_only(residual.rule, residual.anchor, message)
             marked = add_markers(residual.statement, [(residual.rule, message)], self.ctx.module)
             if marked is not residual.statement:

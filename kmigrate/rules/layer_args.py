@@ -495,9 +495,9 @@ class LayerArgsFixer(Fixer):
         edit.fix("KM203", "`dropout=` dropped (Keras 2 ignored it)")
         value = _literal(arg.value)
         if value not in (0, 0.0, None) and not self._known_keras2():
-            edit.flag("KM203", f"Keras 1 Embedding(dropout={_code(arg.value)}) dropped whole words; Keras 2 "
-                      f"ignored it: add SpatialDropout1D({_code(arg.value)}) after this layer if the "
-                      "code relied on it")  # fmt: skip
+            edit.flag("KM203", f"add SpatialDropout1D({_code(arg.value)}) after this layer if the code relied "
+                      f"on it; Keras 1 Embedding(dropout={_code(arg.value)}) dropped whole words, Keras 2 "
+                      "ignored it")  # fmt: skip
         return callargs.remove_keyword(call, "dropout")
 
     def _batchnorm_mode(self, call: cst.Call, edit: _Edit) -> cst.Call:

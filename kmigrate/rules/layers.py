@@ -644,7 +644,8 @@ class LayerFixer(Fixer):
         if name == "add_update":
             if self.ctx.allows("KM418"):
                 self.ctx.flag("KM418", original, "Keras 3 has no add_update: assign inside call(), "
-                              "e.g. self.var.assign(new_value), guarded by the `training` argument")
+                              "e.g. self.var.assign(new_value), guarded by the `training` argument",
+                              marker="assign in call() instead: self.var.assign(value), guarded by `training`")
             return call
         if name == "add_loss" and callargs.keyword(call, "inputs") is not None:
             if self.ctx.allows("KM419"):
@@ -691,7 +692,8 @@ class LayerFixer(Fixer):
             if isinstance(value, cst.Call) and self.ctx.resolver.qualified_name(value.func) == "tensorflow.Variable":
                 if self.ctx.allows("KM421"):
                     self.ctx.flag("KM421", value, "Keras 3 does not track a bare tf.Variable on a layer (not "
-                                  "trained, not saved): create it with self.add_weight(shape=..., initializer=...)")
+                                  "trained, not saved): create it with self.add_weight(shape=..., initializer=...)",
+                                  marker="create it with self.add_weight(shape=..., initializer=...)")
         init = methods.get("__init__")
         if init is not None and "get_config" not in methods:
             params = init.params
@@ -700,7 +702,8 @@ class LayerFixer(Fixer):
             if extra and self.ctx.allows("KM421"):
                 listed = ", ".join(f"'{p}': self.{p}" for p in extra[:4])
                 self.ctx.flag("KM421", init, f"Keras 3 rebuilds layers from get_config() when loading: add "
-                              f"`def get_config(self): return {{**super().get_config(), {listed}}}`")
+                              f"`def get_config(self): return {{**super().get_config(), {listed}}}`",
+                              marker=f"add get_config() returning {listed}" if len(listed) < 50 else "add get_config() returning the constructor arguments")
         return updated
 
     def _is_layer_subclass(self, node: cst.ClassDef) -> bool:

@@ -8,6 +8,7 @@ LocallyConnected, multi_gpu_model, HDF5Matrix, version-dependent defaults) are e
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -77,7 +78,7 @@ _PYTHON2_MODULES = {"cPickle": "use `import pickle`", "itertools.izip": "use the
 _TF1 = {
     "tensorflow.Session": "TF 2 runs eagerly: call the model/ops directly (tf.function for graphs)",
     "tensorflow.InteractiveSession": "TF 2 runs eagerly: drop the session",
-    "tensorflow.placeholder": "feed data as arguments: keras Input(...) for models, tf.function arguments otherwise",
+    "tensorflow.placeholder": "feed data as arguments: Input(...) for models, tf.function arguments else",
     "tensorflow.get_default_graph": "TF 2 has no default graph to share between threads: drop it",
     "tensorflow.global_variables_initializer": "variables are initialised on creation in TF 2: drop it",
     "tensorflow.local_variables_initializer": "variables are initialised on creation in TF 2: drop it",
@@ -86,10 +87,27 @@ _TF1 = {
     "tensorflow.reset_default_graph": "use tf.keras.backend.clear_session()",
 }
 _TF1_RENAMES = {"tensorflow.set_random_seed": "random.set_seed"}
-_EXTENSIONS = ("keras_contrib", "keras_bert", "keras_self_attention", "keras_radam", "keras_tqdm",
-               "keras_vggface", "keras_retinanet", "keras_rcnn", "keras_resnet", "segmentation_models",
-               "keras_pos_embd", "keras_multi_head", "keras_layer_normalization", "keras_transformer",
-               "rl.agents", "rl.memory", "rl.policy", "rl.callbacks", "vis.visualization", "vis.utils")  # fmt: skip
+# Libraries built on standalone Keras: they `import keras` themselves, so under TF 2.21 they
+# get Keras 3 (or fail) and their objects do not mix with tf.keras models.  A top-level
+# package named `keras_*` is one (keras_contrib, keras_bert, keras_self_attention, the
+# keras_pos_embd/keras_multi_head/keras_layer_normalization family, keras_retinanet,
+# keras_vggface, keras_tqdm, keras_radam, ...), except the ones below.  Other names (module
+# or dotted prefix) are listed; those marked `True` are generic enough that they count only
+# in files that use Keras themselves.
+_KERAS_NATIVE = frozenset({
+    "keras_preprocessing", "keras_applications",  # rewritten by the import rules (KM108/KM109)
+    "keras_tuner", "keras_cv", "keras_nlp", "keras_hub", "keras_core", "keras_rs",  # Keras 3 packages
+})  # fmt: skip
+_KERAS_BASED: dict[str, bool] = {
+    "kerastuner": False,  # keras-tuner < 1.1 under its old import name
+    "recurrentshop": False, "seq2seq": True, "capsulelayers": True, "capsulenet": True,
+    "mrcnn": True,  # Matterport Mask R-CNN
+    "hyperas": False, "talos": True, "innvestigate": False, "kapre": True, "elephas": False,
+    "segmentation_models": False, "classification_models.keras": False, "efficientnet.keras": False,
+    "deepexplain": True, "coremltools.converters.keras": False,
+    "rl.agents": True, "rl.memory": True, "rl.policy": True, "rl.callbacks": True, "rl.core": True,  # keras-rl
+    "vis.visualization": True, "vis.utils": True, "vis.backprop_modifiers": True,  # keras-vis
+}  # fmt: skip
 _PRIVATE = {
     "_keras_history": "keep the layer that produced the tensor instead",
     "_feed_inputs": "use model.inputs",
@@ -134,13 +152,24 @@ class ManualReviewFixer(Fixer):
             if self.ctx.allows("KM902"):
                 self.ctx.flag("KM902", node, "Theano is gone: port this code to TensorFlow ops "
                               "(tf.*, tf.keras.ops), shared.set_value(v) -> variable.assign(v), "
-                              "theano.function -> tf.function")
+                              "theano.function -> tf.function",
+                              marker="port this Theano code to TensorFlow ops (tf.*, tf.function)")
             return
-        if any(module == e or module.startswith(e + ".") for e in _EXTENSIONS):
-            if self.ctx.allows("KM918"):
-                self.ctx.flag("KM918", node, f"{module.split('.')[0]} is built on standalone Keras: "
-                              "upgrade it to a tf.keras/Keras 3 release, replace it, or vendor the "
-                              "pieces used (its objects do not mix with tf.keras models)")
+        package = _keras_based(module, self.ctx.involves_keras)
+        if package is not None and not self._projects_own(package) and self.ctx.allows("KM918"):
+            self.ctx.flag("KM918", node, f"{package} is built on standalone Keras: upgrade it to a "
+                          "tf.keras/Keras 3 release, replace it, or vendor the pieces used (its "
+                          "objects do not mix with tf.keras models)",
+                          marker=f"upgrade, replace or vendor {package} (it imports standalone keras)")
+
+    def _projects_own(self, package: str) -> bool:
+        """``package`` is a module of the project being migrated (its own ``keras_frcnn/``),
+        not the library of that name."""
+        top = package.partition(".")[0]
+        project = getattr(self.ctx, "project", None)
+        if project is not None:
+            return bool(project.owns_module(top))
+        return _beside(getattr(self.ctx, "path", None), top)
 
     # -- calls --------------------------------------------------------------------------------------
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
@@ -167,7 +196,7 @@ class ManualReviewFixer(Fixer):
                     return updated.with_changes(func=cst.parse_expression(f"{head.value}.{_TF1_RENAMES[qualified]}"))
             if qualified in _TF1 and self.ctx.allows("KM904"):
                 self.ctx.flag("KM904", original, f"{qualified.replace('tensorflow', 'tf', 1)} is TF1 "
-                              f"graph code: {_TF1[qualified]}")
+                              f"graph code: {_TF1[qualified]}", marker=_TF1[qualified])
                 return updated
         func = original.func
         if isinstance(func, cst.Attribute) and self.ctx.involves_keras:
@@ -229,7 +258,7 @@ class ManualReviewFixer(Fixer):
             return updated
         if self.ctx.allows("KM919"):
             self.ctx.flag("KM919", original, f"{name} is a private Keras 2 internal, gone in Keras 3: "
-                          f"{_PRIVATE[name]}")
+                          f"{_PRIVATE[name]}", marker=_PRIVATE[name])
         return updated
 
     # -- Python 2 `except E, e:` ---------------------------------------------------------------------
@@ -247,6 +276,40 @@ class ManualReviewFixer(Fixer):
             type=first,
             name=cst.AsName(name=kind.elements[1].value),
         )
+
+
+def _keras_based(module: str, file_uses_keras: bool) -> str | None:
+    """The library built on standalone Keras that ``module`` belongs to, if any."""
+    top = module.partition(".")[0]
+    if top.startswith("keras_") and top not in _KERAS_NATIVE:
+        return top
+    for prefix, needs_keras in _KERAS_BASED.items():
+        if (module == prefix or module.startswith(prefix + ".")) and (file_uses_keras or not needs_keras):
+            return prefix
+    return None
+
+
+def _beside(path: str | None, top: str) -> bool:
+    """A folder or ``.py`` file named ``top`` beside ``path`` or in a folder above it, up to
+    the project root (the first folder up with a ``.git``, ``setup.py``, ``setup.cfg`` or
+    ``pyproject.toml``)."""
+    if not path:
+        return False
+    folder = os.path.dirname(os.path.abspath(path))
+    for _ in range(_MAX_LEVELS):
+        if os.path.isdir(os.path.join(folder, top)) or os.path.isfile(os.path.join(folder, top + ".py")):
+            return True
+        if any(os.path.exists(os.path.join(folder, marker)) for marker in _ROOT_MARKERS):
+            return False
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return False
+        folder = parent
+    return False
+
+
+_ROOT_MARKERS = (".git", "setup.py", "setup.cfg", "pyproject.toml")
+_MAX_LEVELS = 6
 
 
 FIXER = ManualReviewFixer

@@ -336,7 +336,7 @@ class OptimizerFixer(Fixer):
             )
         self.ctx.fixed(rule, original, f"optimizer '{value}' -> {cls}({text}): the legacy defaults")
         if cls == "Nadam" and self.ctx.allows("KM306"):
-            self.ctx.flag("KM306", original, _NADAM_MESSAGE)
+            self.ctx.flag("KM306", original, _NADAM_MESSAGE, marker=_NADAM_MARKER)
         args = [a.with_changes(value=constructor) if a is arg else a for a in updated.args]
         return updated.with_changes(args=args)
 
@@ -427,7 +427,7 @@ class OptimizerFixer(Fixer):
         if cls == "Nadam" and (legacy or _kw(call, "schedule_decay") is not None) and self.ctx.allows("KM306"):
             if _kw(call, "schedule_decay") is not None:
                 call = callargs.remove_keyword(call, "schedule_decay")
-            self.ctx.flag("KM306", original, _NADAM_MESSAGE)
+            self.ctx.flag("KM306", original, _NADAM_MESSAGE, marker=_NADAM_MARKER)
         return call
 
     def _epsilon(self, original: cst.Call, call: cst.Call, cls: str, eps_arg, eps_none: bool) -> cst.Call:  # type: ignore[no-untyped-def]
@@ -507,6 +507,7 @@ class OptimizerFixer(Fixer):
 
 
 _NADAM_MESSAGE = ("Keras 3 Nadam's momentum schedule is 0.96**t (legacy: 0.96**(t * schedule_decay)): "
+_NADAM_MARKER = "accept the drift or choose another optimizer (Keras 3 Nadam's schedule changed)"
                   "training differs slightly; accept the drift or choose another optimizer")
 _EQ = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
 _COMMA = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))

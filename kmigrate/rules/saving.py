@@ -160,7 +160,7 @@ class SavingFixer(Fixer):
         facts = self.facts
         rule = facts.unknown_writers.get(id(original))
         if rule is not None and self.ctx.allows(rule):
-            self.ctx.flag(rule, original, _UNKNOWN_MESSAGES[rule])
+            self.ctx.flag(rule, original, _UNKNOWN_MESSAGES[rule], marker=_UNKNOWN_MARKERS.get(rule))
         note = facts.writer_notes.get(id(original))
         if note is not None and self.ctx.allows(note[0]):
             self.ctx.flag(note[0], original, note[1])
@@ -243,6 +243,11 @@ _UNKNOWN_MESSAGES = {
 
 
 def _uses_lambda(ctx) -> bool:  # type: ignore[no-untyped-def]
+_UNKNOWN_MARKERS = {
+    "KM361": "end this path in '.keras' ('.weights.h5' with save_weights_only=True), readers too",
+}
+
+
     return "Lambda(lambda" in ctx.source.replace(" ", "") or "Lambda(lambda" in ctx.source
 
 

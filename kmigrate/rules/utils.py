@@ -91,7 +91,8 @@ class UtilsFixer(Fixer):
         ):
             self.ctx.flag("KM449", original, "optional: tf.keras.utils.image_dataset_from_directory(directory, "
                           "image_size=..., batch_size=..., label_mode=...) with Rescaling/Random* layers "
-                          "replaces the deprecated generator (ordering and augmentation change)")
+                          "replaces the deprecated generator (ordering and augmentation change)",
+                          marker="optional: use tf.keras.utils.image_dataset_from_directory (order changes)")
             return updated
         api = self.ctx.api(original.func)
         if api is None:
