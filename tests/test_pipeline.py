@@ -160,3 +160,170 @@ def test_code_already_written_for_keras_3_is_left_alone():
     ):
         result = migrate_bytes(source, "k3.py", Settings())
         assert result.status is Status.SKIPPED and "Keras 3" in result.note
+
+
+# -- one run settles a file ------------------------------------------------------------------
+
+import glob  # noqa: E402
+import textwrap  # noqa: E402
+
+from tests.helpers import assert_second_run_is_noop, run  # noqa: E402
+
+_PROGRAMS = sorted(glob.glob(os.path.join(os.path.dirname(__file__), "..", "fixtures", "programs", "*.py")))
+_PROGRAMS += sorted(glob.glob(os.path.join(os.path.dirname(__file__), "..", "fixtures", "example", "*.py")))
+
+_MULTI_RULE = [
+    # merge with a lambda mode: the Keras 1 merge becomes a Lambda layer, whose own rules
+    # must run in the same run, not in the next one.
+    """
+    from keras.layers import Input, merge
+    a = Input((3,))
+    b = Input((3,))
+    c = merge([a, b], mode=lambda x: x[0] * x[1], output_shape=(3,))
+    """,
+    """
+    import keras
+    from keras.models import Sequential
+    from keras.layers import Dense, LSTM
+    model = Sequential()
+    model.add(LSTM(32, batch_input_shape=(16, 10, 8), stateful=True, init='uniform'))
+    model.add(Dense(1, W_regularizer=keras.regularizers.l2(0.01)))
+    model.compile(optimizer=keras.optimizers.Nadam(lr=0.002, schedule_decay=0.004), loss='mse',
+                  metrics=['acc'])
+    model.fit_generator(gen, samples_per_epoch=6400, nb_epoch=3, nb_worker=2)
+    model.save('model.hdf5')
+    """,
+]
+
+
+@pytest.mark.parametrize("path", _PROGRAMS, ids=os.path.basename)
+def test_fixture_programs_settle_in_one_run(path):
+    with open(path, encoding="utf-8") as handle:
+        code = handle.read()
+    result = run(code)
+    assert result.status is not Status.ERROR, result.error
+    if result.status is Status.CHANGED:
+        assert_second_run_is_noop(result.output)
+
+
+@pytest.mark.parametrize("code", _MULTI_RULE)
+def test_multi_rule_programs_settle_in_one_run(code):
+    result = run(code)
+    assert result.status is Status.CHANGED, result.error
+    assert_second_run_is_noop(result.output)
+
+
+def test_a_file_that_needs_no_second_pass_is_traversed_twice_at_most(monkeypatch):
+    passes = []
+    real = pipeline.FileContext
+
+    def counting(*args, **kwargs):
+        passes.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "FileContext", counting)
+    migrate_bytes(LEGACY, "a.py", Settings())
+    assert len(passes) == 2  # the rewrite, then the pass that finds nothing left to do
+
+
+# -- Python 2 files ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        b"import keras\nf = lambda (x, y): x + y\n",
+        b"import keras\nf = map(lambda (k, v): k, d.items())\n",
+        b"import keras\ndef f(a, (b, c)):\n    return a\n",
+        b"import keras\ndef f((a, b)):\n    return a\n",
+    ],
+)
+def test_python2_tuple_parameters_get_the_python2_hint(source):
+    result = migrate_bytes(source, "old.py", Settings())
+    assert result.status is Status.ERROR
+    assert "Python 2" in result.error and "tuple parameter" in result.error and "KM914" in result.error
+
+
+def test_a_python3_syntax_error_with_a_tuple_default_gets_no_python2_hint():
+    result = migrate_bytes(b"import keras\ndef f(a, b=(1, 2):\n    return a\n", "bad.py", Settings())
+    assert result.status is Status.ERROR
+    assert "Python 2" not in result.error
+
+
+# -- imports the migration adds ----------------------------------------------------------------
+
+
+def _migrated(code):
+    result = run(code)
+    assert result.status is Status.CHANGED, result.error
+    assert_second_run_is_noop(result.output)
+    return result.output
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import keras\nimport keras\nx = keras.layers.Dense(3)\n",
+        "import keras.layers\nimport keras\nx = keras.layers.Dense(3)\n",
+        "import keras\nfrom tensorflow import keras\nx = keras.layers.Dense(3)\n",
+        "import keras\n# layers\nimport keras.layers\nx = keras.layers.Dense(3)\n",
+    ],
+)
+def test_no_duplicate_imports_are_written(code):
+    output = _migrated(code)
+    assert output.count("from tensorflow import keras") == 1
+    assert output.endswith("x = keras.layers.Dense(3)\n")
+
+
+def test_the_authors_own_duplicate_import_stays():
+    output = _migrated("import os\nimport os\nfrom keras.layers import Dense\n")
+    assert output == "import os\nimport os\nfrom tensorflow.keras.layers import Dense\n"
+
+
+def test_an_import_that_rebinds_a_reassigned_name_stays():
+    code = "import keras\nkeras = None\nimport keras\nx = keras.layers.Dense(3)\n"
+    assert _migrated(code).count("from tensorflow import keras") == 2
+
+
+_BATCH_LSTM = "model = Sequential()\nmodel.add(LSTM(32, batch_input_shape=(16, 10, 8), stateful=True))\n"
+
+
+def test_new_imports_go_after_a_call_that_must_run_first():
+    code = textwrap.dedent(
+        '''\
+        """Train."""
+        from __future__ import print_function
+        import matplotlib
+        matplotlib.use('Agg')
+        import matplotlib.pyplot as plt
+        import sys
+        sys.path.insert(0, '..')
+        from keras.models import Sequential
+        from keras.layers import LSTM
+        '''
+    ) + _BATCH_LSTM
+    lines = _migrated(code).splitlines()
+    assert lines.index("matplotlib.use('Agg')") < lines.index("import matplotlib.pyplot as plt")
+    assert lines.index("sys.path.insert(0, '..')") < lines.index("from tensorflow.keras.layers import LSTM, Input")
+    assert lines[:2] == ['"""Train."""', "from __future__ import print_function"]
+
+
+def test_new_imports_go_with_the_other_imports_not_after_code_that_uses_them():
+    code = (
+        "from keras.models import Sequential\nfrom keras.layers import LSTM\n"
+        + _BATCH_LSTM
+        + "from keras.utils import plot_model\nplot_model(model)\n"
+    )
+    lines = _migrated(code).splitlines()
+    assert lines.index("from tensorflow.keras.layers import LSTM, Input") < lines.index("model = Sequential()")
+
+
+def test_a_new_import_goes_before_a_statement_between_imports_that_uses_it():
+    code = (
+        "import numpy as np\nfrom keras.layers import LSTM\nfrom keras.models import Sequential\n"
+        + _BATCH_LSTM
+        + "import os\n"
+    )
+    lines = _migrated(code).splitlines()
+    using = lines.index("model.add(Input(batch_shape=(16, 10, 8)))")
+    assert any(line.startswith("from tensorflow.keras") and "Input" in line for line in lines[:using])

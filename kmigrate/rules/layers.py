@@ -327,7 +327,8 @@ class LayerFixer(Fixer):
         if not liftable:
             self.ctx.flag("KM415", original, "Keras 3 reloads a Python lambda without the names it "
                           "uses from its module: define a named function decorated with "
-                          "@tf.keras.utils.register_keras_serializable() and pass it (plus output_shape=)")
+                          "@tf.keras.utils.register_keras_serializable() and pass it (plus output_shape=)",
+                          marker="pass a named function registered with register_keras_serializable")
             return call
         name = self._lift_lambda(function)
         new_call = callargs.replace_value(call, function_arg.keyword.value, cst.Name(name)) if (

@@ -93,7 +93,7 @@ _TF1_RENAMES = {"tensorflow.set_random_seed": "random.set_seed"}
 # keras_pos_embd/keras_multi_head/keras_layer_normalization family, keras_retinanet,
 # keras_vggface, keras_tqdm, keras_radam, ...), except the ones below.  Other names (module
 # or dotted prefix) are listed; those marked `True` are generic enough that they count only
-# in files that use Keras themselves.
+# in files that import standalone Keras themselves.
 _KERAS_NATIVE = frozenset({
     "keras_preprocessing", "keras_applications",  # rewritten by the import rules (KM108/KM109)
     "keras_tuner", "keras_cv", "keras_nlp", "keras_hub", "keras_core", "keras_rs",  # Keras 3 packages
@@ -126,7 +126,10 @@ _PRIVATE = {
 @dataclass
 class ManualReviewFixer(Fixer):
     rules: ClassVar[tuple[Rule, ...]] = RULES
-    triggers: ClassVar[tuple[bytes, ...]] = (b"keras", b"theano", b"tensorflow")
+    triggers: ClassVar[tuple[bytes, ...]] = (
+        b"keras", b"theano", b"tensorflow",
+        *(name.encode() for name, needs_keras in _KERAS_BASED.items() if not needs_keras and "keras" not in name),
+    )  # fmt: skip
 
     # -- imports: theano, third-party Keras libraries ----------------------------------------------
     def visit_Import(self, node: cst.Import) -> None:
@@ -155,7 +158,7 @@ class ManualReviewFixer(Fixer):
                               "theano.function -> tf.function",
                               marker="port this Theano code to TensorFlow ops (tf.*, tf.function)")
             return
-        package = _keras_based(module, self.ctx.involves_keras)
+        package = _keras_based(module, self.ctx.file_is_legacy)
         if package is not None and not self._projects_own(package) and self.ctx.allows("KM918"):
             self.ctx.flag("KM918", node, f"{package} is built on standalone Keras: upgrade it to a "
                           "tf.keras/Keras 3 release, replace it, or vendor the pieces used (its "

@@ -95,7 +95,8 @@ class MergeFixer(Fixer):
             self.ctx.flag(rule, original, "Merge of layers/models (a branching Sequential) has no tf.keras "
                           "equivalent: build the model with the functional API, e.g. `a = Input(...); "
                           "b = Input(...); out = Concatenate()([left(a), right(b)]); model = Model([a, b], out)` "
-                          "and fit on a list of inputs")  # fmt: skip
+                          "and fit on a list of inputs",
+                          marker="build this model with the functional API (Merge of branches is gone)")  # fmt: skip
             return updated
         for name in _UNSUPPORTED:
             if name in given and not _is_none(given[name].value):

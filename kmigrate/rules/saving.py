@@ -244,7 +244,7 @@ _UNKNOWN_MESSAGES = {
 
 def _uses_lambda(ctx) -> bool:  # type: ignore[no-untyped-def]
 _UNKNOWN_MARKERS = {
-    "KM361": "end this path in '.keras' ('.weights.h5' with save_weights_only=True), readers too",
+    "KM361": "use a '.keras' path ('.weights.h5' if save_weights_only) and fix its readers",
 }
 
 

@@ -106,7 +106,8 @@ class UtilsFixer(Fixer):
             return self._shear_range(original, updated)
         if path == "utils.multi_gpu_model" and self.ctx.allows("KM442"):
             self.ctx.flag("KM442", original, "multi_gpu_model is gone: build and compile the model "
-                          "inside `with tf.distribute.MirroredStrategy().scope():` and train it directly")
+                          "inside `with tf.distribute.MirroredStrategy().scope():` and train it directly",
+                          marker="build and compile the model in a tf.distribute.MirroredStrategy().scope()")
         elif path == "utils.HDF5Matrix" and self.ctx.allows("KM443"):
             self.ctx.flag("KM443", original, "HDF5Matrix is gone: read the dataset with h5py "
                           "(h5py.File(path, 'r')[name][start:end]) or stream it with tf.data")

@@ -175,3 +175,94 @@ def test_km915_python2_modules_are_marked():
 def test_km915_no_op_outside_keras_code_and_for_bound_names():
     assert_unchanged("for i in xrange(3):\n    pass\n")
     assert_unchanged("from tensorflow import keras\nxrange = range\nfor i in xrange(3):\n    pass\n")
+
+
+# -- KM918: libraries built on standalone Keras ------------------------------------------------
+
+import pytest  # noqa: E402
+
+from kmigrate.diagnostics import Status  # noqa: E402
+from kmigrate.pipeline import migrate_bytes, migrate_path  # noqa: E402
+from kmigrate.settings import Settings  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "from keras_contrib.layers import CRF\n",
+        "import keras_self_attention\n",
+        "from keras_multi_head import MultiHeadAttention\n",
+        "from keras_pos_embd import PositionEmbedding\n",
+        "from keras_layer_normalization import LayerNormalization\n",
+        "from keras_radam import RAdam\n",
+        "from keras_tqdm import TQDMNotebookCallback\n",
+        "from keras_vggface.vggface import VGGFace\n",
+        "from keras_retinanet import models\n",
+        "from some_keras_lib_not_in_any_table import x\nimport keras_wonderful_layers\n".split("\n")[1] + "\n",
+        "import keras\nfrom recurrentshop import LSTMCell, RecurrentSequential\n",
+        "import keras\nfrom seq2seq.models import AttentionSeq2Seq\n",
+        "import kerastuner as kt\n",
+        "import keras\nfrom capsulelayers import CapsuleLayer\n",
+        "import keras\nfrom rl.agents.dqn import DQNAgent\n",
+        "from segmentation_models import Unet\n",
+    ],
+)
+def test_km918_libraries_built_on_standalone_keras(code):
+    out = assert_flags(code, "KM918")
+    marker = next(line for line in out.splitlines() if "# kmigrate: KM918" in line)
+    assert len(marker.partition("# kmigrate: KM918 ")[2]) <= 80
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "from keras_preprocessing.image import ImageDataGenerator\n",  # the import rules move it
+        "import keras_tuner\nimport keras_cv\nimport keras_nlp\nimport keras_hub\n",  # Keras 3 packages
+        "from tensorflow import keras\nfrom classification_models.tfkeras import Classifiers\n",
+        "from seq2seq import models\nimport tensorflow as tf\n",  # generic name, file does not use Keras
+    ],
+)
+def test_km918_not_for_keras_3_packages_and_generic_names(code):
+    result = migrate_bytes(code.encode(), "example.py", Settings())
+    assert result.status is not Status.ERROR
+    assert not any(d.rule == "KM918" for d in result.diagnostics)
+
+
+def test_km918_never_the_projects_own_package_beside_the_file(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "keras_frcnn").mkdir()
+    (tmp_path / "keras_frcnn" / "__init__.py").write_text("")
+    (tmp_path / "recurrentshop.py").write_text("import keras\n")
+    scripts = tmp_path / "scripts"
+    scripts.mkdir()
+    train = scripts / "train.py"
+    train.write_text("import keras\nfrom keras_frcnn import config\nfrom recurrentshop import LSTMCell\n")
+    result = migrate_path(str(train), Settings(), write=False)
+    assert result.status is not Status.ERROR, result.error
+    assert not any(d.rule == "KM918" for d in result.diagnostics)
+
+
+def test_km918_the_library_of_that_name_outside_the_project_is_flagged(tmp_path):
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / ".git").mkdir()
+    (tmp_path / "keras_frcnn").mkdir()  # above the project root: not the project's
+    train = project / "train.py"
+    train.write_text("import keras\nfrom keras_frcnn import config\n")
+    result = migrate_path(str(train), Settings(), write=False)
+    assert any(d.rule == "KM918" for d in result.diagnostics)
+
+
+def test_km918_asks_the_project_index_when_there_is_one(tmp_path):
+    class Index:
+        def owns_module(self, top):
+            return top == "keras_frcnn"
+
+        def __getattr__(self, name):  # everything else: the index knows nothing
+            return lambda *args, **kwargs: None
+
+    code = b"import keras\nfrom keras_frcnn import config\nfrom keras_contrib.layers import CRF\n"
+    result = migrate_bytes(code, str(tmp_path / "train.py"), Settings(), project=Index())  # type: ignore[arg-type]
+    assert result.status is not Status.ERROR, result.error
+    flagged = [d for d in result.diagnostics if d.rule == "KM918"]
+    assert [d.line for d in flagged] == [3]
