@@ -55,7 +55,14 @@ RULES = (
          "from keras_contrib.layers import CRF",
          "# upgrade or replace keras_contrib (its objects do not mix with tf.keras models)",
          FLAG, "Under TF 2.21 they import Keras 3 or fail; their layers cannot be mixed with "
-         "tf_keras models either.", ("D18",)),
+         "tf_keras models either.", ("D18",),
+         details="Marked: every import of a top-level package named `keras_*` (except keras_preprocessing "
+         "and keras_applications, which the import rules move, and the Keras 3 packages keras_tuner, "
+         "keras_cv, keras_nlp, keras_hub), and of the listed libraries built on standalone Keras "
+         "(recurrentshop, seq2seq, kerastuner, capsulelayers, mrcnn, hyperas, keras-rl, keras-vis, "
+         "segmentation_models, ...; generic names only in files that import standalone Keras). "
+         "Never marked: a package of the project itself (a folder or module of that name in the "
+         "project index, or beside the file or in a folder above it up to the project root)."),
     Rule("KM919", "private-internals", "Private Keras internals (`_keras_history`, `_feed_inputs`, "
          "`_make_predict_function`, ...) are gone.",
          "model._make_predict_function()",
