@@ -281,7 +281,7 @@ class ImportRequests:
         if name in self._modules:
             return self._modules[name][1]
         spelled = alias if not self._ctx.resolver.is_bound(alias) else name
-        statement = f"import {name} as {alias}" if spelled == alias else f"import {name}"
+        statement = f"import {name} as {alias}" if spelled == alias != name else f"import {name}"
         self._modules[name] = (statement, spelled)
         return spelled
 
