@@ -21,6 +21,7 @@ from libcst.helpers import get_full_name_for_node
 
 from kmigrate.kinds import (
     KERAS_ONLY_KEYWORDS,
+    KERAS_MEMBER_KEYWORDS,
     KERAS_ONLY_MEMBERS,
     MEMBER_KINDS,
     METHOD_RESULTS,
@@ -80,6 +81,16 @@ class ScopeScanner(cst.CSTVisitor):
         # The scope of every expression a rule may ask about, so that analyses run after the
         # scan (outside the traversal's position) evaluate names where they occur.
         self.expression_scopes: dict[int, Scope] = {}
+        # `local.attr` read anywhere outside import statements: local name -> attributes.
+        self.attribute_uses: dict[str, set[str]] = {}
+        # Facts about the code only (never comments or strings), for rules that used to search
+        # the text: every `.attr` read, every `.attr = ...` target, every callee's last name
+        # (`f`, `x.f`; `lr.assign` for `opt.lr.assign(...)`), and Lambda layers of lambdas.
+        self.attribute_names: set[str] = set()
+        self.assigned_attributes: set[str] = set()
+        self.called_names: set[str] = set()
+        self.calls_lambda_layer_with_lambda = False
+        self._in_import = False
         self._stack: list[Scope] = []
 
     @property
@@ -163,7 +174,11 @@ class ScopeScanner(cst.CSTVisitor):
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
         self._bind(node.target, node.value)
 
+    def leave_ImportFrom(self, original_node: cst.ImportFrom) -> None:
+        self._in_import = False
+
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self._in_import = True
         if not node.relative or isinstance(node.names, cst.ImportStar):
             return
         module = get_full_name_for_node(node.module) if node.module is not None else ""
@@ -176,6 +191,17 @@ class ScopeScanner(cst.CSTVisitor):
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self.expression_scopes[id(node)] = self._stack[-1]
+        if self._in_import:
+            return
+        self.attribute_names.add(node.attr.value)
+        if isinstance(node.value, cst.Name):
+            self.attribute_uses.setdefault(node.value.value, set()).add(node.attr.value)
+
+    def visit_Import(self, node: cst.Import) -> None:
+        self._in_import = True
+
+    def leave_Import(self, original_node: cst.Import) -> None:
+        self._in_import = False
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
         self.expression_scopes[id(node)] = self._stack[-1]
@@ -183,6 +209,15 @@ class ScopeScanner(cst.CSTVisitor):
     def visit_Call(self, node: cst.Call) -> None:
         self.expression_scopes[id(node)] = self._stack[-1]
         func = node.func
+        if isinstance(func, cst.Name):
+            self.called_names.add(func.value)
+        elif isinstance(func, cst.Attribute):
+            self.called_names.add(func.attr.value)
+            if isinstance(func.value, cst.Attribute):
+                self.called_names.add(f"{func.value.attr.value}.{func.attr.value}")
+        callee = func.value if isinstance(func, cst.Name) else func.attr.value if isinstance(func, cst.Attribute) else ""
+        if callee == "Lambda" and any(isinstance(arg.value, cst.Lambda) for arg in node.args):
+            self.calls_lambda_layer_with_lambda = True
         name = None
         if isinstance(func, cst.Name):
             name = func.value
@@ -200,7 +235,10 @@ class ScopeScanner(cst.CSTVisitor):
                 self._bind(element.value, OPAQUE)
         elif isinstance(target, cst.StarredElement):
             self._bind(target.value, OPAQUE)
-        elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
+        elif isinstance(target, cst.Attribute):
+            self.assigned_attributes.add(target.attr.value)
+            if not isinstance(target.value, cst.Name):
+                return
             method = scope if isinstance(scope.node, cst.FunctionDef) else None
             owner = method.parent if method is not None else None
             if owner is not None and owner.is_class and method.params and target.value.value == method.params[0]:
@@ -249,8 +287,9 @@ class KindResolver:
             return False  # the project's own classes define it: cannot tell them apart
         if member in KERAS_ONLY_MEMBERS:
             return True
+        keywords = KERAS_ONLY_KEYWORDS | KERAS_MEMBER_KEYWORDS.get(member, frozenset())
         return call is not None and any(
-            arg.keyword is not None and arg.keyword.value in KERAS_ONLY_KEYWORDS for arg in call.args
+            arg.keyword is not None and arg.keyword.value in keywords for arg in call.args
         )
 
     # -- inference -------------------------------------------------------------------------

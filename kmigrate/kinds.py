@@ -67,6 +67,10 @@ KERAS_ONLY_KEYWORDS = frozenset({
     "max_q_size", "steps_per_epoch", "validation_steps", "use_multiprocessing", "max_queue_size",
     "sample_weight_mode", "target_tensors", "reset_metrics", "save_format", "show_accuracy",
 })  # fmt: skip
+# Keywords that make one method a Keras method (`x.compile(loss=...)` is not `re.compile`).
+KERAS_MEMBER_KEYWORDS: dict[str, frozenset[str]] = {
+    "compile": frozenset({"loss", "metrics", "optimizer", "loss_weights", "weighted_metrics"}),
+}
 
 
 # -- what Keras APIs produce -------------------------------------------------------------

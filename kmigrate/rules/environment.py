@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -51,7 +50,8 @@ RULES = (
 )
 
 
-_XLA_UNFRIENDLY = re.compile(r"\b(py_function|numpy_function|py_func|tf\.strings\.)")
+# Ops XLA cannot compile, as attribute names (tf.py_function, tf.numpy_function, tf.strings.*).
+_XLA_UNFRIENDLY = frozenset({"py_function", "numpy_function", "py_func", "strings"})
 
 
 @dataclass
@@ -79,8 +79,9 @@ class EnvironmentFixer(Fixer):
             isinstance(func, cst.Attribute)
             and func.attr.value == "compile"
             and self.ctx.involves_keras
+            and self.ctx.keras_receiver(func.value, "compile", original)
             and callargs.keyword(updated, "jit_compile") is None
-            and _XLA_UNFRIENDLY.search(self.ctx.source)
+            and _XLA_UNFRIENDLY & self.ctx.kinds.scanner.attribute_names
             and self.ctx.allows("KM463")
         ):
             self.ctx.flag("KM463", original, "this file uses ops XLA cannot compile (py_function, "

@@ -12,7 +12,6 @@ rewritten by another rule, in which case the import goes.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -411,7 +410,8 @@ class ImportFixer(Fixer):
 
     def _homeless_attributes(self, legacy_module: str, local: str) -> list[str]:
         """Names the file reads as ``local.X`` that the module's tf.keras home lacks."""
-        used = set(re.findall(rf"(?<![\w.]){re.escape(local)}\s*\.\s*([A-Za-z_]\w*)", self.ctx.source))
+        # From the syntax tree: words in comments, docstrings and URLs are not uses.
+        used = self.ctx.kinds.scanner.attribute_uses.get(local, set())
         return sorted(
             attribute for attribute in used
             if keras_api.legacy_home(f"{legacy_module}.{attribute}", self.ctx.target).path is None

@@ -15,6 +15,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from kmigrate import callargs
+from kmigrate.kinds import Kind
 from kmigrate.rules.base import Fixer, FixSafety, Rule
 
 SAFE, CTX, FLAG = FixSafety.SAFE, FixSafety.CONTEXT, FixSafety.FLAG
@@ -519,6 +520,8 @@ class Keras1ApiFixer(Fixer):
         if not isinstance(func, cst.Attribute) or not self.ctx.involves_keras:
             return call
         name = func.attr.value
+        if not self.ctx.keras_receiver(func.value, name, original):
+            return call
         if name == "compile":
             metrics = callargs.keyword(call, "metrics")
             if metrics is not None and isinstance(metrics.value, (cst.List, cst.Tuple)):
@@ -585,7 +588,10 @@ class Keras1ApiFixer(Fixer):
         attr = original.attr.value
         if attr not in _LAYER_ATTRS and attr not in _LAYER_ATTRS_FLAGGED:
             return updated
-        if not _visibly_a_layer(original.value) or not self.ctx.involves_keras:
+        kind = self.ctx.kind_of(original.value)
+        if kind is not Kind.LAYER and (not _visibly_a_layer(original.value) or kind.is_not_keras):
+            return updated
+        if not self.ctx.involves_keras:
             return updated
         if not self.ctx.allows("KM254"):
             return updated

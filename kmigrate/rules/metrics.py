@@ -113,6 +113,8 @@ class MetricsFixer(Fixer):
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         if method_name(original) != "compile" or not self.ctx.involves_keras:
             return updated
+        if not self.ctx.keras_receiver(original.func.value, "compile", original):  # type: ignore[attr-defined]
+            return updated
         loss_arg = callargs.keyword(updated, "loss")
         if loss_arg is None and positional_count(updated) >= 2:
             loss_arg = updated.args[1]

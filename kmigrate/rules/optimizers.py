@@ -11,13 +11,13 @@ Adadelta/Adamax 7e-8 (three epochs of losses and the predictions).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import ClassVar
 
 import libcst as cst
 
 from kmigrate import callargs
+from kmigrate.kinds import Kind
 from kmigrate.rules.base import Fixer, FixSafety, Rule, rename_imported_names
 from kmigrate.rules.training_table import (
     code,
@@ -145,9 +145,10 @@ _STRING_IDS = {  # compile(optimizer='...') whose Keras 3 meaning differs from l
     "rmsprop": "RMSprop", "adagrad": "Adagrad", "adadelta": "Adadelta", "adamax": "Adamax",
     "nadam": "Nadam",
 }  # fmt: skip
-_LR_SETTERS = re.compile(
-    r"LearningRateScheduler|ReduceLROnPlateau|set_value\s*\(|\.(?:lr|learning_rate)\s*=[^=]|\.(?:lr|learning_rate)\.assign"
-)
+# Code that changes the learning rate while training (callees, or attributes assigned).
+_LR_SETTER_CALLS = frozenset({"LearningRateScheduler", "ReduceLROnPlateau", "set_value", "lr.assign",
+                              "learning_rate.assign"})
+_LR_ATTRIBUTES = frozenset({"lr", "learning_rate"})
 
 
 def _optimizer_class(api_path: str) -> tuple[str, bool] | None:
@@ -195,7 +196,8 @@ class OptimizerFixer(Fixer):
 
     def _file_sets_lr(self) -> bool:
         if self._sets_lr is None:
-            self._sets_lr = bool(_LR_SETTERS.search(self.ctx.source))
+            scanner = self.ctx.kinds.scanner
+            self._sets_lr = bool(_LR_SETTER_CALLS & scanner.called_names or _LR_ATTRIBUTES & scanner.assigned_attributes)
         return self._sets_lr
 
     # -- imports: lower-case aliases keep their local name -------------------------------------
@@ -249,8 +251,11 @@ class OptimizerFixer(Fixer):
     def _is_optimizer(self, node: cst.BaseExpression) -> bool:
         if not self.ctx.involves_keras:
             return False
-        if isinstance(node, cst.Attribute) and node.attr.value == "optimizer":
+        if self.ctx.kind_of(node) is Kind.OPTIMIZER:
             return True
+        if isinstance(node, cst.Attribute) and node.attr.value == "optimizer":
+            # `x.optimizer.lr`: Keras's idiom unless x is visibly something else.
+            return not self.ctx.kind_of(node.value).is_not_keras
         if isinstance(node, cst.Name):
             return node.value in self._names_bound_to_optimizers()
         return False
@@ -279,7 +284,8 @@ class OptimizerFixer(Fixer):
                 return self._constructor(original, updated, api, *found)
             return updated
         name = method_name(original)
-        if name == "compile" and self.ctx.involves_keras:
+        if name == "compile" and self.ctx.involves_keras \
+                and self.ctx.keras_receiver(original.func.value, name, original):  # type: ignore[attr-defined]
             return self._compile_string(original, updated)
         if name == "set_value" and self._is_optimizer_lr(original.func.value):  # type: ignore[attr-defined]
             # Theano idiom: model.optimizer.lr.set_value(v)
@@ -506,8 +512,8 @@ class OptimizerFixer(Fixer):
         return call
 
 
-_NADAM_MESSAGE = ("Keras 3 Nadam's momentum schedule is 0.96**t (legacy: 0.96**(t * schedule_decay)): "
 _NADAM_MARKER = "accept the drift or choose another optimizer (Keras 3 Nadam's schedule changed)"
+_NADAM_MESSAGE = ("Keras 3 Nadam's momentum schedule is 0.96**t (legacy: 0.96**(t * schedule_decay)): "
                   "training differs slightly; accept the drift or choose another optimizer")
 _EQ = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
 _COMMA = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))

@@ -180,11 +180,12 @@ class SavingFixer(Fixer):
             return updated.with_changes(func=updated.func.with_changes(attr=cst.Name("to_json")))  # type: ignore[attr-defined]
         if path == "models.model_from_yaml" and self.ctx.allows("KM348"):
             self.ctx.fixed("KM348", original, "`model_from_yaml` -> `model_from_json`")
-            if ".to_yaml(" not in self.ctx.source:
+            if "to_yaml" not in self.ctx.kinds.scanner.called_names:
                 self.ctx.flag("KM348", original, "YAML written by legacy Keras cannot be read: rebuild "
                               "the model in code, or regenerate the file with to_json()")
             return updated.with_changes(func=self.ctx.imports.reference("models.model_from_json"))
-        if path == "models.model_from_json" and ".to_json(" not in self.ctx.source and self.ctx.allows("KM349"):
+        if path == "models.model_from_json" and "to_json" not in self.ctx.kinds.scanner.called_names \
+                and self.ctx.allows("KM349"):
             self.ctx.flag("KM349", original, "Keras 3 cannot read JSON written by legacy Keras: build the "
                           "model in code and load_weights(), or convert once with --target tf_keras")
         return updated
@@ -242,13 +243,13 @@ _UNKNOWN_MESSAGES = {
 }
 
 
-def _uses_lambda(ctx) -> bool:  # type: ignore[no-untyped-def]
 _UNKNOWN_MARKERS = {
     "KM361": "use a '.keras' path ('.weights.h5' if save_weights_only) and fix its readers",
 }
 
 
-    return "Lambda(lambda" in ctx.source.replace(" ", "") or "Lambda(lambda" in ctx.source
+def _uses_lambda(ctx) -> bool:  # type: ignore[no-untyped-def]
+    return ctx.kinds.scanner.calls_lambda_layer_with_lambda
 
 
 # -- the analysis ------------------------------------------------------------------------------

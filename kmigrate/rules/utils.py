@@ -86,7 +86,7 @@ class UtilsFixer(Fixer):
         if (
             isinstance(func, cst.Attribute)
             and func.attr.value == "flow_from_directory"
-            and self.ctx.involves_keras
+            and self.ctx.keras_receiver(func.value, "flow_from_directory", original)
             and self.ctx.allows("KM449")
         ):
             self.ctx.flag("KM449", original, "optional: tf.keras.utils.image_dataset_from_directory(directory, "

@@ -26,10 +26,16 @@ def test_long_name_on_tf_keras_code():
 
 def test_loss_ids():
     assert_migrates(
-        "import keras\nmodel.compile(optimizer='sgd', loss='logcosh')\nmodel.compile('sgd', {'a': 'mse', 'b': 'cosine_proximity'})\n",
-        "from tensorflow import keras\nmodel.compile(optimizer='sgd', loss='log_cosh')\n"
+        "import keras\nmodel = keras.models.Sequential()\n"
+        "model.compile(optimizer='sgd', loss='logcosh')\nmodel.compile('sgd', {'a': 'mse', 'b': 'cosine_proximity'})\n",
+        "from tensorflow import keras\nmodel = keras.models.Sequential()\nmodel.compile(optimizer='sgd', loss='log_cosh')\n"
         "model.compile('sgd', {'a': 'mean_squared_error', 'b': 'cosine_similarity'})\n",
     )
+
+
+def test_compile_ids_untouched_on_receivers_that_are_not_keras():
+    rest = "pattern = re.compile('mse')\nclass Job:\n    def compile(self, *args):\n        pass\nJob().compile('sgd', 'logcosh')\n"
+    assert_migrates("import re\nimport keras\n" + rest, "import re\nfrom tensorflow import keras\n" + rest)
 
 
 def test_metric_ids():
