@@ -38,7 +38,9 @@ def test_every_rule_is_documented_completely():
     for rule in all_rules():
         assert re.fullmatch(r"KM\d{3}", rule.id), rule.id
         assert rule.name and rule.summary and rule.before and rule.after and rule.safety_note, rule.id
-        assert rule.catalog and all(CATALOG_ID.match(c) for c in rule.catalog), rule.id
+        assert all(CATALOG_ID.match(c) for c in rule.catalog), rule.id
+        # KM6xx: breakers found in real code that the catalog has no row for.
+        assert rule.catalog or rule.id.startswith("KM6"), rule.id
 
 
 def test_every_family_has_its_own_test_module():

@@ -145,7 +145,7 @@ def test_km408_weights_flagged_but_not_embedding():
     assert_flags(
         """
         from keras.layers import Dense
-        d = Dense(3, weights=[w, b])
+        d = Dense(3, weights=kernel_and_bias)
         """,
         "KM408",
     )
