@@ -3,7 +3,6 @@
 import subprocess
 import sys
 
-import pytest
 
 from kmigrate.rules import rule_by_id
 from tests.helpers import assert_migrates, assert_unchanged, rules_fired, run
