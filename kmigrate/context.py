@@ -98,7 +98,7 @@ class FileContext:
                 classify(b[0].qualified) is not None or b[0].qualified == "tensorflow"
                 for b in self.resolver.bindings.values()
             ) or bool(self.resolver.star_modules) or (
-                self.project is not None and self.path is not None and self.project.involves_keras(self.path)
+                self.project is not None and self.path is not None and self.project.involves_keras(self.path, self.source.encode())
             )
         return self._involves_keras
 

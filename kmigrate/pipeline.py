@@ -70,7 +70,7 @@ def migrate_bytes(
     ``report_fixes=False`` leaves rewrites out of the diagnostics (findings are always there),
     which spares locating them in the source when nobody will read them.
     """
-    if not could_involve_keras(data, settings) and not (project is not None and project.involves_keras(path)):
+    if not could_involve_keras(data, settings) and not (project is not None and project.involves_keras(path, data)):
         return FileResult(path, Status.SKIPPED)
     if _KERAS3_CODE.search(data):
         # `import keras` means Keras 3 here, not the legacy package of the same name.

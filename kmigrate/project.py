@@ -74,12 +74,22 @@ class ProjectIndex:
         state["_memo"], state["_active"], state["_involves_keras"] = {}, set(), {}
         return state
 
-    def involves_keras(self, path: str) -> bool:
+    def involves_keras(self, path: str, data: bytes | None = None) -> bool:
         """The file, or a project module it imports (transitively), mentions Keras: a file
-        that says nothing of Keras may still get its model from ``from model import *``."""
+        that says nothing of Keras may still get its model from ``from model import *``.
+        ``data``: the file's bytes, for a file the index does not have (stdin)."""
         key = os.path.abspath(path)
         if key in self._involves_keras:
             return self._involves_keras[key]
+        if key not in self.modules and data is not None:
+            try:
+                summary = summarize(ast.parse(data), key, b"keras" in data)
+            except (SyntaxError, ValueError):
+                return False
+            return summary.mentions_keras or any(
+                dependency is not None and self.involves_keras(dependency)
+                for dependency in self._dependencies(summary)
+            )
         self._involves_keras[key] = False  # cycles: assume not while this one is open
         summary = self.modules.get(key)
         found = False

@@ -52,6 +52,7 @@ def index_projects(paths: Sequence[str]) -> dict[str, str]:
     The index is built from the project root, not from the paths given, so a pre-commit
     hook that passes three files gets the same answers as a run over the whole tree.
     """
+    _PROJECTS.clear()  # files may have changed since an earlier run in this process
     roots: dict[str, str] = {}
     by_folder: dict[str, str] = {}
     for path in paths:

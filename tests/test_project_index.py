@@ -1,0 +1,120 @@
+"""The project index: files that get their model from another module of the project, and the
+same answers whether kmigrate is given the tree, one file, or stdin."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kmigrate.cli import main
+from kmigrate.kinds import Kind
+from kmigrate.project import ProjectIndex, find_project_root
+
+MODEL_MODULE = """\
+from keras.models import Sequential, Model
+from keras.layers import Dense, Input
+
+def build_model(n):
+    model = Sequential()
+    model.add(Dense(n, input_dim=4))
+    model.compile('sgd', 'mse')
+    return model
+
+def build_unet():
+    inputs = Input((4,))
+    return Model(inputs, Dense(1)(inputs))
+
+class Helper:
+    def add(self, x):
+        return x
+"""
+# No "keras" anywhere in these files: their models come from the project's modules.
+TRAIN_STAR = """\
+from model import *
+
+model = build_model(3)
+model.fit_generator(gen(), 10, nb_epoch=2)
+helper = Helper()
+helper.add(1)
+"""
+TRAIN_RELATIVE = """\
+from .nets import build_unet
+
+net = build_unet()
+net.predict_generator(gen(), 5)
+"""
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n")
+    (tmp_path / "model.py").write_text(MODEL_MODULE)
+    (tmp_path / "train.py").write_text(TRAIN_STAR)
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "nets.py").write_text(MODEL_MODULE)
+    (package / "run.py").write_text(TRAIN_RELATIVE)
+    return tmp_path
+
+
+def invoke(*args: str, input: str | None = None, cwd: Path | None = None):
+    previous = os.getcwd()
+    if cwd is not None:
+        os.chdir(cwd)
+    try:
+        return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+    finally:
+        os.chdir(previous)
+
+
+def test_index_knows_what_project_functions_return(tree):
+    index = ProjectIndex.build(tree)
+    train = str(tree / "train.py")
+    assert index.lookup_qualified("model.build_model", train, called=True) is Kind.MODEL
+    assert index.lookup_qualified("model.Helper", train, called=True) is Kind.PROJECT
+    assert index.lookup_relative(str(tree / "pkg" / "run.py"), 1, "nets", "build_unet", True) is Kind.MODEL
+    assert "add" in index.method_names
+    assert index.owns_module("pkg") and index.owns_module("model") and not index.owns_module("keras")
+    assert index.involves_keras(train)  # through `from model import *`
+
+
+def test_project_root_is_found_from_a_nested_file(tree):
+    assert find_project_root(tree / "pkg" / "run.py") == tree.resolve()
+
+
+def test_whole_tree_run_rewrites_models_from_other_modules(tree):
+    result = invoke("--diff", str(tree))
+    assert "+model.fit(gen(), steps_per_epoch=10, epochs=2)" in result.output
+    assert "+net.predict(gen(), steps=5)" in result.output
+    assert "-helper.add(1)" not in result.output  # a project class's own add()
+
+
+@pytest.mark.parametrize("how", ["one file", "stdin", "stdin in the folder"])
+def test_single_file_and_stdin_give_the_tree_answers(tree, how):
+    if how == "one file":
+        output = invoke("--diff", str(tree / "train.py")).output
+        assert "+model.fit(gen(), steps_per_epoch=10, epochs=2)" in output
+    elif how == "stdin":
+        output = invoke("--stdin-filename", str(tree / "train.py"), "-", input=TRAIN_STAR).output
+        assert "model.fit(gen(), steps_per_epoch=10, epochs=2)" in output
+    else:
+        output = invoke("-", input=TRAIN_STAR, cwd=tree).output
+        assert "model.fit(gen(), steps_per_epoch=10, epochs=2)" in output
+
+
+def test_a_tree_run_with_workers_gives_the_same_answers(tree):
+    for index in range(10):  # enough files for the process pool
+        (tree / f"copy_{index}.py").write_text(TRAIN_STAR)
+    result = invoke("--diff", "-j", "2", str(tree))
+    assert result.output.count("+model.fit(gen(), steps_per_epoch=10, epochs=2)") == 11
+
+
+def test_syntax_errors_and_python2_files_do_not_stop_the_index(tree):
+    (tree / "old.py").write_text("print 'hello'\n")
+    index = ProjectIndex.build(tree)
+    assert str(tree / "old.py") not in index.modules
+    assert index.lookup_qualified("model.build_model", str(tree / "train.py"), called=True) is Kind.MODEL

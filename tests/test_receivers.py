@@ -1,0 +1,226 @@
+"""The receiver policy: method and attribute rules act only on objects shown to be Keras.
+
+No-op cases first (receivers known not to be Keras, or unknown with a shared method name),
+then the cases where the kind is followed far enough to rewrite.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import libcst as cst
+
+from kmigrate.context import FileContext
+from kmigrate.kinds import Kind
+from kmigrate.settings import Settings
+from kmigrate.transform import MigrationTransformer
+from tests.helpers import assert_migrates, migrated
+
+
+def kinds_of(code: str, *expressions: str) -> dict[str, Kind]:
+    """The kind of each expression statement of ``code`` written in ``expressions``."""
+    module = cst.parse_module(textwrap.dedent(code))
+    ctx = FileContext(module, module.code, Settings())
+    MigrationTransformer(ctx, []).scan(module)
+    found = {}
+    for statement in module.body:
+        if isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.Expr):
+            text = module.code_for_node(statement.body[0].value)
+            if text in expressions:
+                found[text] = ctx.kind_of(statement.body[0].value)
+    return found
+
+
+# -- never rewrite what is not Keras ---------------------------------------------------------
+
+
+def test_pil_image_save_keeps_its_png_name():
+    code = """
+        from keras.models import Sequential
+        from PIL import Image
+        import numpy as np
+        Image.fromarray(np.zeros((3, 3))).save("result.png")
+        img = Image.open("a.png")
+        img.save("b.png")
+        """
+    out = migrated(code)
+    assert 'save("result.png")' in out and 'img.save("b.png")' in out
+    assert "kmigrate:" not in out
+
+
+def test_a_class_with_its_own_predict_classes_keeps_calling_it():
+    code = """
+        from keras.models import Sequential
+        class Classifier:
+            def predict_classes(self, x):
+                return x
+            def run(self, x):
+                return self.predict_classes(x)
+        Classifier().predict_classes([1])
+        """
+    out = migrated(code)
+    assert "return self.predict_classes(x)" in out
+    assert "Classifier().predict_classes([1])" in out
+
+
+def test_a_third_party_sequential_add_gets_no_input_layer():
+    code = """
+        from keras.layers import Dense
+        from recurrentshop import RecurrentSequential
+        rnn = RecurrentSequential()
+        for _ in range(3):
+            rnn.add(Dense(4, input_shape=(8,)))
+        """
+    out = migrated(code, select=("KM403",))
+    assert "Input(" not in out
+
+
+def test_compile_of_re_and_of_a_project_class_is_left_alone():
+    out = migrated(
+        """
+        import re
+        from keras import backend as K
+        class Job:
+            def compile(self, optimizer, loss):
+                return optimizer
+        r = re.compile("x")
+        Job().compile("sgd", "logcosh")
+        """
+    )
+    assert 'Job().compile("sgd", "logcosh")' in out
+
+
+def test_unknown_receiver_with_a_shared_method_name_is_not_rewritten():
+    out = migrated(
+        """
+        import keras
+        def train(net, data):
+            net.fit(data, nb_worker=2)
+            net.predict_proba(data)
+        """
+    )
+    # fit(nb_worker=) is Keras-only: rewritten; predict_proba is scikit-learn's too: left.
+    assert "net.predict_proba(data)" in out
+
+
+def test_unknown_receiver_keeps_keras_only_method_names_unless_the_project_defines_them(tmp_path):
+    (tmp_path / "setup.py").write_text("")
+    (tmp_path / "ours.py").write_text("class Tracker:\n    def predict_classes(self, x):\n        return x\n")
+    script = tmp_path / "run.py"
+    script.write_text("import keras\ndef go(m, x):\n    return m.predict_classes(x)\n")
+    from kmigrate.cli import main
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(main, ["--diff", str(script)], catch_exceptions=False)
+    assert "predict(" not in result.output  # a project class defines predict_classes
+    (tmp_path / "ours.py").write_text("class Tracker:\n    pass\n")
+    result = CliRunner().invoke(main, ["--diff", str(script)], catch_exceptions=False)
+    assert "m.predict(x, verbose=0)" in result.output
+
+
+# -- read only code --------------------------------------------------------------------------
+
+
+def test_words_in_comments_and_strings_are_not_attribute_uses():
+    code = '''
+        """See keras.initializations.md and keras.densenet.py for background."""
+        import keras
+        # keras.initializations.md explains the defaults
+        URL = "https://example.org/keras.densenet.py"
+        model = keras.models.Sequential()
+        '''
+    assert_migrates(
+        code,
+        '''
+        """See keras.initializations.md and keras.densenet.py for background."""
+        from tensorflow import keras
+        # keras.initializations.md explains the defaults
+        URL = "https://example.org/keras.densenet.py"
+        model = keras.models.Sequential()
+        ''',
+    )
+
+
+# -- what the inference follows --------------------------------------------------------------
+
+
+def test_kinds_from_constructors_factories_and_loaders():
+    found = kinds_of(
+        """
+        from keras.models import Sequential, load_model
+        from keras.layers import Dense, Input
+        from keras.optimizers import Adam
+        from keras.callbacks import EarlyStopping
+        from keras import backend as K
+        import numpy as np
+        def build():
+            model = Sequential()
+            model.add(Dense(3))
+            return model
+        m = build()
+        loaded = load_model("m.h5")
+        layer = Dense(3)
+        tensor = layer(Input((3,)))
+        opt = Adam()
+        stop = EarlyStopping()
+        array = np.zeros(3)
+        value = K.sum(tensor)
+        m
+        loaded
+        layer
+        tensor
+        opt
+        stop
+        array
+        value
+        m.layers[0]
+        m.optimizer
+        "text"
+        undefined_name
+        """,
+        "m", "loaded", "layer", "tensor", "opt", "stop", "array", "value", "m.layers[0]", "m.optimizer",
+        '"text"', "undefined_name",
+    )
+    assert found == {
+        "m": Kind.MODEL, "loaded": Kind.MODEL, "layer": Kind.LAYER, "tensor": Kind.TENSOR,
+        "opt": Kind.OPTIMIZER, "stop": Kind.CALLBACK, "array": Kind.FOREIGN, "value": Kind.TENSOR,
+        "m.layers[0]": Kind.LAYER, "m.optimizer": Kind.OPTIMIZER, '"text"': Kind.FOREIGN,
+        "undefined_name": Kind.UNKNOWN,
+    }
+
+
+def test_self_in_keras_subclasses_and_parameters_passed_by_callers():
+    out = migrated(
+        """
+        from keras.models import Model, Sequential
+        from keras.callbacks import Callback
+        class Net(Model):
+            def go(self, x):
+                return self.predict_classes(x)
+        class Watch(Callback):
+            def on_epoch_end(self, epoch, logs=None):
+                self.model.fit_generator(gen, 1)
+        def evaluate(net, x):
+            return net.predict_proba(x)
+        evaluate(Sequential(), [1])
+        """
+    )
+    assert "self.predict(x, verbose=0)" in out
+    assert "self.model.fit(gen, steps_per_epoch=1)" in out
+    assert "return net.predict(x, verbose=0)" in out
+
+
+def test_a_name_bound_to_both_keras_and_something_else_is_unknown():
+    found = kinds_of(
+        """
+        from keras.models import Sequential
+        from PIL import Image
+        if flag:
+            thing = Sequential()
+        else:
+            thing = Image.open("a.png")
+        thing
+        """,
+        "thing",
+    )
+    assert found == {"thing": Kind.UNKNOWN}
