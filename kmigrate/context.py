@@ -113,6 +113,9 @@ class FileContext:
 
     def api(self, node: cst.BaseExpression) -> Api | None:
         name = self.resolver.keras_name(node)
+        if name is None and isinstance(node, cst.Name) and not self.resolver.bindings.get(node.value):
+            alias = self.kinds.alias_of(node)  # RNN = layers.LSTM; RNN(64)
+            name = self.resolver.keras_name(alias) if alias is not None else None
         if name is None:
             return None
         if not name.legacy:

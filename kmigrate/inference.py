@@ -292,6 +292,24 @@ class KindResolver:
             arg.keyword is not None and arg.keyword.value in keywords for arg in call.args
         )
 
+    # -- aliases ---------------------------------------------------------------------------
+    def alias_of(self, node: cst.Name) -> cst.BaseExpression | None:
+        """``RNN`` after ``RNN = layers.LSTM`` (its only binding): the Keras name it stands for."""
+        scope = self.scanner.expression_scopes.get(id(node)) or self.current
+        if scope is None:
+            return None
+        for where in scope.lookup_scopes():
+            if node.value in where.params or node.value in where.definitions:
+                return None
+            values = where.assignments.get(node.value)
+            if values is None:
+                continue
+            if len(values) != 1 or not isinstance(values[0], (cst.Name, cst.Attribute)):
+                return None
+            value = values[0]
+            return value if self._ctx.resolver.keras_name(value) is not None else None
+        return None
+
     # -- inference -------------------------------------------------------------------------
     def kind_of(self, node: cst.BaseExpression, scope: Scope | None = None) -> Kind:
         scope = scope or self.scanner.expression_scopes.get(id(node)) or self.current

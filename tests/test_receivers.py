@@ -224,3 +224,17 @@ def test_a_name_bound_to_both_keras_and_something_else_is_unknown():
         "thing",
     )
     assert found == {"thing": Kind.UNKNOWN}
+
+
+def test_a_module_level_alias_of_a_keras_class_is_that_class():
+    out = migrated(
+        """
+        from keras import layers
+        RNN = layers.LSTM
+        def shadowed(RNN):
+            return RNN(3)
+        x = RNN(4)
+        """
+    )
+    assert "x = RNN(4, recurrent_activation=legacy_hard_sigmoid)" in out
+    assert "    return RNN(3)\n" in out  # the parameter is not the alias
