@@ -5,6 +5,7 @@
 Builds a synthetic legacy repository (Keras files in several styles plus plain Python that
 never mentions Keras), then measures, on the same files:
   * parse:   libcst.parse_module on every file, one process (the yardstick);
+  * index:   the project index kmigrate builds first (ast, whole tree);
   * migrate: kmigrate's pipeline without writing (--check), with 1 and with N processes;
 and prints seconds, the migrate/parse ratio and the peak memory of the serial run.
 """
@@ -89,6 +90,15 @@ def time_migrate(folder: Path, jobs: int) -> float:
     return elapsed
 
 
+def time_index(folder: Path) -> float:
+    """The project index (the whole-tree ast pass every run starts with)."""
+    from kmigrate.project import ProjectIndex
+
+    start = time.perf_counter()
+    ProjectIndex.build(folder)
+    return time.perf_counter() - start
+
+
 def peak_memory_mb_of_serial_run(paths: list[Path]) -> float:
     from kmigrate.pipeline import migrate_path
     from kmigrate.settings import Settings
@@ -108,11 +118,13 @@ def main() -> None:
         paths = make_corpus(folder, args.files)
         lines = sum(p.read_text().count("\n") for p in paths)
         parse = time_parse(paths)
+        index = time_index(folder)
         serial = time_migrate(folder, 1)
         parallel = time_migrate(folder, args.jobs)
         memory = peak_memory_mb_of_serial_run(paths)
         print(f"corpus: {len(paths)} files, {lines} lines ({sum(1 for i in range(args.files) if i % 3)} mention keras)")
         print(f"libcst parse, 1 process:      {parse:7.2f} s")
+        print(f"project index (ast), 1 proc:  {index:7.2f} s  ({index / parse:.2f}x parse)")
         print(f"kmigrate --check -j 1:        {serial:7.2f} s  ({serial / parse:.2f}x parse)")
         print(f"kmigrate --check -j {args.jobs}:        {parallel:7.2f} s  ({parallel / parse:.2f}x parse)")
         print(f"peak memory, in-process run:  {memory:7.1f} MB")

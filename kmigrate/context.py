@@ -475,10 +475,19 @@ def _import_bindings(statement: cst.CSTNode) -> list[tuple[str, str]] | None:
 def _duplicate_imports(statements: list) -> list[int]:
     """Top-level import statements that only rebind names to what they were bound to by an
     import above, with no other binding of those names in between."""
+    imports = [_import_bindings(statement) for statement in statements]
+    seen: dict[str, str] = {}
+    candidates = False
+    for bindings in imports:  # cheap first: does any import repeat an earlier one at all?
+        if bindings is not None:
+            candidates = candidates or all(seen.get(local) == target for local, target in bindings)
+            seen.update(bindings)
+    if not candidates:
+        return []
     bound: dict[str, str] = {}
     duplicates = []
     for index, statement in enumerate(statements):
-        bindings = _import_bindings(statement)
+        bindings = imports[index]
         if bindings is None:
             for name in _names_bound(statement):
                 bound.pop(name, None)

@@ -71,24 +71,47 @@ class MigrationTransformer(cst.CSTTransformer):
 
 class _AllOf(cst.CSTVisitor):
     """Several visitors in one traversal, each seeing exactly what it would see alone:
-    a visitor whose ``visit_X`` returned False is not called below that node."""
+    a visitor whose ``visit_X`` returned False is not called below that node.
+
+    Each node type is dispatched only to the visitors that define a method for it (most
+    scanners care about a few node types), which keeps the shared scan cheap."""
 
     def __init__(self, visitors: list[cst.CSTVisitor]) -> None:
         super().__init__()
         self._visitors = visitors
         self._skipping: list[cst.CSTNode | None] = [None] * len(visitors)
+        self._skipped = 0  # visitors currently skipping a subtree
+        self._visit_table: dict[type, list[tuple[int, Callable]]] = {}
+        self._leave_table: dict[type, list[tuple[int, Callable]]] = {}
+
+    def _table(self, node_type: type, prefix: str, cache: dict) -> list[tuple[int, Callable]]:
+        found = cache.get(node_type)
+        if found is None:
+            name = prefix + node_type.__name__
+            generic = "on_visit" if prefix == "visit_" else "on_leave"
+            found = []
+            for index, visitor in enumerate(self._visitors):
+                own_generic = getattr(type(visitor), generic) is not getattr(cst.CSTVisitor, generic)
+                if own_generic:
+                    found.append((index, getattr(visitor, generic)))
+                elif getattr(type(visitor), name, None) is not getattr(cst.CSTVisitor, name, None):
+                    found.append((index, getattr(visitor, name)))
+            cache[node_type] = found
+        return found
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        for index, visitor in enumerate(self._visitors):
-            if self._skipping[index] is None and visitor.on_visit(node) is False:
+        for index, visit in self._table(type(node), "visit_", self._visit_table):
+            if self._skipping[index] is None and visit(node) is False:
                 self._skipping[index] = node
-        return any(skipped is None for skipped in self._skipping)
+                self._skipped += 1
+        return self._skipped < len(self._visitors)
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
-        for index, visitor in enumerate(self._visitors):
-            skipped = self._skipping[index]
-            if skipped is original_node:
-                self._skipping[index] = None
-            elif skipped is not None:
-                continue
-            visitor.on_leave(original_node)
+        if self._skipped:
+            for index, skipped in enumerate(self._skipping):
+                if skipped is original_node:
+                    self._skipping[index] = None
+                    self._skipped -= 1
+        for index, leave in self._table(type(original_node), "leave_", self._leave_table):
+            if self._skipping[index] is None:
+                leave(original_node)
