@@ -90,6 +90,7 @@ class ScopeScanner(cst.CSTVisitor):
         self.assigned_attributes: set[str] = set()
         self.called_names: set[str] = set()
         self.calls_lambda_layer_with_lambda = False
+        self.method_names: set[str] = set()  # members the file's own classes define
         self._in_import = False
         self._stack: list[Scope] = []
 
@@ -119,6 +120,8 @@ class ScopeScanner(cst.CSTVisitor):
         self._stack.pop()
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if self._stack[-1].is_class:
+            self.method_names.add(node.name.value)
         self._stack[-1].definitions[node.name.value] = node
         scope = self._push(node)
         params = node.params
@@ -283,7 +286,7 @@ class KindResolver:
             return True
         if kind.is_not_keras:
             return False
-        if self._project is not None and member in self._project.method_names:
+        if member in self.scanner.method_names or (self._project is not None and member in self._project.method_names):
             return False  # the project's own classes define it: cannot tell them apart
         if member in KERAS_ONLY_MEMBERS:
             return True

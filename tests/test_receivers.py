@@ -238,3 +238,17 @@ def test_a_module_level_alias_of_a_keras_class_is_that_class():
     )
     assert "x = RNN(4, recurrent_activation=legacy_hard_sigmoid)" in out
     assert "    return RNN(3)\n" in out  # the parameter is not the alias
+
+
+def test_a_keras_only_name_defined_by_a_class_of_the_file_is_not_rewritten_on_unknown_receivers():
+    out = migrated(
+        """
+        import keras
+        class Tracker:
+            def predict_classes(self, x):
+                return x
+        def go(thing, x):
+            return thing.predict_classes(x)
+        """
+    )
+    assert "return thing.predict_classes(x)" in out
