@@ -181,6 +181,7 @@ class LayerFixer(Fixer):
     _places: dict[int, _Place] = field(default_factory=dict)
     _seen_adds: set[tuple[int, str]] = field(default_factory=set)
     _scopes: list[int] = field(default_factory=lambda: [0])
+    _loops: int = 0  # for/while bodies around the traversal: a statement put there runs repeatedly
     _before: dict[int, list[cst.SimpleStatementLine]] = field(default_factory=dict)
     _list_heads: dict[int, cst.BaseExpression] = field(default_factory=dict)
 
@@ -202,6 +203,20 @@ class LayerFixer(Fixer):
         self._targets.add(id(node.target))
 
     # -- where a layer is constructed ---------------------------------------------------------
+    def visit_For(self, node: cst.For) -> None:
+        self._loops += 1
+
+    def leave_For(self, original: cst.For, updated: cst.For) -> cst.For:
+        self._loops -= 1
+        return updated
+
+    def visit_While(self, node: cst.While) -> None:
+        self._loops += 1
+
+    def leave_While(self, original: cst.While, updated: cst.While) -> cst.While:
+        self._loops -= 1
+        return updated
+
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._scopes.append(id(node))
 
@@ -228,7 +243,8 @@ class LayerFixer(Fixer):
             self._seen_adds.add(key)
             statement = self.ctx.current_statement
             own_statement = (
-                isinstance(statement, cst.SimpleStatementLine)
+                not self._loops  # an Input added inside a loop would be added on every iteration
+                and isinstance(statement, cst.SimpleStatementLine)
                 and len(statement.body) == 1
                 and isinstance(statement.body[0], cst.Expr)
                 and statement.body[0].value is node

@@ -558,3 +558,21 @@ def test_km422_tf_keras_target_also_registers_the_plain_class_name():
     assert "get_custom_objects()['LegacyActivityRegularizer']" in migrated(code, target="tf_keras")
     assert "get_custom_objects" not in migrated(code)
     assert_second_run_is_noop(migrated(code, target="tf_keras"), target="tf_keras")
+
+
+def test_km402_no_input_inserted_inside_a_loop_or_into_a_foreign_container():
+    out = migrated(
+        """
+        from keras.models import Sequential
+        from keras.layers import LSTM
+        from recurrentshop import RecurrentSequential
+        model = Sequential()
+        for i in range(2):
+            model.add(LSTM(4, batch_input_shape=(2, 3, 4), stateful=True))
+        cell = RecurrentSequential()
+        cell.add(LSTM(4, batch_input_shape=(2, 3, 4)))
+        """
+    )
+    assert "Input(batch_shape" not in out
+    assert "    model.add(LSTM(4, batch_input_shape=(2, 3, 4), stateful=True" in out
+    assert "# kmigrate: KM402" in out
