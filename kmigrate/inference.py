@@ -23,6 +23,8 @@ from kmigrate.kinds import (
     KERAS_ONLY_KEYWORDS,
     KERAS_MEMBER_KEYWORDS,
     KERAS_ONLY_MEMBERS,
+    MODEL_MEMBER_KEYWORDS,
+    MODEL_ONLY_MEMBERS,
     MEMBER_KINDS,
     METHOD_RESULTS,
     Kind,
@@ -60,6 +62,8 @@ class Scope:
     self_assignments: dict[str, list[tuple[cst.BaseExpression, "Scope"]]] = field(default_factory=dict)
     bases: list[cst.BaseExpression] = field(default_factory=list)
     relative_imports: dict[str, tuple[int, str, str]] = field(default_factory=dict)
+    # name -> (method, keywords) of every `name.method(...)` call in this scope
+    member_calls: dict[str, list[tuple[str, frozenset[str]]]] = field(default_factory=dict)
 
     def lookup_scopes(self) -> Iterator["Scope"]:
         """This scope, then the enclosing ones as Python resolves names (class bodies skipped)."""
@@ -93,6 +97,10 @@ class ScopeScanner(cst.CSTVisitor):
         self.method_names: set[str] = set()  # members the file's own classes define
         self._in_import = False
         self._stack: list[Scope] = []
+
+    @property
+    def stack(self) -> list[Scope]:
+        return self._stack
 
     @property
     def module_scope(self) -> Scope | None:
@@ -216,6 +224,9 @@ class ScopeScanner(cst.CSTVisitor):
             self.called_names.add(func.value)
         elif isinstance(func, cst.Attribute):
             self.called_names.add(func.attr.value)
+            if isinstance(func.value, cst.Name):
+                keywords = frozenset(a.keyword.value for a in node.args if a.keyword is not None)
+                self._stack[-1].member_calls.setdefault(func.value.value, []).append((func.attr.value, keywords))
             if isinstance(func.value, cst.Attribute):
                 self.called_names.add(f"{func.value.attr.value}.{func.attr.value}")
         callee = func.value if isinstance(func, cst.Name) else func.attr.value if isinstance(func, cst.Attribute) else ""
@@ -262,6 +273,7 @@ class KindResolver:
         self._stack: list[Scope] = []
         self._memo: dict[tuple[int, int], Kind] = {}
         self._active: set[tuple[int, int]] = set()
+        self.scanned = False  # until the scan pass is over, answers are provisional: not kept
 
     # -- the traversal tells where it is ---------------------------------------------------
     def enter(self, node: cst.CSTNode) -> None:
@@ -277,6 +289,8 @@ class KindResolver:
     def current(self) -> Scope | None:
         if self._stack:
             return self._stack[-1]
+        if self.scanner.stack:  # asked by another scanner during the scan pass
+            return self.scanner.stack[-1]
         return self.scanner.module_scope
 
     # -- the policy ------------------------------------------------------------------------
@@ -328,7 +342,8 @@ class KindResolver:
             kind = self._evaluate(node, scope)
         finally:
             self._active.discard(key)
-        self._memo[key] = kind
+        if self.scanned:
+            self._memo[key] = kind
         return kind
 
     def _evaluate(self, node: cst.BaseExpression, scope: Scope) -> Kind:
@@ -360,14 +375,34 @@ class KindResolver:
             return Kind.FOREIGN
         for where in scope.lookup_scopes():
             if value in where.params:
-                return self._parameter(value, where)
+                return self._or_evidence(self._parameter(value, where), value, [where])
             if value in where.assignments:
-                return self._assigned(where.assignments[value], where)
+                return self._or_evidence(self._assigned(where.assignments[value], where), value, [where])
             if value in where.definitions:
                 return self._definition_reference(where.definitions[value], where)
             if value in where.relative_imports:
                 return self._project_name(*where.relative_imports[value], called=False)
-        return self._imported(node, called=False)
+        return self._or_evidence(self._imported(node, called=False), value, list(scope.lookup_scopes()))
+
+    def _or_evidence(self, kind: Kind, name: str, scopes: list[Scope]) -> Kind:
+        """An unknown name on which model-only methods are called (``def train(model):
+        model.fit_generator(...)``) is a model: duck typing, unless the project's own classes
+        define those methods."""
+        if kind is not Kind.UNKNOWN:
+            return kind
+        own = self.scanner.method_names | (self._project.method_names if self._project is not None else frozenset())
+        keras_only = model_like = False
+        for scope in scopes:
+            for method, keywords in scope.member_calls.get(name, ()):
+                if method in own:
+                    continue
+                if method in MODEL_ONLY_MEMBERS or keywords & MODEL_MEMBER_KEYWORDS.get(method, frozenset()):
+                    return Kind.MODEL
+                keras_only = keras_only or method in KERAS_ONLY_MEMBERS
+                model_like = model_like or method in MODEL_MEMBER_KEYWORDS
+        # A Keras-only method (reset_states) on an object that also predicts or fits: only a
+        # Keras model has both.
+        return Kind.MODEL if keras_only and model_like else kind
 
     def _assigned(self, values: list[cst.BaseExpression | None], scope: Scope) -> Kind:
         kinds = []

@@ -72,6 +72,21 @@ KERAS_MEMBER_KEYWORDS: dict[str, frozenset[str]] = {
     "compile": frozenset({"loss", "metrics", "optimizer", "loss_weights", "weighted_metrics"}),
 }
 
+# Duck-typing evidence for a name whose binding says nothing (a parameter nobody in view
+# passes, the result of an unknown call): calling one of these on it shows it is a model.
+MODEL_ONLY_MEMBERS = frozenset({
+    "fit_generator", "evaluate_generator", "predict_generator", "predict_classes",
+    "train_on_batch", "test_on_batch", "predict_on_batch", "get_layer",
+})  # fmt: skip
+# ... and so does calling one of these methods with one of the keywords listed.
+MODEL_MEMBER_KEYWORDS: dict[str, frozenset[str]] = {
+    "fit": frozenset({"epochs", "nb_epoch", "validation_split", "initial_epoch", "steps_per_epoch",
+                      "validation_steps", "use_multiprocessing", "max_queue_size"}),
+    "compile": frozenset({"loss", "metrics", "optimizer", "loss_weights"}),
+    "evaluate": frozenset({"steps", "use_multiprocessing", "max_queue_size"}),
+    "predict": frozenset({"steps", "use_multiprocessing", "max_queue_size"}),
+}
+
 
 # -- what Keras APIs produce -------------------------------------------------------------
 

@@ -37,6 +37,7 @@ class MigrationTransformer(cst.CSTTransformer):
         together with the scope scanner that object kinds are inferred from."""
         scanners = [self.ctx.kinds.scanner, *(scanner for fixer in self._fixers for scanner in fixer.scanners())]
         module.visit(_AllOf(scanners))
+        self.ctx.kinds.scanned = True
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         if isinstance(node, STATEMENT_TYPES):

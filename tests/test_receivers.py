@@ -252,3 +252,48 @@ def test_a_keras_only_name_defined_by_a_class_of_the_file_is_not_rewritten_on_un
         """
     )
     assert "return thing.predict_classes(x)" in out
+
+
+def test_a_parameter_used_as_a_model_is_a_model():
+    out = migrated(
+        """
+        from keras.models import Sequential
+        def train(model, x, y):
+            model.fit(x, y, epochs=2, batch_size=4)
+            model.reset_states()
+            return model.predict_proba(x)
+        def other(estimator, x):
+            estimator.fit(x)
+            return estimator.predict_proba(x)
+        """
+    )
+    assert 'for layer in model.layers if getattr(layer, "stateful", False)]' in out
+    assert "return model.predict(x, verbose=0)" in out
+    assert "return estimator.predict_proba(x)" in out  # nothing shows it is Keras
+
+
+def test_kinds_asked_by_other_scanners_during_the_scan_use_the_scope_being_scanned():
+    # The saving family classifies `model.save` while the scan pass is still in `train`.
+    out = migrated(
+        """
+        from keras.models import load_model
+        def train(model, x, y):
+            model.fit(x, y, epochs=1)
+            model.save('checkpoint.h5')
+            return load_model('checkpoint.h5')
+        """
+    )
+    assert "model.save('checkpoint.keras')" in out and "load_model('checkpoint.keras')" in out
+
+
+def test_a_keras_only_method_and_predict_on_one_object_make_it_a_model():
+    out = migrated(
+        """
+        import keras
+        def probe(model, x):
+            p = model.predict(x, batch_size=4)
+            model.reset_states()
+            return p
+        """
+    )
+    assert 'for layer in model.layers if getattr(layer, "stateful", False)]' in out
