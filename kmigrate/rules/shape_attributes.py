@@ -16,7 +16,7 @@ import libcst.matchers as m
 
 from kmigrate import callargs
 from kmigrate.rules.base import Fixer, FixSafety, Rule
-from kmigrate.rules.training import _FileFacts, _Scope
+from kmigrate.rules.training import FunctionScopes, _FileFacts, _Scope
 
 RULES = (
     Rule(
@@ -69,7 +69,7 @@ _INPUT_SPEC = ("input_shape", "input_dim", "batch_input_shape")
 
 
 @dataclass
-class ShapeAttributeFixer(Fixer):
+class ShapeAttributeFixer(FunctionScopes, Fixer):
     rules: ClassVar[tuple[Rule, ...]] = RULES
     triggers: ClassVar[tuple[bytes, ...]] = (b"_shape", b".input", b".output")
 
@@ -86,18 +86,6 @@ class ShapeAttributeFixer(Fixer):
         if self._facts is None:
             self.ctx.module.visit(self.scanners()[0])
         return self._facts  # type: ignore[return-value]
-
-    def visit_Module(self, node: cst.Module) -> None:
-        self._scopes.append(_Scope(node, frozenset()))
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        params = node.params
-        names = {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
-        self._scopes.append(_Scope(node, frozenset(names)))
-
-    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
-        self._scopes.pop()
-        return updated
 
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
         self._targets.add(id(node.target))

@@ -132,15 +132,12 @@ class _Scope:
     params: frozenset[str]
 
 
-@dataclass
-class TrainingFixer(Fixer):
-    rules: ClassVar[tuple[Rule, ...]] = RULES
-    triggers: ClassVar[tuple[bytes, ...]] = (b"keras",)
+class FunctionScopes:
+    """The module/function scopes around the traversal, for the file facts' model lookups
+    (a fixer that mixes this in keeps ``_scopes: list[_Scope]``)."""
 
-    _scopes: list[_Scope] = field(default_factory=list)
-    _facts: "_FileFacts | None" = None
+    _scopes: list[_Scope]
 
-    # -- scopes --------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
         self._scopes.append(_Scope(node, frozenset()))
 
@@ -152,6 +149,17 @@ class TrainingFixer(Fixer):
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
         self._scopes.pop()
         return updated
+
+
+@dataclass
+class TrainingFixer(FunctionScopes, Fixer):
+    rules: ClassVar[tuple[Rule, ...]] = RULES
+    triggers: ClassVar[tuple[bytes, ...]] = (b"keras",)
+
+    _scopes: list[_Scope] = field(default_factory=list)
+    _facts: "_FileFacts | None" = None
+
+    # -- scopes: see FunctionScopes -------------------------------------------------------
 
     def scanners(self) -> tuple[cst.CSTVisitor, ...]:
         self._facts = _FileFacts(self.ctx)
