@@ -65,6 +65,8 @@ class FileContext:
         self.path = path  # None for stdin or tests
         self.project = project  # the whole-project index, when one was built
         self.resolver = NameResolver.for_module(module)
+        if project is not None:
+            self.resolver.reexports = lambda qualified: project.reexported_keras_name(qualified, path)
         self.kinds = KindResolver(self, project, path)
         self._pending: list[_Pending] = []
         self._statements: list[cst.CSTNode] = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import builtins
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
@@ -192,6 +192,9 @@ class NameResolver:
             and not _same_keras_object(b.qualified for b in bindings)
         }
         self._other = collector.other_bindings
+        # Set by the file context when a project index is known: maps a name imported from a
+        # project module to the Keras name that module re-exports, if any.
+        self.reexports: Callable[[str], str | None] | None = None
         self._scopes: Mapping[cst.CSTNode, object] | None = None
 
     @classmethod
@@ -243,7 +246,16 @@ class NameResolver:
         value = name.value
         bindings = self._imports.get(value)
         if bindings is None:
-            if value in self._other or not self._stars or value in _BUILTINS:
+            if value in self._other or value in _BUILTINS:
+                return None
+            if self.reexports is not None:
+                # `from model import *` where the project's model.py imports Keras names.
+                for module in reversed(self._all_stars):
+                    if classify(module) is None:
+                        found = self.reexports(f"{module}.{value}")
+                        if found is not None:
+                            return found
+            if not self._stars:
                 return None
             # `from keras.layers import *`: an otherwise unbound name may come from one of
             # them; the last star import that has it wins, as at run time.
@@ -252,7 +264,10 @@ class NameResolver:
                     return f"{module}.{value}"
             return None
         if value not in self._ambiguous:
-            return bindings[0].qualified
+            qualified = bindings[0].qualified
+            if self.reexports is not None and classify(qualified) is None:
+                return self.reexports(qualified) or qualified  # `from model import Dense`
+            return qualified
         return self._head_by_scope(name, bindings)
 
     def _head_by_scope(self, name: cst.Name, bindings: list[Binding]) -> str | None:
@@ -270,6 +285,11 @@ class NameResolver:
         if len(found) == 1 or _same_keras_object(found):
             return sorted(found)[0]
         return None
+
+
+def star_exports(module: str, name: str) -> bool:
+    """Would ``from <module> import *`` (a Keras module) bind ``name``?"""
+    return _star_exports(module, name)
 
 
 def _star_exports(module: str, name: str) -> bool:

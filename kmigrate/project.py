@@ -23,7 +23,7 @@ from typing import Iterable, Union
 
 from kmigrate import keras_api
 from kmigrate.kinds import METHOD_RESULTS, Kind, combine, kind_of_api_call, kind_of_base
-from kmigrate.names import classify
+from kmigrate.names import classify, star_exports
 
 ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
 # Beyond this many Python files a folder is not one project (a home directory, a monorepo
@@ -148,6 +148,34 @@ class ProjectIndex:
             if path is not None:
                 return self._resolve(path, name, called)
             module, _, _ = module.rpartition(".")  # `import pkg` then `pkg.sub.f`: not followed
+        return None
+
+    def reexported_keras_name(self, qualified: str, importer: str | None, depth: int = 0) -> str | None:
+        """``model.Dense`` where the project's ``model.py`` has ``from keras.layers import Dense``
+        (or ``*``): the Keras name it re-exports, so the importing file resolves it as Keras."""
+        module, _, name = qualified.rpartition(".")
+        path = self._find(module, importer) if module and depth < 8 else None
+        if path is None:
+            return None
+        summary = self.modules[path]
+        if name in summary.imports:
+            source, imported = summary.imports[name]
+            if source.startswith("."):
+                return None  # relative chains: the file's own kinds follow those
+            target = f"{source}.{imported}" if imported else source
+            if classify(target) is not None:
+                return target
+            return self.reexported_keras_name(target, path, depth + 1)
+        if name in summary.classes or name in summary.functions or name in summary.values:
+            return None
+        for star in reversed(summary.stars):
+            if classify(star) is not None:
+                if star_exports(star, name):
+                    return f"{star}.{name}"
+            else:
+                found = self.reexported_keras_name(f"{star}.{name}", path, depth + 1)
+                if found is not None:
+                    return found
         return None
 
     def lookup_relative(self, importer: str | None, level: int, module: str, name: str, called: bool) -> Kind | None:

@@ -118,3 +118,16 @@ def test_syntax_errors_and_python2_files_do_not_stop_the_index(tree):
     index = ProjectIndex.build(tree)
     assert str(tree / "old.py") not in index.modules
     assert index.lookup_qualified("model.build_model", str(tree / "train.py"), called=True) is Kind.MODEL
+
+
+def test_keras_names_re_exported_by_a_project_module_resolve_as_keras(tree):
+    (tree / "common.py").write_text("from keras.layers import *\nfrom keras.callbacks import ModelCheckpoint\n")
+    (tree / "fit.py").write_text(
+        "from common import *\nfrom common import ModelCheckpoint as MC\n"
+        "layer = Convolution2D(8, 3, 3, border_mode='same')\ncheck = MC('best.hdf5')\n"
+    )
+    output = invoke("--diff", str(tree / "fit.py")).output
+    # Keras 1 arguments are rewritten (Keras 3 still has the Convolution2D alias) ...
+    assert "+layer = Convolution2D(8, (3, 3), padding='same')" in output
+    # ... and the checkpoint rule sees ModelCheckpoint through the project module.
+    assert "+check = MC('best.keras')" in output

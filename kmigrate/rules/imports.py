@@ -165,6 +165,7 @@ class ImportFixer(Fixer):
 
     _residuals: list[_Residual] = field(default_factory=list)
     _inner_attributes: set[int] = field(default_factory=set)
+    _not_uses: set[int] = field(default_factory=set)  # Name nodes that are not name uses (x.attr, f(kw=))
 
     # -- import statements -----------------------------------------------------------
     def leave_SimpleStatementLine(
@@ -351,6 +352,27 @@ class ImportFixer(Fixer):
             return rule
         return "KM101" if via_import else "KM102"
 
+    # -- names that reach the file through a star import ------------------------------------
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:
+            self._not_uses.add(id(node.keyword))
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
+        """``Convolution2D`` from ``from keras.layers import *`` (or a project module that
+        re-exports it): the star import moves to tf.keras, where the name is ``Conv2D``."""
+        if id(original) in self._not_uses or self.ctx.resolver.bindings.get(original.value):
+            return updated
+        name = self.ctx.resolver.keras_name(original)
+        if name is None or not name.legacy:
+            return updated
+        home = keras_api.legacy_home(name.path, self.ctx.target)
+        if home.path is None or home.is_module or home.path.rpartition(".")[2] == original.value:
+            return updated
+        if not self.ctx.allows(home.rule):
+            return updated
+        self.ctx.fixed(home.rule, original, f"`{original.value}` (through a star import) -> `{home.path}`")
+        return self.ctx.imports.reference(home.path)
+
     def _name_rule(self, source: KerasName, home: keras_api.Home) -> str:
         if not source.qualified.startswith(("keras", "keras_")):
             return "KM118"
@@ -361,6 +383,7 @@ class ImportFixer(Fixer):
 
     # -- dotted uses --------------------------------------------------------------------
     def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._not_uses.add(id(node.attr))  # `x.plot` is not a use of a star-imported `plot`
         if isinstance(node.value, cst.Attribute):
             self._inner_attributes.add(id(node.value))
 

@@ -644,3 +644,17 @@ def test_an_import_still_used_in_an_except_branch_is_kept():
         """
     ).output
     assert "from keras.layers import Highway  # kmigrate: KM103" in output
+
+
+def test_km107_renamed_name_used_through_a_star_import_gets_its_new_name():
+    assert_migrates(
+        "from keras.utils.visualize_util import *\nplot(model, 'm.png')\n",
+        "from tensorflow.keras.utils import *\nfrom tensorflow.keras.utils import plot_model\nplot_model(model, 'm.png')\n",
+    )
+
+
+def test_star_imported_names_that_kept_their_name_and_attribute_names_are_untouched():
+    assert_migrates(
+        "from keras.utils.visualize_util import *\nx = Dense(3)\nobj.plot(1)\nf(plot=2)\n",
+        "from tensorflow.keras.utils import *\nx = Dense(3)\nobj.plot(1)\nf(plot=2)\n",
+    )
