@@ -75,7 +75,6 @@ class FileContext:
         self._statement_lines: dict[int, tuple[int, int]] | None = None
         self._enabled_cache: dict[str, bool] = {}
         self.imports = ImportRequests(self)
-        self.another_pass = False
         self.edits = 0
         self._involves_keras: bool | None = None
         self._file_is_legacy: bool | None = None

@@ -53,13 +53,11 @@ class MigrationTransformer(cst.CSTTransformer):
         result = updated_node
         node_type = type(original_node)
         leavers = self._leavers.get(node_type.__name__, ())
-        for index, leave in enumerate(leavers):
+        for leave in leavers:
             result = leave(original_node, result)
             if not isinstance(result, node_type):
-                # Replaced by another kind of node, or removed: the remaining fixers did not
-                # see it, so the file gets another pass over the new code.
-                if index + 1 < len(leavers) and isinstance(result, cst.CSTNode):
-                    self.ctx.another_pass = True
+                # Replaced by another kind of node, or removed: the remaining fixers see the new
+                # code in the next pass (passes run until one changes nothing).
                 break
         if isinstance(original_node, _SCOPE_TYPES):
             self.ctx.kinds.leave(original_node)
