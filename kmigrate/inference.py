@@ -96,6 +96,7 @@ class ScopeScanner(cst.CSTVisitor):
         self.calls_lambda_layer_with_lambda = False
         self.method_names: set[str] = set()  # members the file's own classes define
         self._in_import = False
+        self._module_id: int | None = None
         self._stack: list[Scope] = []
 
     @property
@@ -104,7 +105,7 @@ class ScopeScanner(cst.CSTVisitor):
 
     @property
     def module_scope(self) -> Scope | None:
-        return self.scopes.get(self._module_id) if hasattr(self, "_module_id") else None
+        return self.scopes.get(self._module_id) if self._module_id is not None else None
 
     def _push(self, node: cst.CSTNode, is_class: bool = False) -> Scope:
         scope = Scope(node, self._stack[-1] if self._stack else None, is_class)
@@ -455,10 +456,9 @@ class KindResolver:
             found = self._project.lookup_qualified(qualified, self._path, called)
             if found is not None:
                 return found
-        top = qualified.split(".")[0]
-        if top in ("tensorflow", "tf"):
-            return Kind.UNKNOWN if called else Kind.KERAS if ".keras" in qualified else Kind.FOREIGN
-        return Kind.FOREIGN  # another library
+        if qualified.split(".")[0] == "tensorflow" and called:
+            return Kind.UNKNOWN  # a TF op: a tensor, or a tf.data pipeline, or ...
+        return Kind.FOREIGN  # another library (tensorflow.keras names were classified above)
 
     def _star_imported(self, node: cst.BaseExpression, called: bool) -> Kind:
         if self._project is None or not isinstance(node, cst.Name):

@@ -35,6 +35,7 @@ MAX_INDEXED_FILES = 20000
 #   ("name", local)              the value of a module-level name of that module
 #   ("call", local)              the result of calling it
 #   ("method", ref, method)      the result of calling a method on it
+#   ("called", ref)              the result of calling the object itself (a layer on a tensor)
 Ref = Union[tuple[str, Kind], tuple[str, str], tuple[str, tuple, str]]
 
 
@@ -278,6 +279,8 @@ class ProjectIndex:
                 return Kind.UNKNOWN
             found = self._resolve(summary.path, dotted, tag == "call")
             return found if found is not None else Kind.UNKNOWN
+        if tag == "called":
+            return _called(self._ref(summary, ref[1]))  # type: ignore[arg-type]
         if tag == "method":
             receiver = self._ref(summary, ref[1])  # type: ignore[arg-type]
             method = ref[2]
@@ -432,9 +435,8 @@ def _ref(node: ast.expr, local: dict[str, ast.expr], depth: int = 0) -> Ref:
             return ("call", callee)
         if isinstance(node.func, ast.Attribute):
             return ("method", _ref(node.func.value, local, depth + 1), node.func.attr)
-        if isinstance(node.func, ast.Call):  # Dense(3)(x)
-            inner = _ref(node.func, local, depth + 1)
-            return ("method", inner, "__call__")
+        if isinstance(node.func, ast.Call):  # Dense(3)(x): calling a layer or model
+            return ("called", _ref(node.func, local, depth + 1))
     return ("kind", Kind.UNKNOWN)
 
 

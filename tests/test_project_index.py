@@ -131,3 +131,13 @@ def test_keras_names_re_exported_by_a_project_module_resolve_as_keras(tree):
     assert "+layer = Convolution2D(8, (3, 3), padding='same')" in output
     # ... and the checkpoint rule sees ModelCheckpoint through the project module.
     assert "+check = MC('best.keras')" in output
+
+
+def test_index_follows_a_layer_called_on_a_tensor(tree):
+    (tree / "blocks.py").write_text(
+        "from keras.layers import Dense\n\ndef head(x):\n    return Dense(3)(x)\n\ndef name():\n    return 'head'\n"
+    )
+    index = ProjectIndex.build(tree)
+    importer = str(tree / "train.py")
+    assert index.lookup_qualified("blocks.head", importer, called=True) is Kind.TENSOR
+    assert index.lookup_qualified("blocks.name", importer, called=True) is Kind.FOREIGN
