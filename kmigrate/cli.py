@@ -16,7 +16,7 @@ import click
 from kmigrate import __version__, source_version
 from kmigrate.diagnostics import FileResult, Status
 from kmigrate.discovery import discover
-from kmigrate.pipeline import migrate_bytes
+from kmigrate.documents import migrate_document
 from kmigrate.report import (
     diagnostic_lines,
     explain,
@@ -165,7 +165,7 @@ def _run_stdin(
     data = sys.stdin.buffer.read()
     # The project around the named file (or the current folder) answers cross-module questions.
     anchor = name if name != "-" else os.path.join(os.getcwd(), "-")
-    result = migrate_bytes(data, name, settings, project=project_for(anchor))
+    result = migrate_document(data, name, settings, project=project_for(anchor))
     output = result.output_bytes if result.status is Status.CHANGED else data
     if output_format == "json":
         text = output.decode(errors="replace") if output is not None else None
@@ -257,27 +257,34 @@ def rules_command(rule_id: str | None, output_format: str) -> None:
         click.echo(rule_table())
 
 
-def _register_verify() -> None:
-    """`kmigrate verify` lives in the harness package, imported only when it is asked for."""
+class _LazyCommand(click.Command):
+    """A subcommand whose module is imported only when it is asked for (the harness brings
+    TensorFlow; model conversion brings h5py), so `kmigrate PATH` starts fast."""
 
-    class _LazyVerify(click.Command):
-        def _real(self) -> click.Command:
-            from kmigrate.harness.cli import verify
+    def __init__(self, name: str, target: str, what: str, help: str) -> None:
+        super().__init__(name, help=help)
+        self._target = target  # "module:attribute"
+        self._what = what
 
-            return verify
+    def _real(self) -> click.Command:
+        import importlib
 
-        def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
-            return self._real().invoke(ctx)
+        module, attribute = self._target.split(":")
+        return getattr(importlib.import_module(module), attribute)
 
-        def make_context(self, info_name, args, parent=None, **extra):  # type: ignore[no-untyped-def]
-            try:
-                real = self._real()
-            except ImportError as exc:
-                click.echo(f"kmigrate: error: the verification harness is not available ({exc})", err=True)
-                sys.exit(EXIT_FAILURE)
-            return real.make_context(info_name, args, parent=parent, **extra)
+    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+        return self._real().invoke(ctx)
 
-    main.add_command(_LazyVerify("verify", help="Run legacy fixtures under genuine Keras and their migrations under TF 2.21, and compare."))
+    def make_context(self, info_name, args, parent=None, **extra):  # type: ignore[no-untyped-def]
+        try:
+            real = self._real()
+        except ImportError as exc:
+            click.echo(f"kmigrate: error: {self._what} is not available ({exc})", err=True)
+            sys.exit(EXIT_FAILURE)
+        return real.make_context(info_name, args, parent=parent, **extra)
 
 
-_register_verify()
+main.add_command(_LazyCommand(
+    "verify", "kmigrate.harness.cli:verify", "the verification harness",
+    "Run legacy fixtures under genuine Keras and their migrations under TF 2.21, and compare.",
+))  # fmt: skip

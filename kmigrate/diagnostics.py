@@ -15,15 +15,32 @@ class Diagnostic:
     line: int  # 1-based, in the original source
     column: int  # 1-based, in the original source
     fixed: bool
+    cell: int | None = None  # in a notebook: the cell (``line`` is then the line in that cell)
 
     def as_dict(self) -> dict:
         return {
             "rule": self.rule,
+            **({"cell": self.cell} if self.cell is not None else {}),
             "line": self.line,
             "column": self.column,
             "message": self.message,
             "fixed": self.fixed,
         }
+
+    @property
+    def where(self) -> str:
+        """``line:column``, or ``cell N:line:column`` in a notebook."""
+        cell = f"cell {self.cell}:" if self.cell is not None else ""
+        return f"{cell}{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class DiffSection:
+    """One part of a document shown on its own in a diff (a notebook cell), as source text."""
+
+    label: str  # "cell 7"
+    original: str
+    output: str
 
 
 class Status(str, Enum):
@@ -46,6 +63,8 @@ class FileResult:
     output_bytes: bytes | None = None  # migrated text encoded as the original was
     written: bool = False
     note: str | None = None  # why a file was skipped, when it is not obvious
+    # For documents that are not one source text (notebooks): the changed parts, for diffs.
+    sections: list[DiffSection] | None = None
 
     @property
     def findings(self) -> list[Diagnostic]:

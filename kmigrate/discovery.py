@@ -1,4 +1,5 @@
-"""Which files a run looks at: Python sources under the given paths, minus what is skipped."""
+"""Which files a run looks at: Python sources and other documents under the given paths, minus
+what is skipped."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import os
 from pathlib import Path
 from typing import Iterable, Iterator
 
-SOURCE_SUFFIXES = (".py",)  # notebooks come later, through the same discovery
+from kmigrate.documents import is_document
+
 SKIPPED_DIRS = frozenset(
     {".git", ".hg", ".svn", "__pycache__", "site-packages", "build", "dist", ".tox", ".nox",
      ".mypy_cache", ".pytest_cache", ".ipynb_checkpoints", "node_modules", ".eggs"}
@@ -34,7 +36,7 @@ def discover(paths: Iterable[str], exclude: tuple[str, ...] = ()) -> Iterator[st
     """Yield source files under ``paths`` in a stable order, each once.
 
     A file named explicitly is always taken (unless excluded), whatever its suffix; folders
-    are walked for ``*.py``, skipping version control, caches, virtual environments and
+    are walked for ``*.py`` and the documents of ``kmigrate.documents``, skipping version control, caches, virtual environments and
     build output.  Missing paths raise FileNotFoundError for the caller to report.
     """
     seen: set[str] = set()
@@ -59,7 +61,7 @@ def discover(paths: Iterable[str], exclude: tuple[str, ...] = ()) -> Iterator[st
             )
             for name in sorted(files):
                 path = here / name
-                if path.suffix in SOURCE_SUFFIXES and not _excluded(path, exclude):
+                if is_document(str(path)) and not _excluded(path, exclude):
                     key = str(path)
                     if key not in seen:
                         seen.add(key)

@@ -17,6 +17,7 @@ import libcst as cst
 
 from kmigrate.context import FileContext
 from kmigrate.diagnostics import FileResult, Status
+from kmigrate.documents import migrate_document
 from kmigrate.markers import RECHECK
 from kmigrate.names import classify
 from kmigrate.project import ProjectIndex
@@ -208,7 +209,7 @@ def migrate_path(
             data = handle.read()
     except OSError as exc:
         return FileResult(path, Status.ERROR, error=f"cannot read: {exc.strerror or exc}")
-    result = migrate_bytes(data, path, settings, report_fixes, project)
+    result = migrate_document(data, path, settings, report_fixes, project)
     if write and result.status is Status.CHANGED:
         try:
             write_atomically(path, result.output_bytes or b"")

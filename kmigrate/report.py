@@ -23,9 +23,20 @@ def _lines(text: str) -> list[str]:
 
 
 def unified_diff(result: FileResult) -> str:
-    original = _lines(result.original or "")
-    migrated = _lines(result.output or "")
-    lines = difflib.unified_diff(original, migrated, fromfile=result.path, tofile=result.path)
+    """The change as a unified diff of source lines; a document with sections (a notebook) gets
+    one diff per changed section, named ``path:label``, never its raw file format."""
+    if result.sections is not None:
+        return "".join(
+            _diff_text(section.original, section.output, f"{result.path}:{section.label}")
+            for section in result.sections
+        )
+    return _diff_text(result.original or "", result.output or "", result.path)
+
+
+def _diff_text(before: str, after: str, name: str) -> str:
+    original = _lines(before)
+    migrated = _lines(after)
+    lines = difflib.unified_diff(original, migrated, fromfile=name, tofile=name)
     text = "".join(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n" for line in lines)
     return text
 
@@ -52,7 +63,7 @@ def diagnostic_lines(result: FileResult, show_fixes: bool) -> list[str]:
         if d.fixed and not show_fixes:
             continue
         tag = "fixed" if d.fixed else "needs review"
-        lines.append(f"{result.path}:{d.line}:{d.column}: {d.rule} [{tag}] {d.message}")
+        lines.append(f"{result.path}:{d.where}: {d.rule} [{tag}] {d.message}")
     return lines
 
 

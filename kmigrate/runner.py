@@ -80,6 +80,7 @@ def run_one(
         # Only a diff needs the texts; do not ship them back from a worker for nothing.
         result.original = result.output = None
         result.output_bytes = None
+        result.sections = None
     return result
 
 

@@ -1,0 +1,56 @@
+"""What kind of document a path is, and which migration reads it.
+
+Python sources go through the rule pipeline directly; other documents (notebooks, dependency
+files) are handled by their own modules, which reuse that pipeline for the code they hold.
+Each kind lives in one module exposing ``handles(path) -> bool`` and
+``migrate(data, path, settings, report_fixes, project) -> FileResult``; this table is the only
+place that lists them, so discovery, the runner and stdin all agree on what a file is.
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import lru_cache
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kmigrate.diagnostics import FileResult
+    from kmigrate.project import ProjectIndex
+    from kmigrate.settings import Settings
+
+PYTHON_SUFFIXES = (".py",)
+
+# Modules of the other document kinds, asked in order; imported on first use.
+DOCUMENT_MODULES: tuple[str, ...] = ()
+
+
+@lru_cache(maxsize=None)
+def _module(name: str) -> ModuleType:
+    return importlib.import_module(name)
+
+
+def handler_for(path: str) -> ModuleType | None:
+    """The module migrating ``path`` when it is not a Python source, else None."""
+    for name in DOCUMENT_MODULES:
+        module = _module(name)
+        if module.handles(path):
+            return module
+    return None
+
+
+def is_document(path: str) -> bool:
+    """Whether a folder walk takes ``path``: a Python source or a document some module handles."""
+    return path.endswith(PYTHON_SUFFIXES) or handler_for(path) is not None
+
+
+def migrate_document(
+    data: bytes, path: str, settings: Settings, report_fixes: bool = True, project: ProjectIndex | None = None,
+) -> FileResult:
+    """Migrate one document's bytes, whatever its kind (a named file of unknown kind is Python)."""
+    module = handler_for(path)
+    if module is not None:
+        return module.migrate(data, path, settings, report_fixes, project)
+    from kmigrate.pipeline import migrate_bytes
+
+    return migrate_bytes(data, path, settings, report_fixes, project)
