@@ -288,3 +288,7 @@ main.add_command(_LazyCommand(
     "verify", "kmigrate.harness.cli:verify", "the verification harness",
     "Run legacy fixtures under genuine Keras and their migrations under TF 2.21, and compare.",
 ))  # fmt: skip
+main.add_command(_LazyCommand(
+    "convert-model", "kmigrate.models.cli:convert_model", "model conversion",
+    "Convert legacy Keras .h5 model files so that TF 2.21 loads them with plain load_model.",
+))  # fmt: skip

@@ -2,8 +2,9 @@
 
 Python sources go through the rule pipeline directly; other documents (notebooks, dependency
 files) are handled by their own modules, which reuse that pipeline for the code they hold.
-Each kind lives in one module exposing ``handles(path) -> bool`` and
-``migrate(data, path, settings, report_fixes, project) -> FileResult``; this table is the only
+Each kind lives in one module exposing ``handles(path) -> bool``,
+``migrate(data, path, settings, report_fixes, project) -> FileResult`` and, when it reports under
+rule ids of its own, ``RULES`` (a tuple of ``Rule``); this table is the only
 place that lists them, so discovery, the runner and stdin all agree on what a file is.
 """
 
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from kmigrate.diagnostics import FileResult
     from kmigrate.project import ProjectIndex
+    from kmigrate.rules.base import Rule
     from kmigrate.settings import Settings
 
 PYTHON_SUFFIXES = (".py",)
@@ -37,6 +39,11 @@ def handler_for(path: str) -> ModuleType | None:
         if module.handles(path):
             return module
     return None
+
+
+def document_rules() -> tuple[Rule, ...]:
+    """The rules of the other document kinds (each module's ``RULES``), for the registry."""
+    return tuple(rule for name in DOCUMENT_MODULES for rule in getattr(_module(name), "RULES", ()))
 
 
 def is_document(path: str) -> bool:

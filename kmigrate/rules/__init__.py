@@ -36,7 +36,9 @@ def fixers() -> tuple[type[Fixer], ...]:
 
 @lru_cache(maxsize=None)
 def all_rules() -> tuple[Rule, ...]:
-    rules = [rule for fixer in fixers() for rule in fixer.rules]
+    from kmigrate.documents import document_rules  # notebooks, dependency files: not fixers
+
+    rules = [rule for fixer in fixers() for rule in fixer.rules] + list(document_rules())
     ids = [rule.id for rule in rules]
     duplicates = {i for i in ids if ids.count(i) > 1}
     if duplicates:
