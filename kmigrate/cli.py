@@ -16,7 +16,7 @@ import click
 from kmigrate import __version__, source_version
 from kmigrate.diagnostics import FileResult, Status
 from kmigrate.discovery import discover
-from kmigrate.documents import migrate_document
+from kmigrate.pipeline import migrate_document
 from kmigrate.report import (
     diagnostic_lines,
     explain,

@@ -1,7 +1,8 @@
 """What kind of document a path is, and which migration reads it.
 
 Python sources go through the rule pipeline directly; other documents (notebooks, dependency
-files) are handled by their own modules, which reuse that pipeline for the code they hold.
+files) are handled by their own modules, which reuse that pipeline for the code they hold
+(``kmigrate.pipeline.migrate_document`` dispatches).
 Each kind lives in one module exposing ``handles(path) -> bool``,
 ``migrate(data, path, settings, report_fixes, project) -> FileResult`` and, when it reports under
 rule ids of its own, ``RULES`` (a tuple of ``Rule``); this table is the only
@@ -16,10 +17,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from kmigrate.diagnostics import FileResult
-    from kmigrate.project import ProjectIndex
     from kmigrate.rules.base import Rule
-    from kmigrate.settings import Settings
 
 PYTHON_SUFFIXES = (".py",)
 
@@ -49,15 +47,3 @@ def document_rules() -> tuple[Rule, ...]:
 def is_document(path: str) -> bool:
     """Whether a folder walk takes ``path``: a Python source or a document some module handles."""
     return path.endswith(PYTHON_SUFFIXES) or handler_for(path) is not None
-
-
-def migrate_document(
-    data: bytes, path: str, settings: Settings, report_fixes: bool = True, project: ProjectIndex | None = None,
-) -> FileResult:
-    """Migrate one document's bytes, whatever its kind (a named file of unknown kind is Python)."""
-    module = handler_for(path)
-    if module is not None:
-        return module.migrate(data, path, settings, report_fixes, project)
-    from kmigrate.pipeline import migrate_bytes
-
-    return migrate_bytes(data, path, settings, report_fixes, project)

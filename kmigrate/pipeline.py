@@ -17,7 +17,7 @@ import libcst as cst
 
 from kmigrate.context import FileContext
 from kmigrate.diagnostics import FileResult, Status
-from kmigrate.documents import migrate_document
+from kmigrate.documents import handler_for
 from kmigrate.markers import RECHECK
 from kmigrate.names import classify
 from kmigrate.project import ProjectIndex
@@ -195,6 +195,16 @@ def _syntax_message(exc: cst.ParserSyntaxError, data: bytes) -> str:
                 "(e.g. with `python -m fissix`), then run kmigrate (KM914)"
             )
     return message
+
+
+def migrate_document(
+    data: bytes, path: str, settings: Settings, report_fixes: bool = True, project: ProjectIndex | None = None,
+) -> FileResult:
+    """Migrate one document's bytes, whatever its kind (a named file of unknown kind is Python)."""
+    handler = handler_for(path)
+    if handler is not None:
+        return handler.migrate(data, path, settings, report_fixes, project)
+    return migrate_bytes(data, path, settings, report_fixes, project)
 
 
 # -- files on disk --------------------------------------------------------------------------

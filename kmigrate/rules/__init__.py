@@ -11,6 +11,7 @@ import importlib
 import pkgutil
 from functools import lru_cache
 
+from kmigrate.documents import document_rules
 from kmigrate.rules.base import Fixer, FixSafety, Rule
 
 __all__ = ["Fixer", "FixSafety", "Rule", "fixers", "all_rules", "rule_active", "rule_by_id", "select_rules"]
@@ -36,8 +37,7 @@ def fixers() -> tuple[type[Fixer], ...]:
 
 @lru_cache(maxsize=None)
 def all_rules() -> tuple[Rule, ...]:
-    from kmigrate.documents import document_rules  # notebooks, dependency files: not fixers
-
+    # Notebooks and dependency files report under rule ids of their own, without a fixer.
     rules = [rule for fixer in fixers() for rule in fixer.rules] + list(document_rules())
     ids = [rule.id for rule in rules]
     duplicates = {i for i in ids if ids.count(i) > 1}
