@@ -222,16 +222,29 @@ def migrate_path(
     result = migrate_document(data, path, settings, report_fixes, project)
     if write and result.status is Status.CHANGED:
         try:
-            write_atomically(path, result.output_bytes or b"")
+            write_atomically(path, result.output_bytes or b"", expected=data)
             result.written = True
+        except ChangedDuringRun:
+            result.status = Status.ERROR
+            result.error = "changed during the run, not migrated (run kmigrate again on the new content)"
         except (OSError, UnicodeEncodeError) as exc:
             result.status = Status.ERROR
             result.error = f"cannot write: {getattr(exc, 'strerror', None) or exc}; file left unchanged"
     return result
 
 
-def write_atomically(path: str, data: bytes) -> None:
-    """Write beside the file, then rename over it: readers see the old or the new file."""
+class ChangedDuringRun(RuntimeError):
+    """The file on disk is no longer what was read: someone edited it while kmigrate worked."""
+
+
+def write_atomically(path: str, data: bytes, expected: bytes | None = None) -> None:
+    """Write beside the file, then rename over it: readers see the old or the new file.
+
+    With ``expected`` (the bytes the migration was computed from), the file is replaced only if
+    it still holds exactly those bytes; otherwise ChangedDuringRun, and the file keeps the edit.
+    The comparison runs after the new content is on disk, just before the rename, so the window
+    for an edit to be lost is the time of one read, not the time of a migration.
+    """
     target = os.path.realpath(path)  # write through symlinks, keep the link
     folder = os.path.dirname(target) or "."
     mode = stat.S_IMODE(os.stat(target).st_mode)
@@ -242,6 +255,8 @@ def write_atomically(path: str, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, mode)
+        if expected is not None and _current_bytes(target) != expected:
+            raise ChangedDuringRun(path)
         os.replace(temporary, target)
     except BaseException:
         try:
@@ -249,3 +264,11 @@ def write_atomically(path: str, data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def _current_bytes(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return None  # deleted meanwhile: not what was read either

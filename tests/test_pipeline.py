@@ -130,6 +130,41 @@ def test_unreadable_file_is_an_error(tmp_path):
     assert migrate_path(str(path), Settings(), write=True).status is Status.ERROR
 
 
+def test_a_file_edited_during_the_run_keeps_the_edit(tmp_path, monkeypatch):
+    path = tmp_path / "a.py"
+    path.write_bytes(LEGACY)
+    edited = LEGACY + b"# saved by an editor meanwhile\n"
+    real_migrate = pipeline.migrate_document
+
+    def migrate_while_someone_saves(data, *args, **kwargs):
+        result = real_migrate(data, *args, **kwargs)
+        path.write_bytes(edited)  # between kmigrate's read and its write
+        return result
+
+    monkeypatch.setattr(pipeline, "migrate_document", migrate_while_someone_saves)
+    result = migrate_path(str(path), Settings(), write=True)
+    assert result.status is Status.ERROR and not result.written
+    assert "changed during the run" in result.error
+    assert path.read_bytes() == edited
+    assert [p.name for p in tmp_path.iterdir()] == ["a.py"]  # no temporary left behind
+
+
+def test_a_file_deleted_during_the_run_is_not_recreated(tmp_path, monkeypatch):
+    path = tmp_path / "a.py"
+    path.write_bytes(LEGACY)
+    real_migrate = pipeline.migrate_document
+
+    def migrate_while_someone_deletes(data, *args, **kwargs):
+        result = real_migrate(data, *args, **kwargs)
+        path.unlink()
+        return result
+
+    monkeypatch.setattr(pipeline, "migrate_document", migrate_while_someone_deletes)
+    result = migrate_path(str(path), Settings(), write=True)
+    assert result.status is Status.ERROR
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_write_atomically_replaces_content(tmp_path):
     path = tmp_path / "a.py"
     path.write_bytes(b"old")
