@@ -7,7 +7,8 @@ rewrites need (``reference``), added once per file when the module is left.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Mapping
 
 import libcst as cst
 import libcst.matchers as m
@@ -18,7 +19,7 @@ from kmigrate.diagnostics import Diagnostic
 from kmigrate.inference import KindResolver
 from kmigrate.kinds import Kind
 from kmigrate.markers import MarkerBook, ignore_comments
-from kmigrate.names import KerasName, NameResolver, classify
+from kmigrate.names import Api, NameResolver, classify
 from kmigrate.positions import locate, statement_start
 from kmigrate.project import ProjectIndex
 from kmigrate.settings import Settings
@@ -27,21 +28,21 @@ STATEMENT_TYPES = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
 
 
 @dataclass(frozen=True)
-class Api:
-    """A name resolved to the Keras API it denotes.
+class RuleSet:
+    """What the registry says about the rules, handed down by the pipeline for one run so that
+    this layer never imports the registry.
 
-    ``path`` is where it lives in tf.keras (``layers.Conv2D``) whether the code spells it
-    ``keras.layers.convolutional.Conv2D`` or ``tf.keras.layers.Conv2D``; for a legacy name
-    with no tf.keras home it is the name under its family (``layers.Merge``).
-    """
+    ``active`` holds the ids selected for the run and applicable to its target (None: let the
+    settings decide, for a context built without the registry); ``known`` every rule id;
+    ``families`` the fixer family of each id; ``handled`` the legacy paths without a tf.keras
+    home that an enabled family rewrites (the import family leaves their imports alone);
+    ``rewritten`` the same for every family, enabled or not (what ``import *`` binds)."""
 
-    path: str
-    legacy: bool
-    name: KerasName
-
-    @property
-    def leaf(self) -> str:
-        return self.path.rpartition(".")[2]
+    active: frozenset[str] | None = None
+    known: frozenset[str] = frozenset()
+    families: Mapping[str, str] = field(default_factory=dict)
+    handled: frozenset[str] = frozenset()
+    rewritten: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -56,21 +57,23 @@ class _Pending:
 class FileContext:
     def __init__(
         self, module: cst.Module, source: str, settings: Settings,
-        path: str | None = None, project: ProjectIndex | None = None,
+        path: str | None = None, project: ProjectIndex | None = None, rules: RuleSet | None = None,
     ) -> None:  # fmt: skip
         self.module = module
+        self.rules = rules if rules is not None else RuleSet()
         self.source = source  # the module's code as read: search it instead of regenerating it
         self.settings = settings
         self.target = settings.target
         self.path = path  # None for stdin or tests
         self.project = project  # the whole-project index, when one was built
-        self.resolver = NameResolver.for_module(module)
+        self.resolver = NameResolver.for_module(module, self.rules.rewritten)
         if project is not None:
-            self.resolver.reexports = lambda qualified: project.reexported_keras_name(qualified, path)
+            rewritten = self.rules.rewritten
+            self.resolver.reexports = lambda qualified: project.reexported_keras_name(qualified, path, rewritten=rewritten)
         self.kinds = KindResolver(self, project, path)
         self._pending: list[_Pending] = []
         self._statements: list[cst.CSTNode] = []
-        self.markers = MarkerBook(source, self.enabled)  # markers to place, statement by statement
+        self.markers = MarkerBook(source, self.enabled, self.rules.families)  # markers to place, statement by statement
         self._ignores = ignore_comments(source) if "kmigrate" in source else {}
         self._statement_lines: dict[int, tuple[int, int]] | None = None
         self._enabled_cache: dict[str, bool] = {}
@@ -127,11 +130,10 @@ class FileContext:
     def enabled(self, rule_id: str) -> bool:
         cached = self._enabled_cache.get(rule_id)
         if cached is None:
-            from kmigrate.rules import rule_active, rule_by_id
-
-            rule = rule_by_id(rule_id)
-            active = rule_active(rule, self.settings) if rule is not None else self.settings.rule_enabled(rule_id)
-            cached = active and (self.target != "tf_keras" or rule is None or rule.tf_keras)
+            if self.rules.active is not None and rule_id in self.rules.known:
+                cached = rule_id in self.rules.active
+            else:  # an id no rule defines, or no registry: --select/--ignore decide
+                cached = self.settings.rule_enabled(rule_id)
             self._enabled_cache[rule_id] = cached
         return cached
 
@@ -299,7 +301,8 @@ class ImportRequests:
         statements = list(module.body)
         # Two legacy imports can become the same tf.keras import (`import keras` and
         # `import keras.layers` both give `from tensorflow import keras`): keep the first.
-        deduplicated = _drop_duplicate_imports(statements, self._ctx.module.body)
+        orphans: list[cst.EmptyLine] = []  # comments above a dropped last import: the footer's
+        deduplicated = _drop_duplicate_imports(statements, self._ctx.module.body, orphans)
         if not self._added and not self._modules and not self._definitions and not deduplicated:
             return module
         new_lines: list[cst.BaseStatement] = [
@@ -330,7 +333,7 @@ class ImportRequests:
             if following < len(statements):
                 statements[following] = _two_blank_lines_before(statements[following])
         self._ctx.edits += 1
-        return module.with_changes(body=statements)
+        return module.with_changes(body=statements, footer=[*orphans, *module.footer])
 
 
 def _defines(statements: list, name: str) -> bool:
@@ -517,7 +520,7 @@ def _names_bound(statement: cst.CSTNode) -> set[str]:
     return names
 
 
-def _drop_duplicate_imports(statements: list, original: list) -> bool:
+def _drop_duplicate_imports(statements: list, original: list, orphans: list) -> bool:
     """Remove import statements the rewrite made duplicates of an import above (a duplicate
     the file already had is the author's and stays)."""
     duplicates = _duplicate_imports(statements)
@@ -532,4 +535,6 @@ def _drop_duplicate_imports(statements: list, original: list) -> bool:
             # Keep the comments and blank lines that stood above the removed import.
             following = statements[index]
             statements[index] = following.with_changes(leading_lines=[*removed.leading_lines, *following.leading_lines])
+        elif any(line.comment is not None for line in removed.leading_lines):
+            orphans[:0] = removed.leading_lines  # the last statement: its comments end the file
     return bool(drop)

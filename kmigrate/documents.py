@@ -17,7 +17,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from kmigrate.rules.base import Rule
+    from kmigrate.rule_types import Rule
 
 PYTHON_SUFFIXES = (".py",)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import builtins
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterator
+from typing import Iterator, Protocol
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
@@ -32,11 +32,16 @@ from kmigrate.kinds import (
     kind_of_api_call,
     kind_of_base,
 )
-from kmigrate.names import classify
+from kmigrate.names import Api, NameResolver, classify
+from kmigrate.project import ProjectIndex
 
-if TYPE_CHECKING:
-    from kmigrate.context import FileContext
-    from kmigrate.project import ProjectIndex
+
+class ResolvesNames(Protocol):
+    """What the resolver asks of the per-file context (``FileContext``, the layer above)."""
+
+    resolver: NameResolver
+
+    def api(self, node: cst.BaseExpression) -> Api | None: ...
 
 _BUILTINS = frozenset(dir(builtins))
 _LITERALS = (
@@ -266,7 +271,7 @@ class KindResolver:
 
     MAX_DEPTH = 12
 
-    def __init__(self, ctx: "FileContext", project: "ProjectIndex | None", path: str | None) -> None:
+    def __init__(self, ctx: ResolvesNames, project: ProjectIndex | None, path: str | None) -> None:
         self._ctx = ctx
         self._project = project
         self._path = path

@@ -12,10 +12,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from kmigrate.names import KerasName
+from typing import Protocol
 
 _API_FILE = Path(__file__).with_name("data") / "tf_keras_api.json"
 
@@ -184,7 +181,14 @@ def _legacy_api_path(legacy_path: str, target: str) -> str:
     return f"{homes[0]}.{leaf}".lstrip(".") if homes else legacy_path
 
 
-def modern_path(name: "KerasName", target: str) -> str:
+class _ResolvedName(Protocol):
+    """What ``modern_path`` reads of a resolved name (``names.KerasName``, a layer above)."""
+
+    path: str
+    legacy: bool
+
+
+def modern_path(name: _ResolvedName, target: str) -> str:
     """The tf.keras-relative path of a resolved name (``layers.Conv2D`` whether the code
     spells ``keras.layers.convolutional.Conv2D`` or ``tf.keras.layers.Conv2D``); for a
     legacy name with no tf.keras home, the name under its family (``layers.Merge``)."""

@@ -16,7 +16,7 @@ statement again (``MarkerBook``).  The tag never reaches a written file.
 from __future__ import annotations
 
 import re
-from typing import Callable
+from typing import Callable, Mapping
 
 import libcst as cst
 
@@ -330,8 +330,9 @@ class MarkerBook:
     import rewrite tagged markers simply stay.
     """
 
-    def __init__(self, source: str, enabled: Callable[[str], bool]) -> None:
+    def __init__(self, source: str, enabled: Callable[[str], bool], families: Mapping[str, str] | None = None) -> None:
         self._enabled = enabled
+        self._families = families or {}  # rule id -> the fixer family that emits it
         self._tags = RECHECK.strip() in source  # a previous pass of this run tagged markers
         self.trust_rechecks = True  # set by the pipeline: same name bindings as the last pass
         self._flags: dict[int, list[tuple[str, str]]] = {}
@@ -346,7 +347,7 @@ class MarkerBook:
 
     def rewrote(self, statement: cst.CSTNode | None, rule_id: str) -> None:
         if statement is not None:
-            self._rewritten.setdefault(id(statement), set()).add(family(rule_id))
+            self._rewritten.setdefault(id(statement), set()).add(self._family(rule_id))
 
     def leave(self, original: cst.CSTNode, updated: cst.CSTNode, module: cst.Module) -> cst.CSTNode:
         flags = self._flags.pop(id(original), [])
@@ -360,23 +361,11 @@ class MarkerBook:
             keep = {r for r in tagged if r in flagged or not self.trust_rechecks}
             node, removed = settle(node, keep)
             self.withdrawn += removed
-        disputed = {rule for rule in flagged if rewriters - {family(rule)} and self._enabled(rule)}
+        disputed = {rule for rule in flagged if rewriters - {self._family(rule)} and self._enabled(rule)}
         if disputed:
             node = tag_for_recheck(node, disputed)
         return node
 
-
-def family(rule_id: str) -> str:
-    """The rule family (fixer) that emits ``rule_id``."""
-    return _families().get(rule_id, rule_id)
-
-
-_FAMILIES: dict[str, str] = {}
-
-
-def _families() -> dict[str, str]:
-    if not _FAMILIES:
-        from kmigrate.rules import fixers
-
-        _FAMILIES.update({rule.id: fixer.__name__ for fixer in fixers() for rule in fixer.rules})
-    return _FAMILIES
+    def _family(self, rule_id: str) -> str:
+        """The rule family (fixer) that emits ``rule_id``."""
+        return self._families.get(rule_id, rule_id)

@@ -17,6 +17,8 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import ImportAssignment, MetadataWrapper, ScopeProvider
 
+from kmigrate import keras_api
+
 _BUILTINS = frozenset(dir(builtins))
 
 # Packages whose names are legacy Keras, as the prefix of their keras-relative path.
@@ -57,6 +59,24 @@ def classify(qualified: str) -> KerasName | None:
                 path = ".".join(p for p in (prefix, rest) if p)
                 return KerasName(path, legacy, qualified)
     return None
+
+
+@dataclass(frozen=True)
+class Api:
+    """A name resolved to the Keras API it denotes (``FileContext.api``).
+
+    ``path`` is where it lives in tf.keras (``layers.Conv2D``) whether the code spells it
+    ``keras.layers.convolutional.Conv2D`` or ``tf.keras.layers.Conv2D``; for a legacy name
+    with no tf.keras home it is the name under its family (``layers.Merge``).
+    """
+
+    path: str
+    legacy: bool
+    name: KerasName
+
+    @property
+    def leaf(self) -> str:
+        return self.path.rpartition(".")[2]
 
 
 @dataclass(frozen=True)
@@ -178,8 +198,9 @@ class BindingCollector(cst.CSTVisitor):
 class NameResolver:
     """Answers "what does this expression refer to?" for Names and attribute chains."""
 
-    def __init__(self, module: cst.Module, collector: BindingCollector) -> None:
+    def __init__(self, module: cst.Module, collector: BindingCollector, rewritten: frozenset[str] = frozenset()) -> None:
         self._module = module
+        self._rewritten = rewritten  # legacy paths without a tf.keras home that rules rewrite
         self._imports = collector.imports
         self._stars = [m for m, _ in collector.star_modules if classify(m) is not None]
         self._all_stars = [m for m, _ in collector.star_modules]
@@ -198,10 +219,10 @@ class NameResolver:
         self._scopes: Mapping[cst.CSTNode, object] | None = None
 
     @classmethod
-    def for_module(cls, module: cst.Module) -> "NameResolver":
+    def for_module(cls, module: cst.Module, rewritten: frozenset[str] = frozenset()) -> "NameResolver":
         collector = BindingCollector()
         module.visit(collector)
-        return cls(module, collector)
+        return cls(module, collector, rewritten)
 
     @property
     def bindings(self) -> Mapping[str, list[Binding]]:
@@ -260,7 +281,7 @@ class NameResolver:
             # `from keras.layers import *`: an otherwise unbound name may come from one of
             # them; the last star import that has it wins, as at run time.
             for module in reversed(self._stars):
-                if _star_exports(module, value):
+                if star_exports(module, value, self._rewritten):
                     return f"{module}.{value}"
             return None
         if value not in self._ambiguous:
@@ -287,28 +308,23 @@ class NameResolver:
         return None
 
 
-def star_exports(module: str, name: str) -> bool:
-    """Would ``from <module> import *`` (a Keras module) bind ``name``?"""
-    return _star_exports(module, name)
+def star_exports(module: str, name: str, rewritten: frozenset[str] = frozenset()) -> bool:
+    """Would ``from <module> import *`` (a Keras module) bind ``name``?
 
-
-def _star_exports(module: str, name: str) -> bool:
-    from kmigrate import keras_api
-
+    ``rewritten``: legacy paths that some rule family rewrites although tf.keras lacks them
+    (``layers.Merge``, ``layers.Highway``); the registry knows them and the pipeline passes
+    them down, so this layer never imports the rules."""
     found = classify(f"{module}.{name}")
     if found is None:
         return False
     if found.legacy:
-        return keras_api.legacy_home(found.path, "tf.keras").path is not None or _known_homeless(found.path)
+        return keras_api.legacy_home(found.path, "tf.keras").path is not None or _known_homeless(found.path, rewritten)
     return keras_api.exists(found.path, "tf.keras")
 
 
-def _known_homeless(path: str) -> bool:
-    """Legacy names that rules rewrite although tf.keras lacks them (Merge, Highway, ...)."""
-    from kmigrate.rules import fixers
-
+def _known_homeless(path: str, rewritten: frozenset[str]) -> bool:
     leaf = path.rpartition(".")[2]
-    return any(handled.rpartition(".")[2] == leaf for fixer in fixers() for handled in fixer.handles)
+    return any(handled.rpartition(".")[2] == leaf for handled in rewritten)
 
 
 def _same_keras_object(qualified_names: Iterable[str]) -> bool:

@@ -15,13 +15,13 @@ from functools import lru_cache
 
 import libcst as cst
 
-from kmigrate.context import FileContext
+from kmigrate.context import FileContext, RuleSet
 from kmigrate.diagnostics import FileResult, Status
 from kmigrate.documents import handler_for
 from kmigrate.markers import RECHECK
 from kmigrate.names import classify
 from kmigrate.project import ProjectIndex
-from kmigrate.rules import fixers, rule_active
+from kmigrate.rules import all_rules, fixers, rule_active
 from kmigrate.rules.base import Fixer
 from kmigrate.settings import Settings
 from kmigrate.transform import MigrationTransformer
@@ -48,6 +48,26 @@ class Unsettled(RuntimeError):
 @lru_cache(maxsize=32)
 def enabled_fixers(settings: Settings) -> tuple[type[Fixer], ...]:
     return tuple(f for f in fixers() if any(rule_active(rule, settings) for rule in f.rules))
+
+
+def rule_set(settings: Settings) -> RuleSet:
+    """What the per-file context needs to know of the registry for one run's settings."""
+    return _rule_set(settings, enabled_fixers(settings))
+
+
+@lru_cache(maxsize=32)
+def _rule_set(settings: Settings, enabled: tuple[type[Fixer], ...]) -> RuleSet:
+    rules = all_rules()
+    return RuleSet(
+        active=frozenset(
+            rule.id for rule in rules
+            if rule_active(rule, settings) and (settings.target != "tf_keras" or rule.tf_keras)
+        ),
+        known=frozenset(rule.id for rule in rules),
+        families={rule.id: fixer.__name__ for fixer in fixers() for rule in fixer.rules},
+        handled=frozenset(path for fixer in enabled for path in fixer.handles),
+        rewritten=frozenset(path for fixer in fixers() for path in fixer.handles),
+    )  # fmt: skip
 
 
 @lru_cache(maxsize=32)
@@ -118,11 +138,12 @@ def _transform(  # type: ignore[no-untyped-def]
     path: str | None = None, project: ProjectIndex | None = None,
 ):  # fmt: skip
     fixer_types = list(enabled_fixers(settings))
+    rules = _rule_set(settings, tuple(fixer_types))
     diagnostics = []
     messages: dict[tuple[str, str], str] = {}  # (rule, marker text) -> the finding's message
     bindings = None
     for _ in range(MAX_PASSES):
-        ctx = FileContext(module, source, settings, path, project)
+        ctx = FileContext(module, source, settings, path, project, rules)
         bindings, previous = _binding_meanings(ctx), bindings
         ctx.markers.trust_rechecks = previous is not None and _same_meanings(previous, bindings)
         transformer = MigrationTransformer(ctx, fixer_types)

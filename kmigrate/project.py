@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Iterable, Union
 
 from kmigrate import keras_api
+from kmigrate.discovery import discover
 from kmigrate.kinds import METHOD_RESULTS, Kind, combine, kind_of_api_call, kind_of_base
 from kmigrate.names import classify, star_exports
 
@@ -124,8 +125,6 @@ class ProjectIndex:
     # -- building ------------------------------------------------------------------------
     @classmethod
     def build(cls, root: Path, files: Iterable[str] | None = None) -> "ProjectIndex":
-        from kmigrate.discovery import discover
-
         root = root.resolve()
         paths = files if files is not None else discover([str(root)])
         modules = {}
@@ -151,9 +150,12 @@ class ProjectIndex:
             module, _, _ = module.rpartition(".")  # `import pkg` then `pkg.sub.f`: not followed
         return None
 
-    def reexported_keras_name(self, qualified: str, importer: str | None, depth: int = 0) -> str | None:
+    def reexported_keras_name(
+        self, qualified: str, importer: str | None, depth: int = 0, rewritten: frozenset[str] = frozenset(),
+    ) -> str | None:  # fmt: skip
         """``model.Dense`` where the project's ``model.py`` has ``from keras.layers import Dense``
-        (or ``*``): the Keras name it re-exports, so the importing file resolves it as Keras."""
+        (or ``*``): the Keras name it re-exports, so the importing file resolves it as Keras.
+        ``rewritten``: legacy paths rules rewrite although tf.keras lacks them (``names.star_exports``)."""
         module, _, name = qualified.rpartition(".")
         path = self._find(module, importer) if module and depth < 8 else None
         if path is None:
@@ -166,15 +168,15 @@ class ProjectIndex:
             target = f"{source}.{imported}" if imported else source
             if classify(target) is not None:
                 return target
-            return self.reexported_keras_name(target, path, depth + 1)
+            return self.reexported_keras_name(target, path, depth + 1, rewritten)
         if name in summary.classes or name in summary.functions or name in summary.values:
             return None
         for star in reversed(summary.stars):
             if classify(star) is not None:
-                if star_exports(star, name):
+                if star_exports(star, name, rewritten):
                     return f"{star}.{name}"
             else:
-                found = self.reexported_keras_name(f"{star}.{name}", path, depth + 1)
+                found = self.reexported_keras_name(f"{star}.{name}", path, depth + 1, rewritten)
                 if found is not None:
                     return found
         return None

@@ -1,7 +1,7 @@
-"""What every rule is, and the base class of the fixers that implement them.
+"""The base class of the fixers that implement the rules, and helpers every family shares.
 
-A *rule* is one catalog entry with an id (``KM`` + number, grouped by family), documented
-for users.  A *fixer* is the code for one rule family: one table plus a small transformer
+A *rule* (``kmigrate.rule_types.Rule``, re-exported here) is one catalog entry with an id
+(``KM`` + number, grouped by family), documented for users.  A *fixer* is the code for one rule family: one table plus a small transformer
 that may emit any of its family's rule ids.  Fixers do not subclass CSTTransformer: the
 pipeline runs all of them in a single traversal, calling each fixer's ``visit_<Node>`` and
 ``leave_<Node>`` methods in registry order.
@@ -10,42 +10,19 @@ pipeline runs all of them in a single traversal, calling each fixer's ``visit_<N
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
-from typing import TYPE_CHECKING, Callable, ClassVar, Sequence
+from typing import Callable, ClassVar, Sequence
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
+from kmigrate.context import FileContext
 from kmigrate.names import KerasName, classify
+from kmigrate.rule_types import FixSafety, Rule
 
-if TYPE_CHECKING:
-    from kmigrate.context import FileContext
-
-
-class FixSafety(str, Enum):
-    SAFE = "safe"  # rewrites; behaviour is identical on the target
-    CONTEXT = "needs-context"  # rewrites when the code shows enough, else marks the line
-    FLAG = "flag-only"  # never rewrites; marks the line and explains
+__all__ = ["Fixer", "FixSafety", "Rule", "rename_imported_names"]
 
 
-@dataclass(frozen=True)
-class Rule:
-    id: str  # KM + number
-    name: str  # kebab-case, e.g. "import-keras-root"
-    summary: str  # one line
-    before: str  # legacy code
-    after: str  # what kmigrate writes (for flag-only rules: what a person should write)
-    safety: FixSafety
-    safety_note: str  # why the fix is safe, or what could change
-    catalog: tuple[str, ...]  # ids in shared/reference/rule-catalog.md
-    tf_keras: bool = True  # also applies under --target tf_keras
-    # Optional modernisations the legacy code does not need: they run only when `--select`
-    # names their id exactly (the catalog says "opt-in").
-    opt_in: bool = False
-    details: str = ""  # longer explanation for `kmigrate rules ID`
-
-
-def rename_imported_names(ctx: "FileContext", original: cst.ImportFrom, updated: cst.ImportFrom,
+def rename_imported_names(ctx: FileContext, original: cst.ImportFrom, updated: cst.ImportFrom,
                           rename: Callable[[cst.ImportAlias, KerasName], tuple[str, str, str] | None]
                           ) -> cst.ImportFrom:  # fmt: skip
     """``from M import old [as local]`` -> ``from M import new as local``: names that changed
@@ -81,7 +58,7 @@ class Fixer:
     # the import family leaves their imports unmarked and drops them once no use is left.
     handles: ClassVar[frozenset[str]] = frozenset()
 
-    ctx: "FileContext" = field(repr=False)
+    ctx: FileContext = field(repr=False)
 
     @classmethod
     def rule_ids(cls) -> tuple[str, ...]:

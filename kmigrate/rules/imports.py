@@ -21,6 +21,7 @@ from libcst.helpers import get_full_name_for_node
 from kmigrate import keras_api
 from kmigrate.markers import add_markers
 from kmigrate.names import KerasName, classify
+from kmigrate.removal import CommentKeeper
 from kmigrate.rules.base import Fixer, FixSafety, Rule
 
 SAFE = FixSafety.SAFE
@@ -342,7 +343,7 @@ class ImportFixer(Fixer):
         """Another enabled fixer rewrites uses of this name (e.g. Merge), so do not mark it."""
         homes = keras_api.module_rule(module_path).homes
         api = ".".join(p for p in (homes[0] if homes else module_path, name) if p)
-        return any(api in getattr(f, "handles", ()) for f in _enabled_fixers(self.ctx))
+        return api in self.ctx.rules.handled
 
     def _module_rule(self, name: KerasName, via_import: bool) -> str:
         if not name.qualified.startswith(("keras", "keras_")):
@@ -426,7 +427,7 @@ class ImportFixer(Fixer):
         module, _, leaf = path.rpartition(".")
         homes = keras_api.module_rule(module).homes
         api = ".".join(p for p in (homes[0] if homes else module, leaf) if p)
-        if any(api in getattr(f, "handles", ()) for f in _enabled_fixers(self.ctx)):
+        if api in self.ctx.rules.handled:
             return  # another family rewrites or marks this use
         if self.ctx.allows(rule):
             self.ctx.flag(rule, node, f"`{get_full_name_for_node(node)}`: {note}")
@@ -504,27 +505,22 @@ class ImportFixer(Fixer):
         return updated.visit(_Replace(replacements))  # type: ignore[return-value]
 
 
-def _enabled_fixers(ctx):  # type: ignore[no-untyped-def]
-    from kmigrate.pipeline import enabled_fixers
-
-    return enabled_fixers(ctx.settings)
-
-
 def _is_backend_call(ctx, call: cst.Call) -> bool:  # type: ignore[no-untyped-def]
     api = ctx.api(call.func)
     return api is not None and api.path == "backend.backend"
 
 
-class _Replace(cst.CSTTransformer):
+class _Replace(CommentKeeper, cst.CSTTransformer):
     def __init__(self, replacements: dict[int, object]) -> None:
-        super().__init__()
+        cst.CSTTransformer.__init__(self)
+        CommentKeeper.__init__(self)
         self._replacements = replacements
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         return not isinstance(node, cst.BaseExpression)
 
     def on_leave(self, original_node, updated_node):  # type: ignore[no-untyped-def]
-        return self._replacements.get(id(original_node), updated_node)
+        return self.keep(original_node, self._replacements.get(id(original_node), updated_node))
 
 
 class _NameUses(cst.CSTVisitor):

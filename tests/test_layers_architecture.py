@@ -1,0 +1,130 @@
+"""The core is layered: no import cycle among kmigrate's modules, and rule modules stay small.
+
+Read with ``ast`` only (nothing is imported), so a cycle held together by an import inside a
+function, or under ``if TYPE_CHECKING:``, counts like any other: each one is an edge.
+The verification harness (``kmigrate/harness``) is a separate tool and is left out.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "kmigrate"
+EXCLUDED = ("harness",)
+MAX_RULE_MODULE_LINES = 400
+MAX_CLASS_LINES = 300
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def kmigrate_modules() -> dict[str, Path]:
+    found = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        relative = path.relative_to(PACKAGE).parts
+        if relative[0] in EXCLUDED:
+            continue
+        found[module_name(path)] = path
+    return found
+
+
+def imported_modules(name: str, path: Path, known: set[str]) -> set[str]:
+    """Every kmigrate module ``name`` imports anywhere in its body (top level, functions,
+    TYPE_CHECKING blocks).  ``from pkg import x`` counts as importing ``pkg.x`` when that is
+    a module, else ``pkg``; importing ``a.b.c`` runs ``a`` and ``a.b`` too."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    targets: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            targets.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - (node.level - 1)]
+                module = ".".join(base + ([node.module] if node.module else []))
+            else:
+                module = node.module or ""
+            for alias in node.names:
+                candidate = f"{module}.{alias.name}"
+                targets.add(candidate if candidate in known else module)
+    edges = set()
+    for target in targets:
+        parts = target.split(".")
+        for end in range(1, len(parts) + 1):
+            prefix = ".".join(parts[:end])
+            if prefix in known and prefix != name:
+                edges.add(prefix)
+    # A module's own packages run before it: importing them is not a dependency of its own.
+    return {e for e in edges if not name.startswith(e + ".")}
+
+
+def import_graph() -> dict[str, set[str]]:
+    modules = kmigrate_modules()
+    known = set(modules)
+    return {name: imported_modules(name, path, known) for name, path in modules.items()}
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for following in sorted(graph.get(node, ())):
+            if state.get(following) == 1:
+                return stack[stack.index(following):] + [following]
+            if following not in state:
+                found = visit(following)
+                if found:
+                    return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state:
+            found = visit(node)
+            if found:
+                return found
+    return None
+
+
+def test_the_graph_sees_imports_inside_functions(tmp_path: Path) -> None:
+    # The checker itself: a function-level import is an edge, and a cycle through it is found.
+    source = "def f():\n    from kmigrate import context\n"
+    path = tmp_path / "x.py"
+    path.write_text(source)
+    assert imported_modules("kmigrate.x", path, {"kmigrate", "kmigrate.context"}) == {"kmigrate.context"}
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_no_import_cycle_among_kmigrate_modules() -> None:
+    graph = import_graph()
+    assert "kmigrate.rules" in graph and "kmigrate.context" in graph
+    cycle = find_cycle(graph)
+    assert cycle is None, "import cycle: " + " -> ".join(cycle or [])
+
+
+def test_rule_modules_and_classes_stay_small() -> None:
+    too_long = []
+    for name, path in kmigrate_modules().items():
+        source = path.read_text()
+        tree = ast.parse(source)
+        if name.startswith("kmigrate.rules"):
+            lines = len(source.splitlines())
+            if lines > MAX_RULE_MODULE_LINES:
+                too_long.append(f"module {name}: {lines} lines")
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef):
+                first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+                lines = (node.end_lineno or node.lineno) - first + 1
+                if lines > MAX_CLASS_LINES:
+                    too_long.append(f"class {name}.{node.name}: {lines} lines")
+    assert not too_long, "over the limits: " + "; ".join(too_long)
