@@ -140,6 +140,11 @@ _TF2: dict[str, tuple[tuple[str, ...], float]] = {
     "Nadam": (("learning_rate", "beta_1", "beta_2", "epsilon", "name"), 0.001),
 }
 _KERAS3_DEFAULT_LR = {"SGD": 0.01}  # every other built-in defaults to 0.001
+# Legacy RMSprop/Adagrad added epsilon after the square root, Keras 3 inside: squared (KM313).
+EPSILON_INSIDE_SQRT = frozenset({"RMSprop", "Adagrad"})
+# Keras 3 defaults that differ from the legacy behaviour, written out (KM305); also read by
+# kmigrate.models when converting stored optimizer configs.
+KERAS3_LEGACY_DEFAULTS: dict[str, dict[str, float]] = {"Adagrad": {"initial_accumulator_value": 0.0}}
 _LOWERCASE = {c.lower(): c for c in _LEGACY}
 _STRING_IDS = {  # compile(optimizer='...') whose Keras 3 meaning differs from legacy Keras
     "rmsprop": "RMSprop", "adagrad": "Adagrad", "adadelta": "Adadelta", "adamax": "Adamax",
@@ -352,9 +357,9 @@ class OptimizerFixer(Fixer):
         default_lr = _LEGACY[cls][2]
         if not given_lr and default_lr != _KERAS3_DEFAULT_LR.get(cls, 0.001):
             out.append(("learning_rate", number_literal(default_lr)))
-        if cls == "Adagrad":
-            out.append(("initial_accumulator_value", "0.0"))
-        if cls in ("RMSprop", "Adagrad"):
+        for key, value in KERAS3_LEGACY_DEFAULTS.get(cls, {}).items():
+            out.append((key, number_literal(value)))
+        if cls in EPSILON_INSIDE_SQRT:
             eps = given_epsilon if given_epsilon is not None else self._legacy_epsilon()
             out.append(("epsilon", number_literal(eps * eps)))
         return out
@@ -438,7 +443,7 @@ class OptimizerFixer(Fixer):
 
     def _epsilon(self, original: cst.Call, call: cst.Call, cls: str, eps_arg, eps_none: bool) -> cst.Call:  # type: ignore[no-untyped-def]
         version, assumed = self.ctx.settings.legacy_version
-        if cls in ("RMSprop", "Adagrad"):
+        if cls in EPSILON_INSIDE_SQRT:
             if eps_arg is None:
                 value = self._legacy_epsilon()
                 call = callargs.add_keyword(call, "epsilon", _number(value * value))
