@@ -1,8 +1,14 @@
 """The rule registry: every fixer family, and every rule id they can emit.
 
-Each family lives in its own module of this package and exposes ``FIXER``; adding a module
-adds its rules.  Order matters only where one family's output feeds another's input, so
-fixers run in the order of ``FAMILIES``; new modules not listed there run after them.
+Each family lives in its own module (or sub-package) of this package and exposes ``FIXER``;
+adding a module adds its rules.  Discovery recurses into sub-packages (``rules/backend/``), so
+a family split into one module per concern registers the fixers its modules expose.  Order
+matters only where one family's output feeds another's input, so fixers run in the order of
+``FAMILIES``; new modules not listed there run before them, in name order.
+
+``rule_module(rule_id)`` names the module that implements a rule: the fixer's own module, or,
+for a fixer composed of one class per concern, the module of the class that lists the id in
+its ``implements``.
 """
 
 from __future__ import annotations
@@ -14,7 +20,9 @@ from functools import lru_cache
 from kmigrate.documents import document_rules
 from kmigrate.rules.base import Fixer, FixSafety, Rule
 
-__all__ = ["Fixer", "FixSafety", "Rule", "fixers", "all_rules", "rule_active", "rule_by_id", "select_rules"]
+__all__ = [
+    "Fixer", "FixSafety", "Rule", "fixers", "all_rules", "rule_active", "rule_by_id", "rule_module", "select_rules",
+]  # fmt: skip
 
 # Families whose relative order matters; the import family runs last so that rules which
 # resolve names see the original imports, and imports they request are merged in.
@@ -24,15 +32,33 @@ FAMILIES: tuple[str, ...] = ("metric_templates", "imports")
 
 @lru_cache(maxsize=None)
 def fixers() -> tuple[type[Fixer], ...]:
-    names = [m.name for m in pkgutil.iter_modules(__path__) if m.name != "base"]
-    ordered = [n for n in names if n not in FAMILIES] + [n for n in FAMILIES if n in names]
-    found = []
+    # Every module of the package and of its sub-packages, by dotted name; a family is the
+    # first component after the package (``backend`` for ``backend.session``).
+    names = sorted(m.name for m in pkgutil.walk_packages(__path__, prefix=f"{__name__}."))
+    family = {name: name[len(__name__) + 1 :].split(".")[0] for name in names}
+    names = [n for n in names if family[n] != "base"]
+    ordered = [n for n in names if family[n] not in FAMILIES]
+    ordered += [n for wanted in FAMILIES for n in names if family[n] == wanted]
+    found: list[type[Fixer]] = []
     for name in ordered:
-        module = importlib.import_module(f"{__name__}.{name}")
-        fixer = getattr(module, "FIXER", None)
-        if fixer is not None:
+        fixer = getattr(importlib.import_module(name), "FIXER", None)
+        if fixer is not None and fixer not in found:  # a package may re-export a module's FIXER
             found.append(fixer)
     return tuple(found)
+
+
+def rule_module(rule_id: str) -> str | None:
+    """The dotted name of the module that implements ``rule_id`` (None for an unknown id or a
+    rule of another document kind, which no fixer implements)."""
+    wanted = rule_id.upper()
+    for fixer in fixers():
+        if wanted not in fixer.rule_ids():
+            continue
+        for klass in fixer.__mro__:
+            if wanted in vars(klass).get("implements", ()):
+                return klass.__module__
+        return fixer.__module__
+    return None
 
 
 @lru_cache(maxsize=None)

@@ -57,6 +57,9 @@ class Fixer:
     # Legacy API paths with no tf.keras home whose uses this family rewrites ("layers.Merge"):
     # the import family leaves their imports unmarked and drops them once no use is left.
     handles: ClassVar[frozenset[str]] = frozenset()
+    # A fixer composed of one class per concern (``rules/backend/``): each class lists the rule
+    # ids whose code it holds, so that a rule id leads to one file (``rules.rule_module``).
+    implements: ClassVar[tuple[str, ...]] = ()
 
     ctx: FileContext = field(repr=False)
 

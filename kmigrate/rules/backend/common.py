@@ -1,0 +1,355 @@
+"""The backend family's shared part: rule entries, the whole-file scan, helpers, and the state
+and statement hooks every concern of the family uses (``BackendBase``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, ClassVar, Mapping
+
+import libcst as cst
+import libcst.matchers as m
+
+from kmigrate.callargs import bind_positionals, has_star_args, literal
+from kmigrate.rules.backend.scan import (
+    _is_call_to,
+    _Scan,
+    backend_name,
+)
+from kmigrate.rules.backend_table import (
+    BUILTIN,
+    CK_IDS,
+    ENTRIES,
+    FLAG,
+    REMOVE,
+    RENAME,
+    SPECIAL,
+    TF,
+    VALUE,
+    Entry,
+)  # fmt: skip
+from kmigrate.rules.base import Fixer, FixSafety, Rule
+
+SAFE, CONTEXT, FLAG_ONLY = FixSafety.SAFE, FixSafety.CONTEXT, FixSafety.FLAG
+
+_SAFETY = {RENAME: SAFE, TF: SAFE, BUILTIN: SAFE, REMOVE: SAFE, VALUE: SAFE, SPECIAL: CONTEXT, FLAG: FLAG_ONLY}
+
+SEMANTIC_RULES = (
+    Rule("KM500", "backend-name-missing", "A `K.<name>` that no tf.keras backend has and no rule "
+         "rewrites is marked.",
+         "gpus = K.tensorflow_backend._get_available_gpus()",
+         "gpus = K.tensorflow_backend._get_available_gpus()  # kmigrate: KM500 ...",
+         FLAG_ONLY, "The 129 Keras 1/2 backend functions that survive keep working after the "
+         "import change (KM117); the 49 that are gone have their own rules; anything else "
+         "(internal modules, private helpers) has no tf.keras equivalent.", ("C-K00-backend-present",)),
+    Rule("KM501", "set-value-on-keras3-variables", "`K.set_value(v, x)` / `K.batch_set_value` "
+         "become `v.assign(x)`.",
+         "K.set_value(layer.kernel, w)\nK.batch_set_value(list(zip(model.weights, weights)))",
+         "layer.kernel.assign(w)\nfor variable, value in list(zip(model.weights, weights)):\n"
+         "    variable.assign(value)",
+         SAFE, "Keras 3 weights are keras.Variable, on which the legacy set_value raises "
+         "(`'str' object has no attribute 'name'`); `assign` works on them and on tf.Variable. "
+         "Optimizer learning rates are left to KM308/KM309.", ("C-K01-set-value-on-keras3-variables",),
+         tf_keras=False),
+    Rule("KM502", "gradients-eager", "`K.gradients` raises under eager execution.",
+         "grads = K.gradients(loss, model.trainable_weights)",
+         "with tf.GradientTape() as tape:\n    loss = ...\n"
+         "grads = tape.gradient(loss, model.trainable_weights)",
+         FLAG_ONLY, "The loss has to be recomputed under a GradientTape; where that code is "
+         "depends on the program.", ("C-K02-gradients-eager", "D06")),
+    Rule("KM503", "variable-tracking", "`K.variable` / `K.update` inside a custom layer are not "
+         "tracked or run by Keras 3.",
+         "self.W = K.variable(np.zeros((3, 4)))",
+         "self.W = self.add_weight(shape=(3, 4), initializer='zeros')",
+         FLAG_ONLY, "Keras 3 layers track only their own weights: a bare tf.Variable is not "
+         "trained or saved, and graph update ops are not run.", ("C-K03-variable-tracking",),
+         tf_keras=False),
+    Rule("KM504", "hard-sigmoid-backend", "`K.hard_sigmoid` passed as an activation does not "
+         "survive saving.",
+         "LSTM(8, recurrent_activation=K.hard_sigmoid)",
+         "# a hard_sigmoid registered with tf.keras.utils.register_keras_serializable",
+         FLAG_ONLY, "Calling K.hard_sigmoid keeps the legacy formula (it is never rewritten); passed "
+         "as an activation, a reloaded model resolves the name 'hard_sigmoid' to Keras 3's "
+         "relu6(x+3)/6.", ("C-K04-hard-sigmoid-backend",), tf_keras=False),
+    Rule("KM505", "ops-modernisation-traps", "Surviving backend functions are kept, never "
+         "'modernised' to keras.ops.",
+         "K.switch(c, a, b); K.repeat(x, 3); K.in_top_k(p, t, 1)",
+         "K.switch(c, a, b); K.repeat(x, 3); K.in_top_k(p, t, 1)",
+         SAFE, "Several same-named keras.ops functions differ in meaning or argument order "
+         "(repeat, switch, in_top_k, batch_normalization, relu, shape, hard_sigmoid); "
+         "tf.keras.backend keeps the Keras 2 semantics.", ("C-K05-ops-modernisation-traps",)),
+    Rule("KM506", "backend-module-attrs", "`K.tf` / `K.np` (modules Keras 2 leaked into the "
+         "backend) become `tf` / `np`.",
+         "y = K.tf.reduce_max(x)\nz = K.np.float32(1)",
+         "y = tf.reduce_max(x)\nz = np.float32(1)",
+         SAFE, "tf.keras.backend has no `tf`/`np` attributes (AttributeError); the module is the "
+         "same. `K.T` is Theano and is marked.", ("C-K06-backend-module-attrs",)),
+)
+
+# Group D rows whose marker a table rule places (D05: learning-phase tricks).
+_ALSO_COVERS = {"C-K-learning_phase": ("D05",)}
+TABLE_RULES = tuple(
+    Rule(CK_IDS[e.catalog], f"backend-{e.name.lower().replace('_', '-')}", e.message.split(":")[0]
+         if e.kind in (FLAG, SPECIAL) else e.message, e.before, e.after or "# (statement removed)",
+         _SAFETY[e.kind], e.note, (e.catalog, *_ALSO_COVERS.get(e.catalog, ())), tf_keras=e.tf_keras)
+    for e in sorted(ENTRIES, key=lambda e: CK_IDS[e.catalog])
+)
+RULES = SEMANTIC_RULES + TABLE_RULES
+
+_DIM = {"th": "channels_first", "tf": "channels_last"}
+_COMPARABLE = (cst.Equal, cst.NotEqual, cst.In, cst.NotIn, cst.Is, cst.IsNot)
+_TF_INITIALIZERS = frozenset({
+    "tensorflow.global_variables_initializer", "tensorflow.initialize_all_variables",
+    "tensorflow.local_variables_initializer", "tensorflow.compat.v1.global_variables_initializer",
+    "tensorflow.compat.v1.local_variables_initializer", "tensorflow.compat.v1.initialize_all_variables",
+})  # fmt: skip
+_TF_SESSIONS = frozenset({"tensorflow.Session", "tensorflow.compat.v1.Session", "tensorflow.InteractiveSession",
+                          "tensorflow.compat.v1.InteractiveSession"})  # fmt: skip
+_TF_CONFIGS = frozenset({"tensorflow.ConfigProto", "tensorflow.compat.v1.ConfigProto"})
+_TF_GPU_OPTIONS = frozenset({"tensorflow.GPUOptions", "tensorflow.compat.v1.GPUOptions"})
+HELPER_NAME = "k_function"
+_SUBMODULES = frozenset({"tensorflow_backend", "common", "load_backend"})
+_MISSING_HINTS = {
+    "_get_available_gpus": "list the GPUs with `tf.config.list_logical_devices('GPU')`",
+    "tensorflow_backend": "its functions are in tf.keras.backend (`K.<name>`) or `tf`",
+    "_SESSION": "there are no sessions in TF 2",
+}
+
+_HELPER = '''def {name}(inputs, outputs, learning_phase_index=None):
+    """What `K.function(inputs, outputs)` did, on tf.keras (added by kmigrate, KM519): call it
+    with a list of arrays to get the list of output arrays; the value at `learning_phase_index`
+    (the `K.learning_phase()` input) is the `training` flag."""
+    model = {tf}.keras.Model(inputs, outputs)
+
+    def call(values):
+        values = list(values)
+        training = False
+        if learning_phase_index is not None:
+            training = bool(values.pop(learning_phase_index))
+        return [tensor.numpy() for tensor in {tf}.nest.flatten(model(values, training=training))]
+
+    return call
+'''
+
+_GROWTH = """for {gpu} in {tf}.config.list_physical_devices('GPU'):
+    {tf}.config.experimental.set_memory_growth({gpu}, True)
+"""
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node)
+
+
+@dataclass
+class BackendBase(Fixer):
+    rules: ClassVar[tuple[Rule, ...]] = RULES
+    triggers: ClassVar[tuple[bytes, ...]] = (b"keras",)
+    # Names with no tf.keras home whose uses this family rewrites: the import family drops
+    # their imports once no use is left, and marks them while one is.
+    handles: ClassVar[frozenset[str]] = frozenset(
+        f"backend.{e.name}" for e in ENTRIES if e.kind != FLAG
+    )
+
+    # Merged from every concern by the composed fixer: table name -> its rewrite (``table.py``).
+    special_calls: ClassVar[Mapping[str, Callable]] = {}
+
+    _scan: _Scan | None = None
+    _callees: set[int] = field(default_factory=set)
+    _statement_calls: set[int] = field(default_factory=set)  # calls that are a whole statement
+    _remove_calls: set[int] = field(default_factory=set)
+    _skip_calls: set[int] = field(default_factory=set)
+    _strings: dict[int, str] = field(default_factory=dict)  # literal -> mapped value
+    _dim_calls: set[int] = field(default_factory=set)  # image_dim_ordering() inside a mapped comparison
+    _plan: dict[int, object] = field(default_factory=dict)  # statement -> "remove" | replacement
+    _class_depth: int = 0
+    _functions: list[cst.FunctionDef] = field(default_factory=list)
+    _helper_name: str = HELPER_NAME
+    _attribute_parents: dict[int, cst.Attribute] = field(default_factory=dict)
+
+    # -- file-level facts --------------------------------------------------------------------
+    def scanners(self) -> tuple[cst.CSTVisitor, ...]:
+        self._scan = _Scan(self.ctx)
+        return (self._scan,)
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._helper_name = self._fresh(HELPER_NAME)
+        self._plan_block(node.body)
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self._plan_block(node.body)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._class_depth += 1
+
+    def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef):  # type: ignore[no-untyped-def]
+        self._class_depth -= 1
+        return updated
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._functions.append(node)
+
+    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef):  # type: ignore[no-untyped-def]
+        self._functions.pop()
+        return updated
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self._callees.add(id(node.func))
+        if backend_name(self.ctx, node.func) in ("function", "Function"):
+            # K.learning_phase() among the inputs becomes `training=`: not a finding of its own.
+            for inner in m.findall(node, m.Call()):
+                if inner is not node and _is_call_to(self.ctx, inner, "learning_phase"):
+                    self._skip_calls.add(id(inner))
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        for small in node.body:
+            if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+                self._statement_calls.add(id(small.value))
+                self._init_idiom(small.value)
+
+    # -- renames / tf / builtins ------------------------------------------------------------------
+    def _backend_ref(self, original: cst.BaseExpression, updated: cst.BaseExpression, name: str):  # type: ignore[no-untyped-def]
+        """``K.<name>`` spelled through the same ``K`` when it is a plain name, else imported."""
+        if isinstance(updated, cst.Attribute) and isinstance(original, cst.Attribute):
+            module = self.ctx.resolver.keras_name(original.value)
+            if module is not None and module.path == "backend":
+                return updated.with_changes(attr=cst.Name(name))
+        ref = self.ctx.imports.reference(f"backend.{name}")
+        return ref.with_changes(lpar=getattr(updated, "lpar", ()), rpar=getattr(updated, "rpar", ()))
+
+    def _parent_attribute(self, node: cst.Attribute) -> cst.CSTNode | None:
+        return self._attribute_parents.get(id(node))
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if isinstance(node.value, cst.Attribute):
+            self._attribute_parents[id(node.value)] = node
+
+    def _bound(self, entry: Entry, call: cst.Call) -> dict[str, cst.BaseExpression] | None:
+        if has_star_args(call) or len(call.args) > len(entry.params):
+            return None
+        bound = bind_positionals(call, entry.params)
+        return {a.keyword.value: a.value for a in bound.args if a.keyword}
+
+    # -- statements: removal and planned replacements --------------------------------------------
+    def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine):  # type: ignore[no-untyped-def]
+        planned = self._plan.get(id(original))
+        if planned is not None:
+            if planned == "remove":
+                return self._remove(original, updated)
+            return planned
+        if not self._remove_calls:
+            return updated
+        kept = [
+            new for old, new in zip(original.body, updated.body)
+            if not (isinstance(old, cst.Expr) and id(old.value) in self._remove_calls)
+        ]
+        if len(kept) == len(updated.body):
+            return updated
+        if not kept:
+            return self._remove(original, updated)
+        kept[-1] = kept[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
+        return updated.with_changes(body=kept)
+
+    def _remove(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine):  # type: ignore[no-untyped-def]
+        has_comment = any(line.comment for line in updated.leading_lines) or updated.trailing_whitespace.comment
+        if has_comment:
+            return updated.with_changes(body=[cst.Pass()])
+        return cst.RemovalSentinel.REMOVE
+
+    def leave_IndentedBlock(self, original: cst.IndentedBlock, updated: cst.IndentedBlock):  # type: ignore[no-untyped-def]
+        if updated.body or not original.body:
+            return updated
+        return updated.with_changes(body=[cst.SimpleStatementLine(body=[cst.Pass()])])
+
+    # -- names this family writes -------------------------------------------------------------------
+    def _tf(self) -> str:
+        return self.ctx.imports.module("tensorflow", "tf")
+
+    def _numpy(self) -> str:
+        return self.ctx.imports.module("numpy", "np")
+
+    def _fresh(self, base: str) -> str:
+        name = base
+        while self.ctx.resolver.is_bound(name):
+            name = f"{name}_"
+        return name
+
+
+def _has_params(params: cst.Parameters) -> bool:
+    return bool(params.params or params.posonly_params or params.kwonly_params) or isinstance(
+        params.star_arg, cst.Param
+    ) or params.star_kwarg is not None
+
+
+def _atom(node: cst.BaseExpression) -> cst.BaseExpression:
+    if isinstance(node, (cst.Name, cst.Attribute, cst.Subscript, cst.Call)) or node.lpar:
+        return node
+    return node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+
+
+def _empty(node: cst.BaseExpression) -> bool:
+    return (isinstance(node, cst.Name) and node.value == "None") or (
+        isinstance(node, (cst.List, cst.Tuple)) and not node.elements
+    )
+
+
+def _fix_elements(elements: list) -> list:  # type: ignore[type-arg]
+    if not elements:
+        return elements
+    last = elements[-1]
+    if isinstance(last.comma, cst.Comma):
+        elements[-1] = last.with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return elements
+
+
+def _restring(node: cst.SimpleString, value: str) -> cst.SimpleString:
+    quote = node.quote
+    return node.with_changes(value=f"{node.prefix}{quote}{value}{quote}")
+
+
+def _dim_literal(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        if value in _DIM:
+            return f"'{_DIM[value]}'"  # type: ignore[index]
+        if value == "default":
+            return "None"
+    return None
+
+
+def _literal_arg(call: cst.Call, position: int, keyword: str) -> object:
+    for index, arg in enumerate(call.args):
+        if (arg.keyword is None and index == position) or (arg.keyword and arg.keyword.value == keyword):
+            try:
+                return literal(arg.value)
+            except ValueError:
+                return None
+    return None
+
+
+def _statement_call(statement: cst.CSTNode) -> cst.Call | None:
+    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+        small = statement.body[0]
+        if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+            return small.value
+    return None
+
+
+def _last_assignment(statements: list, name: str):  # type: ignore[no-untyped-def]
+    for statement in reversed(statements):
+        if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+            small = statement.body[0]
+            if isinstance(small, cst.Assign) and len(small.targets) == 1 \
+                    and m.matches(small.targets[0].target, m.Name(name)):
+                return statement, small.value
+    return None
+
+
+def _assigns_attribute_of(statement: cst.CSTNode, name: str) -> bool:
+    if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1):
+        return False
+    small = statement.body[0]
+    if not isinstance(small, cst.Assign) or len(small.targets) != 1:
+        return False
+    target = small.targets[0].target
+    while isinstance(target, cst.Attribute):
+        target = target.value  # type: ignore[assignment]
+    return isinstance(target, cst.Name) and target.value == name and target is not small.targets[0].target
