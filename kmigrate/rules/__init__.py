@@ -6,9 +6,9 @@ a family split into one module per concern registers the fixers its modules expo
 matters only where one family's output feeds another's input, so fixers run in the order of
 ``FAMILIES``; new modules not listed there run before them, in name order.
 
-``rule_module(rule_id)`` names the module that implements a rule: the fixer's own module, or,
-for a fixer composed of one class per concern, the module of the class that lists the id in
-its ``implements``.
+``rule_module(rule_id)`` names the module that implements a rule: for a fixer composed of one
+class per concern, the module of the class that lists the id in its ``implements``; otherwise
+the module of the class that declares the family's ``rules``.
 """
 
 from __future__ import annotations
@@ -57,7 +57,8 @@ def rule_module(rule_id: str) -> str | None:
         for klass in fixer.__mro__:
             if wanted in vars(klass).get("implements", ()):
                 return klass.__module__
-        return fixer.__module__
+        # Table-driven rules: where the class that declares the family's ``rules`` lives.
+        return next(k.__module__ for k in fixer.__mro__ if "rules" in vars(k))
     return None
 
 

@@ -1,0 +1,367 @@
+"""The layers family's shared part: rule entries, tables, helpers, and the state and hooks every
+concern of the family uses (``LayersBase``: where a layer is constructed, the call dispatch)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import libcst as cst
+import libcst.matchers as m
+
+from kmigrate import callargs
+from kmigrate.rules.base import Fixer, FixSafety, Rule
+
+SAFE, CTX, FLAG = FixSafety.SAFE, FixSafety.CONTEXT, FixSafety.FLAG
+
+RULES = (
+    Rule("KM401", "input-tensor", "`Input(tensor=...)` is gone in Keras 3.",
+         "inp = Input(tensor=batch_tensor)",
+         "inp = Input(shape=...)  # feed the data through fit(tf.data.Dataset)",
+         FLAG, "Keras 3 inputs are symbolic KerasTensors; an existing tensor cannot become one.",
+         ("C-L01",), tf_keras=False),
+    Rule("KM402", "batch-input-shape", "`batch_input_shape=` / `batch_size=` on a layer become a "
+         "leading `Input(batch_shape=...)`.",
+         "model.add(LSTM(32, batch_input_shape=(16, 10, 8), stateful=True))",
+         "model.add(Input(batch_shape=(16, 10, 8)))\nmodel.add(LSTM(32, stateful=True))",
+         CTX, "Keras 3 layers reject batch_input_shape/batch_size. Legacy Keras used them only on "
+         "the first layer of a Sequential (elsewhere they were ignored and are dropped); other "
+         "places are marked.", ("C-L02",), tf_keras=False),
+    Rule("KM403", "first-layer-input-shape", "Opt-in: a Sequential's first layer `input_shape=`/"
+         "`input_dim=` becomes an explicit leading `Input(shape=...)`.",
+         "model = Sequential()\nmodel.add(Dense(64, input_dim=100))",
+         "model = Sequential()\nmodel.add(Input(shape=(100,)))\nmodel.add(Dense(64))",
+         SAFE, "Not needed: Keras 3 still honours input_shape/input_dim on a first layer (with a "
+         "warning), and Sequential.layers does not list the InputLayer, so layer indexes are the "
+         "same either way.", ("C-L03",), opt_in=True),
+    Rule("KM404", "embedding-input-length", "Embedding `input_length=` becomes `input_shape=`.",
+         "Sequential([Embedding(1000, 64, input_length=10), Flatten(), Dense(1)])",
+         "Sequential([Embedding(1000, 64, input_shape=(10,)), Flatten(), Dense(1)])",
+         SAFE, "Keras 3 accepts and ignores input_length, leaving the model unbuilt (no weights, "
+         "summary() and set_weights() fail). Legacy Embedding set input_shape=(input_length,), "
+         "or (None,) without it; called on a tensor the argument is dropped.",
+         ("C-L04",), tf_keras=False),
+    Rule("KM405", "sequence-input-dim", "`input_dim=`/`input_length=` on RNN and Conv1D layers "
+         "become `input_shape=(input_length, input_dim)`.",
+         "LSTM(32, input_dim=8)\nConv1D(16, 3, input_dim=8, input_length=20)",
+         "LSTM(32, input_shape=(None, 8))\nConv1D(16, 3, input_shape=(20, 8))",
+         SAFE, "Keras 3 turns a bare input_dim into input_shape=(input_dim,), the wrong rank for "
+         "sequence layers; legacy Keras built (input_length, input_dim).", ("C-L05", "B08", "B12")),
+    Rule("KM406", "get-output-at", "`layer.get_output_at(0)` and friends are gone: node 0 is "
+         "`layer.output`.",
+         "layer.get_output_at(0)\nlayer.get_input_shape_at(0)",
+         "layer.output\nlayer.input.shape",
+         CTX, "Node 0 is the layer's first call, which .output/.input denote; other nodes of "
+         "shared layers have no public API and are marked.", ("C-L06",), tf_keras=False),
+    Rule("KM407", "keras-shape", "`tensor._keras_shape` is gone: use `K.int_shape(tensor)`.",
+         "n = x._keras_shape[-1]",
+         "n = backend.int_shape(x)[-1]",
+         SAFE, "int_shape returns the same tuple with None for unknown dimensions.",
+         ("C-L07",)),
+    Rule("KM408", "weights-ctor-kwarg", "Layers (other than Embedding) reject `weights=` in Keras 3.",
+         "Dense(10, weights=[W, b])",
+         "Dense(10)  # then, once built: layer.set_weights([W, b])",
+         FLAG, "The weights must be set after the layer is built, which needs a statement the "
+         "call site does not show.", ("C-L08",), tf_keras=False),
+    Rule("KM409", "cudnn-rnn", "`CuDNNLSTM`/`CuDNNGRU` become `LSTM`/`GRU`.",
+         "CuDNNLSTM(128, return_sequences=True)",
+         "LSTM(128, return_sequences=True)",
+         SAFE, "tf.keras LSTM/GRU with their default arguments (tanh, sigmoid gates, GRU "
+         "reset_after=True) compute what the CuDNN layers computed and use cuDNN when available. "
+         "Saved CuDNN weights (8*units biases) need a conversion (D13).", ("C-L09",)),
+    Rule("KM410", "advanced-activations", "`LeakyReLU(alpha=)` and `activations.relu(alpha=)` take "
+         "`negative_slope=`.",
+         "LeakyReLU(alpha=0.1)\nactivations.relu(x, alpha=0.1)",
+         "LeakyReLU(negative_slope=0.1)\nactivations.relu(x, negative_slope=0.1)",
+         SAFE, "Renamed parameter, same meaning (activations.relu(alpha=) raises in Keras 3).",
+         ("C-L10",), tf_keras=False),
+    Rule("KM414", "rnn-dropped-args", "RNN `implementation=` is ignored in Keras 3; `constants` and "
+         "`time_major` are gone.",
+         "LSTM(32, implementation=2)",
+         "LSTM(32)",
+         CTX, "Keras 3 silently drops implementation (a performance hint). constants/time_major "
+         "change the computation and are marked.", ("C-L14",), tf_keras=False),
+    Rule("KM415", "lambda-output-shape", "A `Lambda` built on backend/TF ops needs `output_shape=` "
+         "for Keras 3 to reload it.",
+         "Lambda(lambda t: K.l2_normalize(t, axis=-1))",
+         "Lambda(lambda t: K.l2_normalize(t, axis=-1), output_shape=lambda shape: shape)",
+         CTX, "Keras 3 infers a Lambda's output shape by calling the function on symbolic tensors; "
+         "backend and TF ops cannot run on them, so the model trains but fails to load from .keras "
+         "or .h5 (measured on TF 2.21). Element-wise backend ops keep the input shape, which is "
+         "written out; any other backend/TF op in a Lambda without output_shape is marked.",
+         ("C-L15", "D22"), tf_keras=False),
+    Rule("KM416", "locally-connected", "LocallyConnected1D/2D do not exist in Keras 3.",
+         "LocallyConnected2D(16, (3, 3))",
+         "# copy a LocallyConnected2D implementation into the project, or use --target tf_keras",
+         FLAG, "Removed from Keras 3.", ("C-L16", "D09"), tf_keras=False),
+    Rule("KM417", "private-rnn-bases", "The Keras 1/2 `Recurrent` and `ConvRecurrent2D` bases are "
+         "gone.",
+         "class MyRNN(Recurrent): ...",
+         "class MyCell(Layer): ...  # and tf.keras.layers.RNN(MyCell(...))",
+         FLAG, "Custom recurrent layers must be rewritten as RNN cells.", ("C-L17",)),
+    Rule("KM418", "updates-api", "`add_update`, `state_updates` are gone in Keras 3.",
+         "self.add_update([(self.moving_mean, new_mean)], inputs)",
+         "self.moving_mean.assign(new_mean)  # inside call(), guarded by `training`",
+         FLAG, "Keras 3 has no update collections.", ("C-L18",), tf_keras=False),
+    Rule("KM419", "add-loss-inputs", "`add_loss(..., inputs=...)` loses its `inputs=` argument.",
+         "self.add_loss(reg, inputs=x)",
+         "self.add_loss(reg)",
+         SAFE, "inputs= only said which call the loss was conditional on; Keras 3 raises on it.",
+         ("C-L19",), tf_keras=False),
+    Rule("KM421", "custom-layer-contract", "Custom layers that Keras 3 cannot track or reload: "
+         "bare `tf.Variable` state, or constructor arguments without `get_config`.",
+         "class Scale(Layer):\n    def __init__(self, factor, **kwargs):\n        ...\n"
+         "    def build(self, shape):\n        self.w = tf.Variable(tf.ones(shape[-1:]))",
+         "class Scale(Layer):\n    ...\n    def build(self, shape):\n"
+         "        self.w = self.add_weight(shape=shape[-1:], initializer='ones')\n"
+         "    def get_config(self):\n        return {**super().get_config(), 'factor': self.factor}",
+         FLAG, "Keras 3 does not track tf.Variable attributes (they are neither trained nor saved), "
+         "and rebuilds a layer from get_config() when loading: extra constructor arguments without "
+         "it make .keras/.h5 files unloadable.", ("C-L21", "D07")),
+    Rule("KM422", "activity-regularizer-batch-sum", "Legacy activity penalties were summed over the "
+         "batch; tf.keras divides them by the batch size.",
+         "Dense(6, activity_regularizer=l2(0.001))",
+         "Dense(6, activity_regularizer=LegacyActivityRegularizer(l2(0.001)))",
+         SAFE, "tf.keras 2.x and Keras 3 add activity_regularizer(output) / batch_size to the loss; "
+         "multi-backend Keras added it undivided. The injected, registered regularizer multiplies by "
+         "the (dynamic) batch size, so the loss is the legacy one for every batch, including a "
+         "smaller last batch, and the model still saves and loads.", ("B41",)),
+    Rule("KM420", "removed-model-attrs", "`model.uses_learning_phase` is gone.",
+         "if model.uses_learning_phase: ...",
+         "# Keras 3 passes `training` to call(); decide the branch by hand",
+         FLAG, "AttributeError in tf.keras 2.x and Keras 3.", ("C-L20",)),
+)
+
+_ACTIVITY_HELPER = "LegacyActivityRegularizer"
+_BUILTIN_NAMES = frozenset(dir(__import__("builtins")))
+# Backend functions whose output has the shape of their first argument.
+_SHAPE_PRESERVING_OPS = frozenset({
+    "abs", "cast", "clip", "cos", "elu", "exp", "hard_sigmoid", "l2_normalize", "log", "relu",
+    "round", "sigmoid", "sign", "sin", "softmax", "softplus", "softsign", "sqrt", "square",
+    "stop_gradient", "tanh", "pow", "dropout", "zeros_like", "ones_like",
+})  # fmt: skip
+_RNN_LAYERS = frozenset({"layers.SimpleRNN", "layers.LSTM", "layers.GRU"})
+_CONV1D_LAYERS = frozenset({"layers.Conv1D", "layers.Convolution1D", "layers.SeparableConv1D",
+                            "layers.LocallyConnected1D"})  # fmt: skip
+_CUDNN = {"layers.CuDNNLSTM": "layers.LSTM", "layers.CuDNNGRU": "layers.GRU"}
+_LOCALLY_CONNECTED = frozenset({"layers.LocallyConnected1D", "layers.LocallyConnected2D"})
+_PRIVATE_RNN = frozenset({"layers.Recurrent", "layers.ConvRecurrent2D", "layers.ConvRNN2D",
+                          "layers.ConvLSTM2DCell"})  # fmt: skip
+_NODE_METHODS = {
+    "get_output_at": "output",
+    "get_input_at": "input",
+    "get_output_shape_at": "output.shape",
+    "get_input_shape_at": "input.shape",
+    "get_output_mask_at": None,
+    "get_input_mask_at": None,
+}
+
+
+@dataclass
+class _Place:
+    kind: str  # "first-add", "later-add", "first-in-list", "later-in-list", "called"
+    receiver: cst.BaseExpression | None = None
+    statement: cst.CSTNode | None = None
+    list_node: cst.CSTNode | None = None
+
+
+@dataclass
+class LayersBase(Fixer):
+    rules: ClassVar[tuple[Rule, ...]] = RULES
+    triggers: ClassVar[tuple[bytes, ...]] = (b"keras",)
+    handles: ClassVar[frozenset[str]] = frozenset(_CUDNN)
+
+    _places: dict[int, _Place] = field(default_factory=dict)
+    _seen_adds: set[tuple[int, str]] = field(default_factory=set)
+    _scopes: list[int] = field(default_factory=lambda: [0])
+    _loops: int = 0  # for/while bodies around the traversal: a statement put there runs repeatedly
+    _before: dict[int, list[cst.SimpleStatementLine]] = field(default_factory=dict)
+    _list_heads: dict[int, cst.BaseExpression] = field(default_factory=dict)
+
+    _targets: set[int] = field(default_factory=set)
+    _activity_helper: bool = False
+    _lifted: int = 0
+
+    # -- assignment targets are never rewritten into calls --------------------------------------
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._targets.add(id(node.target))
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._targets.add(id(node.target))
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._targets.add(id(node.target))
+
+    def visit_Del(self, node: cst.Del) -> None:
+        self._targets.add(id(node.target))
+
+    # -- where a layer is constructed ---------------------------------------------------------
+    def visit_For(self, node: cst.For) -> None:
+        self._loops += 1
+
+    def leave_For(self, original: cst.For, updated: cst.For) -> cst.For:
+        self._loops -= 1
+        return updated
+
+    def visit_While(self, node: cst.While) -> None:
+        self._loops += 1
+
+    def leave_While(self, original: cst.While, updated: cst.While) -> cst.While:
+        self._loops -= 1
+        return updated
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._scopes.append(id(node))
+
+    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
+        self._scopes.pop()
+        return updated
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Call):
+            self._places.setdefault(id(node.func), _Place("called"))
+            return
+        func = node.func
+        if (
+            isinstance(func, cst.Attribute)
+            and func.attr.value == "add"
+            and self.ctx.keras_receiver(func.value, "add")
+            and len(node.args) == 1
+            and node.args[0].keyword is None
+            and not node.args[0].star
+            and isinstance(node.args[0].value, cst.Call)
+        ):
+            key = (self._scopes[-1], _code(func.value))
+            first = key not in self._seen_adds
+            self._seen_adds.add(key)
+            statement = self.ctx.current_statement
+            own_statement = (
+                not self._loops  # an Input added inside a loop would be added on every iteration
+                and isinstance(statement, cst.SimpleStatementLine)
+                and len(statement.body) == 1
+                and isinstance(statement.body[0], cst.Expr)
+                and statement.body[0].value is node
+            )
+            self._places[id(node.args[0].value)] = _Place(
+                "first-add" if first else "later-add", func.value, statement if own_statement else None
+            )
+            return
+        if node.args and isinstance(node.args[0].value, (cst.List, cst.Tuple)) and node.args[0].keyword is None:
+            api = self.ctx.api(func)
+            if api is not None and api.path == "models.Sequential":
+                elements = node.args[0].value.elements
+                for index, element in enumerate(elements):
+                    if isinstance(element.value, cst.Call):
+                        kind = "first-in-list" if index == 0 else "later-in-list"
+                        self._places[id(element.value)] = _Place(kind, list_node=node.args[0].value)
+
+    # -- calls ------------------------------------------------------------------------------------
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        result = self._method_call(original, updated)
+        if result is not None:
+            return result
+        api = self.ctx.api(original.func)
+        if api is None:
+            return updated
+        path = api.path
+        if path == "Input" or path == "layers.Input":
+            if callargs.keyword(updated, "tensor") is not None and self.ctx.allows("KM401"):
+                self.ctx.flag("KM401", original, "Keras 3 Input() cannot wrap an existing tensor: use "
+                              "Input(shape=...) and feed the data through fit()/a tf.data.Dataset")
+            return updated
+        if path == "models.Sequential":
+            return self._sequential_list(original, updated)
+        if not path.startswith("layers."):
+            if path == "activations.relu":
+                return self._rename(original, updated, "KM410", "alpha", "negative_slope")
+            return updated
+        if path in _CUDNN:
+            return self._cudnn(original, updated, path)
+        if path in _LOCALLY_CONNECTED:
+            if self.ctx.allows("KM416"):
+                self.ctx.flag("KM416", original, f"{api.leaf} does not exist in Keras 3: copy an "
+                              "implementation into the project, or migrate with --target tf_keras")
+            return updated
+        if path == "layers.ThresholdedReLU":
+            return self._thresholded_relu(original, updated)
+        if path == "layers.LeakyReLU":
+            updated = self._rename(original, updated, "KM410", "alpha", "negative_slope")
+        if path == "layers.Lambda":
+            return self._lambda_output_shape(original, updated)
+        if path in _RNN_LAYERS or path in _CONV1D_LAYERS:
+            updated = self._sequence_input(original, updated, path)
+        if path in _RNN_LAYERS or path == "layers.RNN":
+            updated = self._rnn_args(original, updated)
+        if path == "layers.Embedding":
+            updated = self._embedding(original, updated)
+        if path != "layers.Embedding" and path != "layers.InputLayer":
+            updated = self._weights(original, updated)
+        if path != "layers.InputLayer":
+            updated = self._batch_input(original, updated)
+            updated = self._first_layer_input(original, updated)
+        if api.legacy:
+            updated = self._activity_regularizer(original, updated)
+        return updated
+
+    # -- statements inserted before a statement --------------------------------------------------
+    def leave_SimpleStatementLine(
+        self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
+    ):  # type: ignore[no-untyped-def]
+        before = self._before.pop(id(original), None)
+        if not before:
+            return updated
+        first = before[0].with_changes(leading_lines=updated.leading_lines)
+        rest = before[1:]
+        return cst.FlattenSentinel([first, *rest, updated.with_changes(leading_lines=())])
+
+
+def _free_names(function: cst.Lambda) -> set[str]:
+    """Names a lambda reads that are not its own parameters (nested lambdas included)."""
+    bound = {p.name.value for p in function.params.params}
+    for inner in m.findall(function.body, m.Lambda()):
+        bound |= {p.name.value for p in inner.params.params}  # type: ignore[attr-defined]
+    attributes = {
+        id(a.attr) for a in m.findall(function.body, m.Attribute())  # type: ignore[attr-defined]
+    }
+    keywords = {id(a.keyword) for a in m.findall(function.body, m.Arg()) if a.keyword is not None}  # type: ignore[attr-defined]
+    names = {
+        n.value for n in m.findall(function.body, m.Name())  # type: ignore[attr-defined]
+        if id(n) not in attributes and id(n) not in keywords
+    }
+    return names - bound
+
+
+def _code_params(params: cst.Parameters) -> str:
+    return cst.Module(body=[]).code_for_node(
+        cst.FunctionDef(name=cst.Name("f"), params=params, body=cst.SimpleStatementSuite([cst.Pass()]))
+    ).split("(", 1)[1].rsplit(")", 1)[0]
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node)
+
+
+def _attribute_chain(value: cst.BaseExpression, dotted: str) -> cst.BaseExpression:
+    result = value
+    for part in dotted.split("."):
+        result = cst.Attribute(value=result, attr=cst.Name(part))
+    return result
+
+
+def _batch_shape(call: cst.Call, batch_size: cst.BaseExpression) -> cst.BaseExpression | None:
+    """batch_size plus input_shape/input_dim -> the batch shape, or None when no shape is given."""
+    shape = callargs.keyword(call, "input_shape")
+    dim = callargs.keyword(call, "input_dim")
+    size = _code(batch_size)
+    if dim is not None:
+        return cst.parse_expression(f"({size}, {_code(dim.value)})")
+    if shape is None:
+        return None
+    try:
+        value = callargs.literal(shape.value)
+    except ValueError:
+        return cst.parse_expression(f"({size},) + tuple({_code(shape.value)})")
+    if isinstance(value, (tuple, list)):
+        inner = ", ".join(_code(e.value) for e in shape.value.elements)  # type: ignore[attr-defined]
+        return cst.parse_expression(f"({size}, {inner})")
+    return cst.parse_expression(f"({size},) + tuple({_code(shape.value)})")
