@@ -57,9 +57,13 @@ EXIT_PASSED, EXIT_FAILED, EXIT_HARNESS_ERROR = 0, 1, 2
               help="Scripts: steps per epoch of generators at most (both sides).")
 @click.option("--data-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="Scripts: folder whose files are linked into each run's working folder (real data).")
+@click.option("--models", "model_files", is_flag=True,
+              help="Fixtures: also convert each legacy model file with convert-model and compare its predictions "
+                   "in TF 2.21 (plain load_model in a fresh process, before and after a re-save).")
 @click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of failing steps.")
 def verify(fixtures, output_format, legacy_python, legacy_keras, cache_dir, jobs, keep_scratch, timeout,
-           kmigrate_args, target, legacy_only, mode, fixture_dir, epochs, samples, steps, data_dir, verbose):
+           kmigrate_args, target, legacy_only, mode, fixture_dir, epochs, samples, steps, data_dir, model_files,
+           verbose):
     """Verify that kmigrate's output behaves like the original.
 
     Each PROGRAM is a .py file, a folder of them, or a fixture name (default:
@@ -94,20 +98,24 @@ def verify(fixtures, output_format, legacy_python, legacy_keras, cache_dir, jobs
         else:
             runtime = provision.ensure_legacy_runtime(
                 cache_dir, legacy_keras or provision.DEFAULT_KERAS_VERSION, log=lambda m: click.echo(m, err=True))
-        fixture_result = script_result = None
+        fixture_result = script_result = model_result = None
 
         def scratch_for(kind: str) -> Path | None:  # one subfolder per kind when there are both
             if not keep_scratch:
                 return None
             return keep_scratch / kind if contract and ordinary else keep_scratch
 
+        check_models = model_files and contract and not legacy_only
         if contract:
             options = runner.VerifyOptions(
                 legacy_runtime=runtime, jobs=jobs or runner.default_jobs(),
-                scratch_dir=scratch_for("fixtures"), timeout=timeout,
-                kmigrate_args=tuple(kmigrate_args), progress=say, legacy_only=legacy_only, target=target,
+                scratch_dir=scratch_for("fixtures") or (_models_scratch() if check_models else None),
+                timeout=timeout, kmigrate_args=tuple(kmigrate_args), progress=say, legacy_only=legacy_only,
+                target=target, model_files=bool(check_models),
             )
             fixture_result = runner.run_verification(contract, options)
+            if check_models:
+                model_result = _check_model_files(fixture_result, contract, keep_scratch is not None, say)
         if ordinary:
             options = scripts.ScriptOptions(
                 legacy_runtime=runtime, jobs=jobs or runner.default_jobs(),
@@ -120,16 +128,56 @@ def verify(fixtures, output_format, legacy_python, legacy_keras, cache_dir, jobs
         click.echo(f"kmigrate verify: {exc}", err=True)
         sys.exit(EXIT_HARNESS_ERROR)
     if output_format == "json":
-        click.echo(script_report.render_json(fixture_result, script_result))
+        click.echo(_with_model_files(script_report.render_json(fixture_result, script_result), model_result))
     else:
         parts = []
         if fixture_result:
             parts.append(report.render_text(fixture_result, verbose))
+        if model_result:
+            parts.append(model_result.render_text())
         if script_result:
             parts.append(script_report.render_text(script_result, verbose))
         click.echo("\n\n".join(parts))
-    passed = all(r.passed for r in (fixture_result, script_result) if r is not None)
+    passed = all(r.passed for r in (fixture_result, script_result, model_result) if r is not None)
     sys.exit(EXIT_PASSED if passed else EXIT_FAILED)
+
+
+# --------------------------------------------------------------------------
+# --models: model files (kmigrate/harness/model_files.py)
+
+def _models_scratch() -> Path:
+    """The model-file checks read the legacy runs' files after the verification,
+    so the scratch folder must outlive it; removed afterwards unless kept."""
+    from kmigrate.harness import model_files
+
+    return model_files.scratch_for_models()
+
+
+def _check_model_files(fixture_result, contract, keep_scratch: bool, say):
+    import shutil
+
+    from kmigrate.harness import model_files
+
+    scratch = Path(fixture_result.scratch or "")
+    say("checking model files (convert-model, then TF 2.21 in fresh processes)")
+    result = model_files.verify_fixture_model_files(scratch, [f.name for f in contract])
+    if not keep_scratch and fixture_result.passed and result.passed:
+        shutil.rmtree(scratch, ignore_errors=True)
+        fixture_result.scratch = ""
+    else:
+        fixture_result.scratch = str(scratch)
+    return result
+
+
+def _with_model_files(rendered_json: str, model_result) -> str:
+    if model_result is None:
+        return rendered_json
+    import json
+
+    document = json.loads(rendered_json)
+    document["model_files"] = model_result.to_json()
+    document["passed"] = bool(document.get("passed", True)) and model_result.passed
+    return json.dumps(document, indent=2)
 
 
 def main() -> None:  # `python -m kmigrate.harness`, usable before the main CLI registers `verify`

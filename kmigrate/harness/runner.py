@@ -338,6 +338,8 @@ class VerifyOptions:
     legacy_only: bool = False
     # What the programs are migrated to; tf_keras runs them with TF_USE_LEGACY_KERAS=1.
     target: str = "tf.keras"
+    # Also save each legacy model's predictions for the model-file checks (verify --models).
+    model_files: bool = False
 
 
 def load_arrays(path: str | None) -> dict:
@@ -399,7 +401,7 @@ def run_verification(fixtures: list[Fixture], options: VerifyOptions) -> VerifyR
                                              options.post_migrate, options.target)
             legacy_futures = {
                 f.name: legacy_runs.submit(_run_side, legacy_pool, f.path, scratch / "runs" / f.name / "legacy",
-                                           {}, options.timeout)
+                                           {"model_files": True} if options.model_files else {}, options.timeout)
                 for f in fixtures
             }
             modern_futures = {

@@ -200,6 +200,35 @@ def run_original(request, module, steps, arrays):
     flatten("train", losses, arrays)
     flatten("probe", steps.run("probe", lambda: probe(module, model, data), "train"), arrays)
     steps.run("legacy_save", lambda: model.save(os.path.join(workdir, "legacy_model.h5")), "train")
+    if request.get("model_files") and steps.report.get("legacy_save", {}).get("ok"):
+        save_model_file_probe(workdir, model, data)
+
+
+def save_model_file_probe(workdir, model, data):
+    """For `verify --models`: the inputs and legacy ``model.predict`` outputs of the
+    saved model file, as .npy files listed in model_file_probe.json.  Never raises:
+    a failure is written into that file (the fixture's own checks are unaffected)."""
+    import numpy as np
+    from keras import backend as K
+
+    probe = {}
+    try:
+        x = data["x"]
+        inputs = list(x) if isinstance(x, (list, tuple)) else [x]
+        batch_size = K.int_shape(model.inputs[0])[0]  # fixed for stateful models
+        model.reset_states()
+        outputs = model.predict(x if isinstance(x, (list, tuple)) else inputs[0], batch_size=batch_size or 32)
+        model.reset_states()
+        outputs = outputs if isinstance(outputs, list) else [outputs]
+        probe["inputs"] = ["model_file.inputs.%d.npy" % i for i in range(len(inputs))]
+        probe["predictions"] = ["model_file.predictions.%d.npy" % i for i in range(len(outputs))]
+        for name, array in zip(probe["inputs"] + probe["predictions"], inputs + outputs):
+            np.save(os.path.join(workdir, name), np.asarray(array))
+        probe["batch_size"] = batch_size
+    except Exception as exc:  # noqa: BLE001 - e.g. data() without 'x'
+        probe = {"error": "%s: %s" % (type(exc).__name__, str(exc).strip().splitlines()[0] if str(exc).strip() else "")}
+    with open(os.path.join(workdir, "model_file_probe.json"), "w") as handle:
+        json.dump(probe, handle)
 
 
 def run_migrated(request, module, steps, arrays):
