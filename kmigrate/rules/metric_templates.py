@@ -18,7 +18,7 @@ import libcst as cst
 
 from kmigrate import callargs
 from kmigrate.rules.base import Fixer, FixSafety, Rule
-from kmigrate.rules.training import _UNKNOWN, _FileFacts
+from kmigrate.rules.training.facts import _UNKNOWN, _FileFacts
 from kmigrate.rules.training_table import make_string, positional_count, string_value, version_note
 
 RULES = (

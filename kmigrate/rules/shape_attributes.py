@@ -16,7 +16,8 @@ import libcst.matchers as m
 
 from kmigrate import callargs
 from kmigrate.rules.base import Fixer, FixSafety, Rule
-from kmigrate.rules.training import FunctionScopes, _FileFacts, _Scope
+from kmigrate.rules.training.common import FunctionScopes
+from kmigrate.rules.training.facts import _FileFacts, _Scope
 
 RULES = (
     Rule(

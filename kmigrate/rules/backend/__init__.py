@@ -13,16 +13,10 @@ variables inside layers, hard_sigmoid, the tf/np module attributes).
 
 from __future__ import annotations
 
-from kmigrate.rules.backend.common import (  # noqa: F401  (tables keep their old import path)
-    HELPER_NAME,
-    RULES,
-    SEMANTIC_RULES,
-    TABLE_RULES,
-    BackendBase,
-    backend_name,
-)  # fmt: skip
+from kmigrate.rules.backend.common import HELPER_NAME, RULES, SEMANTIC_RULES, TABLE_RULES, BackendBase  # noqa: F401  (re-exported: the old import path)
 from kmigrate.rules.backend.dim_ordering import DimOrdering
 from kmigrate.rules.backend.function import FunctionAndLearningPhase
+from kmigrate.rules.backend.scan import backend_name  # noqa: F401  (re-exported: the old import path)
 from kmigrate.rules.backend.semantics import SemanticChanges
 from kmigrate.rules.backend.session import SessionIdiom
 from kmigrate.rules.backend.table import TableRewrites

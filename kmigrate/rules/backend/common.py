@@ -10,11 +10,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from kmigrate.callargs import bind_positionals, has_star_args, literal
-from kmigrate.rules.backend.scan import (
-    _is_call_to,
-    _Scan,
-    backend_name,
-)
+from kmigrate.rules.backend.scan import _is_call_to, _Scan, backend_name
 from kmigrate.rules.backend_table import (
     BUILTIN,
     CK_IDS,

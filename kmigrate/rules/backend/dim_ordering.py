@@ -7,14 +7,8 @@ from typing import Callable, ClassVar
 
 import libcst as cst
 
-from kmigrate.rules.backend.common import (
-    _COMPARABLE,
-    _DIM,
-    BackendBase,
-    _code,
-    _is_call_to,
-    _restring,
-)  # fmt: skip
+from kmigrate.rules.backend.common import _COMPARABLE, _DIM, BackendBase, _code, _restring
+from kmigrate.rules.backend.scan import _is_call_to
 from kmigrate.rules.backend_table import (
     Entry,
     rule_id,

@@ -9,17 +9,8 @@ import libcst as cst
 import libcst.matchers as m
 
 from kmigrate.callargs import bind_positionals, has_star_args
-from kmigrate.rules.backend.common import (
-    _HELPER,
-    BackendBase,
-    _code,
-    _empty,
-    _fix_elements,
-    _has_params,
-    _is_call_to,
-    _literal_arg,
-    backend_name,
-)  # fmt: skip
+from kmigrate.rules.backend.common import _HELPER, BackendBase, _code, _empty, _fix_elements, _has_params, _literal_arg
+from kmigrate.rules.backend.scan import _is_call_to, backend_name
 from kmigrate.rules.backend_table import (
     Entry,
     rule_id,

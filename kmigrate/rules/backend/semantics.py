@@ -8,11 +8,7 @@ from typing import ClassVar
 import libcst as cst
 
 from kmigrate.callargs import has_star_args
-from kmigrate.rules.backend.common import (
-    BackendBase,
-    _atom,
-    _code,
-)  # fmt: skip
+from kmigrate.rules.backend.common import BackendBase, _atom, _code
 from kmigrate.rules.backend_table import (
     OPTIMIZER_RATE_ATTRS,
 )  # fmt: skip

@@ -17,11 +17,10 @@ from kmigrate.rules.backend.common import (
     BackendBase,
     _assigns_attribute_of,
     _code,
-    _is_call_to,
     _last_assignment,
     _statement_call,
-    backend_name,
-)  # fmt: skip
+)
+from kmigrate.rules.backend.scan import _is_call_to, backend_name
 from kmigrate.rules.backend_table import (
     Entry,
     rule_id,

@@ -10,15 +10,8 @@ import libcst as cst
 
 from kmigrate import keras_api
 from kmigrate.callargs import bind_positionals, has_star_args, positionals
-from kmigrate.rules.backend.common import (
-    _MISSING_HINTS,
-    _SUBMODULES,
-    BackendBase,
-    _code,
-    _dim_literal,
-    _restring,
-    backend_name,
-)  # fmt: skip
+from kmigrate.rules.backend.common import _MISSING_HINTS, _SUBMODULES, BackendBase, _code, _dim_literal, _restring
+from kmigrate.rules.backend.scan import backend_name
 from kmigrate.rules.backend_table import (
     BUILTIN,
     ENTRIES,

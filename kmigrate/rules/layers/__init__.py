@@ -10,10 +10,7 @@ marked with the concrete replacement.
 from __future__ import annotations
 
 from kmigrate.rules.layers.arguments import LayerArguments
-from kmigrate.rules.layers.common import (  # noqa: F401  (tables keep their old import path)
-    RULES,
-    LayersBase,
-)  # fmt: skip
+from kmigrate.rules.layers.common import RULES, LayersBase  # noqa: F401  (re-exported: the old import path)
 from kmigrate.rules.layers.input_shape import InputShape
 from kmigrate.rules.layers.lambdas import LambdaLayers
 from kmigrate.rules.layers.members import LayerMembers

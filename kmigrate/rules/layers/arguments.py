@@ -9,12 +9,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from kmigrate import callargs
-from kmigrate.rules.layers.common import (
-    _ACTIVITY_HELPER,
-    _CUDNN,
-    LayersBase,
-    _code,
-)  # fmt: skip
+from kmigrate.rules.layers.common import _ACTIVITY_HELPER, _CUDNN, LayersBase, _code
 
 
 class LayerArguments(LayersBase):

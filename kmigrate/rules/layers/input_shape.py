@@ -8,12 +8,7 @@ from typing import ClassVar
 import libcst as cst
 
 from kmigrate import callargs
-from kmigrate.rules.layers.common import (
-    _RNN_LAYERS,
-    LayersBase,
-    _batch_shape,
-    _code,
-)  # fmt: skip
+from kmigrate.rules.layers.common import _RNN_LAYERS, LayersBase, _batch_shape, _code
 
 
 class InputShape(LayersBase):

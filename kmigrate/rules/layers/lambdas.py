@@ -16,7 +16,7 @@ from kmigrate.rules.layers.common import (
     _code,
     _code_params,
     _free_names,
-)  # fmt: skip
+)
 
 
 class LambdaLayers(LayersBase):

@@ -10,13 +10,7 @@ import libcst.matchers as m
 
 from kmigrate import callargs
 from kmigrate.kinds import Kind
-from kmigrate.rules.layers.common import (
-    _NODE_METHODS,
-    _PRIVATE_RNN,
-    LayersBase,
-    _attribute_chain,
-    _code,
-)  # fmt: skip
+from kmigrate.rules.layers.common import _NODE_METHODS, _PRIVATE_RNN, LayersBase, _attribute_chain, _code
 
 
 class LayerMembers(LayersBase):

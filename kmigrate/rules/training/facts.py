@@ -1,0 +1,322 @@
+"""Whole-file facts the training family reads before any rewrite: how metrics are spelled, which
+names hold history dicts, what a model's last layer outputs, the batch size a generator yields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+from kmigrate import callargs
+from kmigrate.rules.training_table import (
+    FLOW_METHODS,
+    method_name,
+    number_value,
+    positional_count,
+    string_value,
+)
+
+# compile metric spelling -> the history key Keras <= 2.2 logged for it
+_LEGACY_METRIC_KEYS = {
+    "accuracy": "acc", "acc": "acc", "mae": "mean_absolute_error", "mse": "mean_squared_error",
+    "mape": "mean_absolute_percentage_error", "msle": "mean_squared_logarithmic_error",
+}  # fmt: skip
+
+
+_SHAPE_KEEPING_LAYERS = {
+    "Activation", "Dropout", "BatchNormalization", "GaussianNoise", "GaussianDropout",
+    "ActivityRegularization", "AlphaDropout", "Softmax", "ReLU", "LeakyReLU", "PReLU", "ELU",
+}  # fmt: skip
+
+
+@dataclass
+class _Scope:
+    node: cst.CSTNode  # Module or FunctionDef
+    params: frozenset[str]
+
+
+class _Marker:
+    pass
+
+
+_UNKNOWN = _Marker()
+
+
+_PLAIN_GENERATOR = _Marker()
+
+
+class _FileFacts(cst.CSTVisitor):
+    """What the whole file says about models, generators and compiled metrics.
+
+    A scanner: filled in the pipeline's one read-only pass before the rewrite."""
+
+    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+        super().__init__()
+        self.ctx = ctx
+        self.functions: dict[str, cst.FunctionDef] = {}
+        self.generator_functions: set[str] = set()
+        self.history_names: set[str] = set()
+        self.spellings: set[str] = set()
+        self._open: list[cst.CSTNode] = []  # enclosing functions and lambdas, innermost last
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.functions.setdefault(node.name.value, node)
+        self._open.append(node)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._open.pop()
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self._open.append(node)
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self._open.pop()
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        if self._open and isinstance(self._open[-1], cst.FunctionDef):
+            self.generator_functions.add(self._open[-1].name.value)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        value = node.value
+        if isinstance(value, cst.Attribute) and value.attr.value == "history":
+            for target in node.targets:
+                if isinstance(target.target, cst.Name):
+                    self.history_names.add(target.target.value)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if method_name(node) == "compile":
+            metrics = callargs.keyword(node, "metrics")
+            if metrics is None and positional_count(node) >= 3:
+                metrics = node.args[2]
+            if metrics is not None:
+                self.spellings.update(_strings_in(metrics.value))
+
+    # -- metric names ------------------------------------------------------------------
+    def metric_key(self, key: str):  # type: ignore[no-untyped-def]
+        """The tf.keras key for a legacy history key: a str, None (unchanged) or _UNKNOWN."""
+        version, _ = self.ctx.settings.legacy_version
+        if version >= (2, 3):
+            return None
+        prefix = "val_" if key.startswith("val_") else ""
+        base = key[len(prefix):]
+        spelled = {s for s in self.spellings if _LEGACY_METRIC_KEYS.get(s, s) == base}
+        if base == "acc":
+            if not spelled:
+                return _UNKNOWN
+            if spelled == {"acc"}:
+                return None
+            if len(spelled) > 1:
+                return _UNKNOWN
+            return prefix + spelled.pop()
+        spelled.discard(base)
+        if len(spelled) == 1:
+            return prefix + spelled.pop()
+        return None
+
+    # -- history dicts -------------------------------------------------------------------
+    def is_history_dict(self, node: cst.BaseExpression, scopes: list[_Scope]) -> bool:
+        if isinstance(node, cst.Attribute):
+            return node.attr.value == "history"
+        if isinstance(node, cst.Name):
+            return node.value == "logs" or node.value in self.history_names
+        return False
+
+    # -- models --------------------------------------------------------------------------
+    def _assigned(self, name: str, scopes: list[_Scope]) -> tuple[cst.BaseExpression, cst.CSTNode] | None:
+        """The value assigned to ``name`` in the innermost scope that assigns it (if unique)."""
+        for scope in reversed(scopes):
+            if name in scope.params:
+                return None
+            values = _assignments_in(scope.node, name)
+            if len(values) == 1:
+                return values[0], scope.node
+            if values:
+                return None
+        return None
+
+    def _layers(self, receiver: cst.BaseExpression, scopes: list[_Scope], depth: int = 0):  # type: ignore[no-untyped-def]
+        """(kind, layer calls in order) of the model ``receiver`` names, when the file shows it."""
+        if depth > 3 or not isinstance(receiver, cst.Name):
+            return None
+        found = self._assigned(receiver.value, scopes)
+        if found is None:
+            return None
+        value, scope = found
+        if isinstance(value, cst.Call):
+            api = self.ctx.api(value.func)
+            if api is not None and api.path in ("models.Sequential", "Sequential"):
+                layers: list[cst.BaseExpression] = []
+                if value.args and isinstance(value.args[0].value, (cst.List, cst.Tuple)) and value.args[0].keyword is None:
+                    layers.extend(e.value for e in value.args[0].value.elements)  # type: ignore[union-attr]
+                layers.extend(_added_layers(scope, receiver.value))
+                return "Sequential", layers
+            if api is not None and api.path in ("models.Model", "Model"):
+                return "Model", self._functional_output(value, scope)
+            if isinstance(value.func, cst.Name) and value.func.value in self.functions and not value.args:
+                function = self.functions[value.func.value]
+                returned = _returned_name(function)
+                if returned is not None:
+                    inner = [_Scope(function, frozenset())]
+                    return self._layers(cst.Name(returned), inner, depth + 1)
+        return None
+
+    def _functional_output(self, call: cst.Call, scope: cst.CSTNode) -> list[cst.BaseExpression]:
+        outputs = callargs.keyword(call, "outputs") or callargs.keyword(call, "output")
+        if outputs is None and len(call.args) >= 2 and call.args[1].keyword is None:
+            outputs = call.args[1]
+        if outputs is None or not isinstance(outputs.value, cst.Name):
+            return []
+        layers: list[cst.BaseExpression] = []
+        name = outputs.value.value
+        for _ in range(5):
+            values = _assignments_in(scope, name)
+            if len(values) != 1 or not isinstance(values[0], cst.Call) or not isinstance(values[0].func, cst.Call):
+                break
+            applied = values[0]
+            layers.insert(0, applied.func)  # type: ignore[arg-type]
+            if not applied.args or not isinstance(applied.args[0].value, cst.Name):
+                break
+            name = applied.args[0].value.value  # type: ignore[union-attr]
+        return layers
+
+    def model_kind(self, receiver: cst.BaseExpression, scopes: list[_Scope]) -> str | None:
+        found = self._layers(receiver, scopes)
+        return found[0] if found else None
+
+    def output_units(self, receiver: cst.BaseExpression, scopes: list[_Scope]) -> int | None:
+        found = self._layers(receiver, scopes)
+        if not found:
+            return None
+        for layer in reversed(found[1]):
+            if not isinstance(layer, cst.Call):
+                return None
+            api = self.ctx.api(layer.func)
+            if api is None:
+                return None
+            if api.leaf in _SHAPE_KEEPING_LAYERS:
+                continue
+            if api.leaf == "TimeDistributed" and layer.args:
+                inner = layer.args[0].value
+                if isinstance(inner, cst.Call):
+                    layer = inner
+                    api = self.ctx.api(layer.func)
+                    if api is None:
+                        return None
+            if api.leaf == "Dense":
+                units = callargs.keyword(layer, "units") or callargs.keyword(layer, "output_dim")
+                if units is None and layer.args and layer.args[0].keyword is None:
+                    units = layer.args[0]
+                value = number_value(units.value) if units is not None else None
+                return int(value) if value is not None and value == int(value) and value >= 1 else None
+            return None
+        return None
+
+    # -- generators ------------------------------------------------------------------------
+    def batch_size(self, node: cst.BaseExpression, scopes: list[_Scope]):  # type: ignore[no-untyped-def]
+        """The batch size expression of an iterator, _PLAIN_GENERATOR, or None when unknown."""
+        for _ in range(3):
+            if isinstance(node, cst.Name):
+                found = self._assigned(node.value, scopes)
+                if found is None:
+                    return None
+                node = found[0]
+                continue
+            break
+        if not isinstance(node, cst.Call):
+            return None
+        name = method_name(node)
+        if name in FLOW_METHODS:
+            arg = callargs.keyword(node, "batch_size")
+            position = {"flow": 2, "flow_from_directory": 5}.get(name)
+            if arg is None and position is not None and positional_count(node) > position:
+                arg = node.args[position]
+            if arg is None:
+                return cst.Integer(str(FLOW_METHODS[name]))
+            return arg.value
+        if isinstance(node.func, cst.Name) and node.func.value in self.generator_functions:
+            return _PLAIN_GENERATOR
+        return None
+
+
+def _strings_in(node: cst.BaseExpression) -> set[str]:
+    found: set[str] = set()
+    if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+        for element in node.elements:
+            found |= _strings_in(element.value)
+    elif isinstance(node, cst.Dict):
+        for element in node.elements:
+            if isinstance(element, cst.DictElement):
+                found |= _strings_in(element.value)
+    else:
+        value = string_value(node)
+        if value is not None:
+            found.add(value)
+    return found
+
+
+def _own_statements(scope: cst.CSTNode):  # type: ignore[no-untyped-def]
+    """Simple statements of a scope, descending into if/for/while/with/try but not into defs."""
+    body = scope.body if isinstance(scope, cst.Module) else scope.body.body  # type: ignore[attr-defined]
+    stack = list(reversed(list(body)))
+    while stack:
+        statement = stack.pop()
+        if isinstance(statement, cst.SimpleStatementLine):
+            yield statement
+        elif isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            continue
+        elif isinstance(statement, cst.BaseCompoundStatement):
+            stack.extend(reversed(_blocks(statement)))
+
+
+def _blocks(statement: cst.CSTNode) -> list[cst.CSTNode]:
+    """The statements directly inside a compound statement, its else/except/finally parts included."""
+    out: list[cst.CSTNode] = []
+    suite = getattr(statement, "body", None)
+    if isinstance(suite, cst.IndentedBlock):
+        out.extend(suite.body)
+    elif isinstance(suite, cst.SimpleStatementSuite):
+        out.append(cst.SimpleStatementLine(body=suite.body))
+    for attr in ("orelse", "finalbody"):
+        part = getattr(statement, attr, None)
+        if isinstance(part, cst.If):
+            out.append(part)
+        elif part is not None:
+            out.extend(_blocks(part))
+    for handler in getattr(statement, "handlers", ()) or ():
+        out.extend(_blocks(handler))
+    return out
+
+
+def _assignments_in(scope: cst.CSTNode, name: str) -> list[cst.BaseExpression]:
+    values = []
+    for statement in _own_statements(scope):
+        for small in statement.body:
+            if isinstance(small, cst.Assign):
+                for target in small.targets:
+                    if isinstance(target.target, cst.Name) and target.target.value == name:
+                        values.append(small.value)
+    return values
+
+
+def _added_layers(scope: cst.CSTNode, name: str) -> list[cst.BaseExpression]:
+    layers = []
+    for statement in _own_statements(scope):
+        for small in statement.body:
+            if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+                call = small.value
+                if (
+                    isinstance(call.func, cst.Attribute) and call.func.attr.value == "add"
+                    and isinstance(call.func.value, cst.Name) and call.func.value.value == name
+                    and call.args
+                ):
+                    layers.append(call.args[0].value)
+    return layers
+
+
+def _returned_name(function: cst.FunctionDef) -> str | None:
+    names = set()
+    for statement in _own_statements(function):
+        for small in statement.body:
+            if isinstance(small, cst.Return) and isinstance(small.value, cst.Name):
+                names.add(small.value.value)
+    return names.pop() if len(names) == 1 else None

@@ -1,0 +1,85 @@
+"""``predict_classes`` / ``predict_proba``, ``train_on_batch(reset_metrics=)`` and Keras 1 ``compile`` arguments."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import libcst as cst
+
+from kmigrate import callargs
+from kmigrate.rules.training.common import _EQ, _LEGACY_COMPILE, TrainingBase, _substitute
+from kmigrate.rules.training_table import (
+    has_single_star,
+    positional_count,
+)
+
+
+class ModelMethods(TrainingBase):
+    """``predict_classes`` / ``predict_proba``, ``train_on_batch(reset_metrics=)`` and Keras 1 ``compile`` arguments."""
+
+    # -- predict_classes / predict_proba ----------------------------------------------------
+    def _predict_classes(self, original: cst.Call, call: cst.Call, name: str) -> cst.BaseExpression:
+        rule = "KM325" if name == "predict_classes" else "KM326"
+        if not self.ctx.allows(rule) or has_single_star(call):
+            return call
+        version, _ = self.ctx.settings.legacy_version
+        func = call.func.with_changes(attr=cst.Name("predict"))  # type: ignore[attr-defined]
+        predict = call.with_changes(func=func, lpar=[], rpar=[])
+        if callargs.keyword(predict, "verbose") is None and positional_count(predict) < 3 and version >= (2, 0):
+            predict = callargs.add_keyword(predict, "verbose", cst.Integer("0"))  # the legacy default
+        if name == "predict_proba":
+            self.ctx.fixed(rule, original, "`predict_proba` -> `predict`")
+            return predict.with_changes(lpar=call.lpar, rpar=call.rpar)
+        units = self.facts.output_units(original.func.value, self._scopes)  # type: ignore[attr-defined]
+        if units is not None and units > 1:
+            result: cst.BaseExpression = cst.Call(
+                func=cst.Attribute(value=predict, attr=cst.Name("argmax")),
+                args=[cst.Arg(keyword=cst.Name("axis"), value=cst.parse_expression("-1"), equal=_EQ)],
+            )
+            self.ctx.fixed(rule, original, f"`predict_classes` -> `predict(...).argmax(axis=-1)` ({units} output units)")
+        elif units == 1:
+            result = cst.parse_expression("(P > 0.5).astype('int32')")
+            result = _substitute(result, predict)
+            self.ctx.fixed(rule, original, "`predict_classes` -> `(predict(...) > 0.5).astype('int32')` (one output unit)")
+        else:
+            result = _substitute(cst.parse_expression(
+                "(lambda p: p.argmax(axis=-1) if p.shape[-1] > 1 else (p > 0.5).astype('int32'))(P)"
+            ), predict)
+            self.ctx.fixed(rule, original, "`predict_classes` -> predict + the Keras 2 choice between "
+                           "argmax and the 0.5 threshold (the model's last layer is not visible here)")
+        if call.lpar:
+            result = result.with_changes(lpar=call.lpar, rpar=call.rpar)
+        return result
+
+    # -- train_on_batch / compile ------------------------------------------------------------
+    def _reset_metrics(self, original: cst.Call, call: cst.Call) -> cst.Call:
+        arg = callargs.keyword(call, "reset_metrics")
+        if arg is None or not self.ctx.allows("KM327"):
+            return call
+        if isinstance(arg.value, cst.Name) and arg.value.value == "True":
+            self.ctx.fixed("KM327", original, "`reset_metrics=True` dropped (Keras 3 always resets)")
+            return callargs.remove_keyword(call, "reset_metrics")
+        self.ctx.flag("KM327", original, "Keras 3 batch methods always reset metrics: accumulate the "
+                      "returned values yourself instead of reset_metrics=False")
+        return call
+
+    def _compile(self, original: cst.Call, call: cst.Call) -> cst.Call:
+        if has_single_star(call):
+            return call
+        if positional_count(call) > 2 and self.ctx.allows("KM328"):
+            if positional_count(call) > len(_LEGACY_COMPILE):
+                return call
+            call = callargs.bind_positionals(call, _LEGACY_COMPILE, keep=2)
+            self.ctx.fixed("KM328", original, "compile arguments after `loss` passed by keyword (Keras 3 "
+                           "has loss_weights third)")
+        mode = callargs.keyword(call, "sample_weight_mode")
+        if mode is not None and self.ctx.allows("KM328"):
+            call = callargs.remove_keyword(call, "sample_weight_mode")
+            self.ctx.fixed("KM328", original, "`sample_weight_mode=` dropped: Keras 3 fit takes "
+                           "(batch, timesteps) sample weights directly")
+        if callargs.keyword(call, "target_tensors") is not None and self.ctx.allows("KM329"):
+            self.ctx.flag("KM329", original, "compile(target_tensors=) is gone: pass the targets to "
+                          "fit(y=...) or through a tf.data.Dataset")
+        return call
+
+    implements: ClassVar[tuple[str, ...]] = ("KM325", "KM326", "KM327", "KM328", "KM329")
