@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 PYTHON_SUFFIXES = (".py",)
 
 # Modules of the other document kinds, asked in order; imported on first use.
-DOCUMENT_MODULES: tuple[str, ...] = ()
+DOCUMENT_MODULES: tuple[str, ...] = ("kmigrate.dependencies", "kmigrate.notebooks")
 
 
 @lru_cache(maxsize=None)

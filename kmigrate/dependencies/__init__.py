@@ -1,0 +1,84 @@
+"""Dependency files: a legacy `keras` requirement becomes the target's TensorFlow.
+
+A document kind (see ``kmigrate.documents``): ``handles`` says by file name which files are
+dependency files, ``migrate`` rewrites one, ``RULES`` are its rule ids (KM701-KM706).  One
+module per format; they share the requirement logic (``requirement``) and the package table
+(``packages``).  ``advice_for_requirement`` answers for a single requirement string (a
+notebook's ``!pip install keras==2.1.2``).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from typing import TYPE_CHECKING, Callable
+
+from kmigrate.dependencies import conda, pipfile, pyproject, requirements_txt, setup_cfg, setup_py
+from kmigrate.dependencies.document import Changes, FormatError, build_result, decode, error_result
+from kmigrate.dependencies.requirement import Advice, advice_for_requirement
+from kmigrate.dependencies.rules import RULES
+from kmigrate.diagnostics import FileResult, Status
+from kmigrate.settings import Settings
+
+if TYPE_CHECKING:
+    from kmigrate.project import ProjectIndex
+
+__all__ = ["Advice", "RULES", "advice_for_requirement", "handles", "migrate"]
+
+# File-name patterns of each format, matched case-insensitively on the file name.
+_REQUIREMENTS_NAMES = ("*requirements*.txt", "*requirements*.in", "*constraints*.txt", "*constraints*.in")
+_FORMATS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (_REQUIREMENTS_NAMES, "requirements"),
+    (("setup.py",), "setup.py"),
+    (("setup.cfg",), "setup.cfg"),
+    (("pyproject.toml",), "pyproject"),
+    (("pipfile",), "pipfile"),
+    (("environment*.yml", "environment*.yaml"), "conda"),
+)
+
+
+def file_format(path: str) -> str | None:
+    """Which dependency-file format ``path`` is, by its name; None when it is none."""
+    name = os.path.basename(path).lower()
+    for patterns, kind in _FORMATS:
+        if any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns):
+            return kind
+    # requirements/base.txt, requirements/dev.in: a folder of requirement files.
+    folder = os.path.basename(os.path.dirname(os.path.abspath(path))).lower()
+    if folder == "requirements" and name.endswith((".txt", ".in")):
+        return "requirements"
+    return None
+
+
+def handles(path: str) -> bool:
+    return file_format(path) is not None
+
+
+_MIGRATORS: dict[str, Callable[[Changes, str], None]] = {
+    "requirements": lambda changes, path: requirements_txt.migrate(changes, path, handles),
+    "setup.cfg": lambda changes, path: setup_cfg.migrate(changes),
+    "pyproject": lambda changes, path: pyproject.migrate(changes),
+    "pipfile": lambda changes, path: pipfile.migrate(changes),
+    "conda": lambda changes, path: conda.migrate(changes),
+}
+
+
+def migrate(
+    data: bytes, path: str, settings: Settings, report_fixes: bool = True, project: "ProjectIndex | None" = None,
+) -> FileResult:  # fmt: skip
+    """Migrate one dependency file; a file that cannot be parsed is an error, left untouched."""
+    kind = file_format(path) or "requirements"  # stdin named like none of them: a requirements text
+    if kind == "setup.py":
+        return setup_py.migrate(data, path, settings, report_fixes, project)
+    try:
+        text, encoding = decode(data)
+        changes = Changes(text, settings)
+        _MIGRATORS[kind](changes, path)
+        return build_result(path, changes, encoding, report_fixes)
+    except FormatError as exc:
+        return error_result(path, f"cannot parse as {kind}: {exc}")
+    except Exception as exc:  # a bug here must not stop the run or touch the file
+        return FileResult(
+            path, Status.ERROR,
+            error=f"internal error while migrating dependencies ({type(exc).__name__}: {exc}); file left unchanged",
+        )  # fmt: skip

@@ -1,0 +1,216 @@
+"""setup.py: the string literals of ``install_requires``, ``tests_require`` and
+``extras_require`` in a ``setup(...)`` call.
+
+LibCST finds the lists, which may be written in the call or bound to a module-level name
+(``REQUIRED = [...]``, ``install_requires=REQUIRED``), and where each string literal is; the
+edits then replace, delete or add exactly those items in the text (the same item edits as TOML
+arrays), so comments, quotes and trailing commas stay, and the result is parsed again.  A list
+that is computed (read from requirements.txt, built in a loop) is left to its source.  A
+setup.py that imports Keras or TensorFlow also goes through the code rules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from kmigrate.dependencies.document import Changes, Edit, build_result
+from kmigrate.dependencies.requirement import (
+    NOT_REWRITTEN,
+    Advice,
+    ParsedRequirement,
+    advise,
+    parse,
+    provided_after,
+    provided_names,
+)
+from kmigrate.dependencies.toml_edits import insert_after, remove_item
+from kmigrate.dependencies.toml_text import Item, Value
+from kmigrate.diagnostics import FileResult, Status
+from kmigrate.settings import Settings
+
+_LIST_KEYWORDS = ("install_requires", "tests_require")
+_BASE = "install_requires"
+
+
+@dataclass(frozen=True)
+class _Entry:
+    string: cst.SimpleString
+    requirement: ParsedRequirement
+    raw_ok: bool  # no escapes in the literal: its text can be edited as written
+
+
+class _Collector(cst.CSTVisitor):
+    """Finds the requirement lists of every setup() call: list node -> group name."""
+
+    def __init__(self, assignments: dict[str, cst.BaseExpression]) -> None:
+        self.assignments = assignments
+        self.groups: dict[cst.CSTNode, str] = {}
+
+    def visit_Call(self, node: cst.Call) -> None:
+        name = get_full_name_for_node(node.func) or ""
+        if name.rsplit(".", 1)[-1] != "setup":
+            return
+        for arg in node.args:
+            keyword = arg.keyword.value if arg.keyword is not None else None
+            if keyword in _LIST_KEYWORDS:
+                self._add(arg.value, keyword)
+            elif keyword == "extras_require":
+                table = self._resolve(arg.value)
+                if isinstance(table, cst.Dict):
+                    for element in table.elements:
+                        if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
+                            self._add(element.value, f"extra:{element.key.evaluated_value}")
+
+    def _resolve(self, value: cst.BaseExpression) -> cst.BaseExpression:
+        if isinstance(value, cst.Name) and value.value in self.assignments:
+            return self.assignments[value.value]
+        return value
+
+    def _add(self, value: cst.BaseExpression, group: str) -> None:
+        value = self._resolve(value)
+        if isinstance(value, (cst.List, cst.Tuple)):
+            self.groups[value] = group
+
+
+def _module_assignments(module: cst.Module) -> dict[str, cst.BaseExpression]:
+    """Module-level ``NAME = <list, tuple or dict>``: the last binding of each name wins."""
+    found: dict[str, cst.BaseExpression] = {}
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, cst.Assign) and len(small.targets) == 1:
+                target = small.targets[0].target
+                if isinstance(target, cst.Name):
+                    found[target.value] = small.value
+            elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and small.value is not None:
+                found[small.target.value] = small.value
+    return found
+
+
+def _entries(sequence: cst.List | cst.Tuple) -> list[_Entry]:
+    found = []
+    for element in sequence.elements:
+        value = element.value
+        if not isinstance(value, cst.SimpleString) or "b" in value.prefix.lower():
+            continue
+        evaluated = value.evaluated_value
+        if not isinstance(evaluated, str):
+            continue
+        parsed = parse(evaluated)
+        if parsed is not None:
+            found.append(_Entry(value, parsed, value.raw_value == evaluated))
+    return found
+
+
+def _imports_keras_or_tensorflow(module: cst.Module) -> bool:
+    """Whether the code rules have anything to do here: a setup.py that names Keras only in
+    its requirement strings is not Keras code (and must not get an entry-point line)."""
+
+    class Finder(cst.CSTVisitor):
+        found = False
+
+        def visit_Import(self, node: cst.Import) -> None:
+            self.found |= any(_is_keras_module(get_full_name_for_node(a.name) or "") for a in node.names)
+
+        def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+            if node.module is not None:
+                self.found |= _is_keras_module(get_full_name_for_node(node.module) or "")
+
+    finder = Finder()
+    module.visit(finder)
+    return finder.found
+
+
+def _is_keras_module(name: str) -> bool:
+    return name.split(".")[0] in ("keras", "tensorflow", "keras_applications", "keras_preprocessing")
+
+
+def migrate(data: bytes, path: str, settings: Settings, report_fixes: bool = True, project=None) -> FileResult:  # type: ignore[no-untyped-def]
+    from kmigrate.pipeline import migrate_bytes  # the pipeline imports the document table
+
+    try:
+        module = cst.parse_module(data)
+        text = data.decode(module.encoding)
+    except (cst.ParserSyntaxError, UnicodeDecodeError, LookupError, SyntaxError):
+        return migrate_bytes(data, path, settings, report_fixes, project)  # its own clear error
+    try:
+        changes = Changes(text, settings)
+        _migrate_requirements(module, changes)
+        result = build_result(path, changes, module.encoding, report_fixes)
+        if result.output_bytes is not None:
+            cst.parse_module(result.output_bytes)  # item edits keep it Python; checked, not assumed
+    except Exception as exc:  # a bug here must not stop the run or touch the file
+        return FileResult(
+            path, Status.ERROR,
+            error=f"internal error while migrating setup.py requirements ({type(exc).__name__}: {exc}); "
+            "file left unchanged",
+        )  # fmt: skip
+    if not _imports_keras_or_tensorflow(module):
+        return result
+    output = result.output if result.output is not None else text
+    code = migrate_bytes(output.encode(module.encoding), path, settings, report_fixes, project)
+    if code.status is Status.ERROR:
+        return code
+    if code.status is not Status.CHANGED:
+        result.diagnostics += code.diagnostics
+        return result
+    return FileResult(
+        path, Status.CHANGED, diagnostics=result.diagnostics + code.diagnostics, original=text,
+        output=code.output, output_bytes=code.output_bytes,
+    )  # fmt: skip
+
+
+def _migrate_requirements(module: cst.Module, changes: Changes) -> None:
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    positions = wrapper.resolve(PositionProvider)
+    collector = _Collector(_module_assignments(module))
+    wrapper.visit(collector)
+    line_starts = [0]
+    for line in changes.text.splitlines(keepends=True):
+        line_starts.append(line_starts[-1] + len(line))
+
+    def offset(node: cst.CSTNode, end: bool = False) -> int:
+        where = positions[node].end if end else positions[node].start
+        return line_starts[where.line - 1] + where.column
+
+    target = changes.settings.target
+    entries = {node: _entries(node) for node in collector.groups}  # type: ignore[arg-type]
+    base = provided_after(
+        (e.requirement for node, group in collector.groups.items() if group == _BASE for e in entries[node]), target
+    )
+    for node, group in collector.groups.items():
+        own = provided_names(e.requirement for e in entries[node])
+        provided = own if group == _BASE else base | own
+        elements = node.elements  # type: ignore[attr-defined]
+        items = [_item(changes.text, offset(el.value), offset(el.value, end=True)) for el in elements]
+        index_of = {id(el.value): i for i, el in enumerate(elements)}
+        for entry in entries[node]:
+            advice = advise(entry.requirement, target, provided)
+            if advice is None:
+                continue
+            if advice.fixed and not entry.raw_ok:
+                advice = Advice(NOT_REWRITTEN, f"{advice.message}; not rewritten: the string has escapes", None)
+            edits: list[Edit] = []
+            if advice.replacement is not None:
+                index = index_of[id(entry.string)]
+                if not advice.replacement:
+                    edits = remove_item(changes.text, items, index)
+                else:
+                    first, *others = (r.strip() for r in advice.replacement)
+                    quote = entry.string.quote
+                    raw_start = items[index].value.start + len(entry.string.prefix) + len(quote)
+                    edits = [Edit(raw_start, items[index].value.end - len(quote), first)]
+                    edits += insert_after(changes.text, items, index, others, quote)
+            changes.apply(advice, offset(entry.string), edits)
+
+
+def _item(text: str, start: int, end: int) -> Item:
+    """An element of a Python list as the shared item edits see it: its span and its comma."""
+    comma = re.match(r"\s*,", text[end:])
+    return Item(Value(start, end, "string"), end + comma.end() - 1 if comma else None)

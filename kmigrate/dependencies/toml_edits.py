@@ -1,0 +1,291 @@
+"""Edits on TOML requirement lists and dependency tables, shared by pyproject.toml and Pipfile.
+
+Two shapes hold requirements in TOML files:
+
+- arrays of PEP 508 strings (PEP 621 ``dependencies``, optional groups, PEP 735 groups);
+- tables of ``name = constraint`` (Poetry, Pipfile), the constraint a string or an inline
+  table with a ``version`` key.
+
+Both are edited in place; the result is parsed again with tomllib before it is returned, so a
+bad edit is an internal error, never a broken file.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator
+
+from kmigrate.dependencies.document import Changes, Edit, FormatError
+from kmigrate.dependencies.requirement import (
+    NOT_REWRITTEN,
+    Advice,
+    ParsedRequirement,
+    advise,
+    parse,
+    provided_after,
+    provided_names,
+)
+from kmigrate.dependencies.toml_text import Item, Pair, ScanError, Value, scan
+
+
+def load(changes: Changes) -> list[Pair]:
+    """Check the file is TOML and scan it; every pair, inline-table pairs included."""
+    try:
+        tomllib.loads(changes.text)
+    except tomllib.TOMLDecodeError as exc:
+        raise FormatError(str(exc)) from exc
+    try:
+        return list(_flatten(scan(changes.text)))
+    except ScanError as exc:  # valid TOML the scanner does not follow: say so, touch nothing
+        raise FormatError(f"TOML layout not supported for editing ({exc})") from exc
+
+
+def _flatten(pairs: Iterable[Pair]) -> Iterator[Pair]:
+    for pair in pairs:
+        yield pair
+        if pair.value.kind == "table":
+            yield from _flatten(pair.value.pairs)
+
+
+def _line_end(text: str, offset: int) -> int:
+    """Offset after the line ending of the line holding ``offset``."""
+    end = text.find("\n", offset)
+    return len(text) if end < 0 else end + 1
+
+
+def _rest_is_blank(text: str, offset: int) -> bool:
+    """Only whitespace, a comma and a comment follow ``offset`` on its line."""
+    end = text.find("\n", offset)
+    rest = text[offset : len(text) if end < 0 else end]
+    return re.fullmatch(r"[ \t]*,?[ \t]*(?:#.*)?\r?", rest) is not None
+
+
+# -- arrays of requirement strings --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArrayEntry:
+    array: Value
+    index: int
+    requirement: ParsedRequirement
+
+    @property
+    def item(self) -> Item:
+        return self.array.items[self.index]
+
+
+def array_entries(text: str, array: Value) -> list[ArrayEntry]:
+    found = []
+    for index, item in enumerate(array.items):
+        value = item.value
+        if value.kind != "string" or len(value.quote) != 1:
+            continue
+        raw = text[value.raw_start : value.raw_end]
+        parsed = parse(raw)
+        if parsed is not None:
+            found.append(ArrayEntry(array, index, parsed))
+    return found
+
+
+def migrate_arrays(changes: Changes, groups: dict[str, Value], base: Iterable[str]) -> None:
+    """``groups``: each array of requirement strings by a name; ``base`` the names of groups
+    always installed (what they require counts as already required everywhere)."""
+    entries = {name: array_entries(changes.text, array) for name, array in groups.items()}
+    always = provided_after((e.requirement for name in base for e in entries.get(name, [])), changes.settings.target)
+    for name, found in entries.items():
+        own = provided_names(e.requirement for e in found)
+        provided = own if name in base else always | own
+        for entry in found:
+            advice = advise(entry.requirement, changes.settings.target, provided)
+            if advice is not None:
+                changes.apply(advice, entry.item.value.raw_start, array_edits(changes.text, entry, advice.replacement))
+
+
+def array_edits(text: str, entry: ArrayEntry, replacement: tuple[str, ...] | None) -> list[Edit]:
+    if replacement is None:
+        return []
+    item, items = entry.item, entry.array.items
+    value = item.value
+    if not replacement:
+        return remove_item(text, items, entry.index)
+    first, *others = (r.strip() for r in replacement)
+    return [Edit(value.raw_start, value.raw_end, first), *insert_after(text, items, entry.index, others, value.quote)]
+
+
+def remove_item(text: str, items: list[Item], index: int) -> list[Edit]:
+    item = items[index]
+    value = item.value
+    line_start = text.rfind("\n", 0, value.start) + 1
+    if not text[line_start : value.start].strip() and _rest_is_blank(text, value.end):
+        return [Edit(line_start, _line_end(text, value.end), "")]  # the item's own line
+    if index + 1 < len(items):
+        return [Edit(value.start, items[index + 1].value.start, "")]
+    if index > 0:  # the last one: from the previous item, which takes over its trailing comma
+        return [Edit(items[index - 1].value.end, value.end, "")]
+    return [Edit(value.start, item.comma + 1 if item.comma is not None else value.end, "")]
+
+
+def insert_after(text: str, items: list[Item], index: int, texts: list[str], quote: str) -> list[Edit]:
+    """New string items after item ``index``, laid out like it (own lines or inline)."""
+    if not texts:
+        return []
+    item = items[index]
+    value = item.value
+    line_start = text.rfind("\n", 0, value.start) + 1
+    quoted = [f"{quote}{t}{quote}" for t in texts]
+    if not text[line_start : value.start].strip() and _rest_is_blank(text, value.end):
+        indent = text[line_start : value.start]
+        newline = "\r\n" if text[: _line_end(text, value.end)].endswith("\r\n") else "\n"
+        edits = []
+        if item.comma is None:  # the last item without a trailing comma gets one now
+            edits.append(Edit(value.end, value.end, ","))
+            lines = [f"{indent}{q}," for q in quoted[:-1]] + [f"{indent}{quoted[-1]}"]
+        else:
+            lines = [f"{indent}{q}," for q in quoted]
+        end = _line_end(text, value.end)
+        if end == len(text) and not text.endswith("\n"):
+            edits.append(Edit(end, end, "".join(newline + line for line in lines)))
+        else:
+            edits.append(Edit(end, end, "".join(line + newline for line in lines)))
+        return edits
+    separator = ", "
+    if len(items) > 1:
+        other = items[1] if index == 0 else items[index]
+        before = items[0] if index == 0 else items[index - 1]
+        gap = text[before.value.end : other.value.start]
+        if "\n" not in gap and "#" not in gap:
+            separator = gap
+    return [Edit(value.end, value.end, "".join(separator + q for q in quoted))]
+
+
+# -- tables of name = constraint (Poetry, Pipfile) -----------------------------------------
+
+
+@dataclass(frozen=True)
+class TableEntry:
+    pair: Pair
+    requirement: ParsedRequirement
+    version: Value | None  # the string holding the constraint (None: no version given)
+
+
+def table_entries(
+    text: str, pairs: Iterable[Pair], to_pep440: Callable[[str], str],
+) -> tuple[list[TableEntry], list[Pair]]:  # fmt: skip
+    """Entries of one dependency table, and the pairs whose form it cannot edit (a list of
+    constraints, a version that is not a plain string)."""
+    found, unreadable = [], []
+    for pair in pairs:
+        name = pair.path[-1]
+        value = pair.value
+        version: Value | None = None
+        if value.kind == "string":
+            version = value
+        elif value.kind == "table":
+            version = next((p.value for p in value.pairs if p.path[-1] == "version"), None)
+            if version is not None and version.kind != "string":
+                unreadable.append(pair)
+                continue
+        else:
+            unreadable.append(pair)
+            continue
+        constraint = to_pep440(version.text) if version is not None else ""
+        parsed = parse(f"{name}{constraint}") if constraint is not None else None
+        if parsed is None:
+            unreadable.append(pair)
+            continue
+        found.append(TableEntry(pair, parsed, version))
+    return found, unreadable
+
+
+def migrate_tables(
+    changes: Changes, tables: dict[str, list[Pair]], base: Iterable[str], to_pep440: Callable[[str], str],
+) -> dict[str, tuple[str, ...] | None]:  # fmt: skip
+    """Rewrite dependency tables; returns what became of each rewritten package (canonical
+    name -> the names written instead), for lists of package names that refer to them."""
+    read = {name: table_entries(changes.text, pairs, to_pep440) for name, pairs in tables.items()}
+    target = changes.settings.target
+    always = provided_after((e.requirement for name in base for e in read.get(name, ([], []))[0]), target)
+    renamed: dict[str, tuple[str, ...] | None] = {}
+    for name, (found, unreadable) in read.items():
+        own = provided_names(e.requirement for e in found)
+        provided = own if name in base else always | own
+        for entry in found:
+            advice = advise(entry.requirement, target, provided)
+            if advice is None:
+                continue
+            if advice.fixed and entry.version is None:
+                advice = Advice(
+                    NOT_REWRITTEN,
+                    f"{advice.message}; not rewritten: {entry.pair.path[-1]} has no version string here "
+                    f"(a git/path/url source, or extras only)",
+                    None,
+                )
+            edits = table_edits(changes.text, entry, advice.replacement)
+            if changes.apply(advice, entry.pair.key_start, edits) and advice.replacement is not None:
+                renamed[entry.requirement.name] = tuple(parse(r).name for r in advice.replacement)  # type: ignore[union-attr]
+        for pair in unreadable:
+            parsed = parse(pair.path[-1])
+            advice = advise(parsed, target, provided) if parsed is not None else None
+            if advice is not None and advice.fixed:
+                changes.apply(
+                    Advice(NOT_REWRITTEN, f"{advice.message}; not rewritten (a constraint form kmigrate does not edit)", None),
+                    pair.key_start, [],
+                )  # fmt: skip
+    return renamed
+
+
+def table_edits(text: str, entry: TableEntry, replacement: tuple[str, ...] | None) -> list[Edit]:
+    pair = entry.pair
+    if replacement is None:
+        return []
+    line_end = _line_end(text, pair.value.end)
+    if not replacement:
+        return [Edit(pair.line_start, line_end, "")]
+    wanted = []
+    for requirement in replacement:
+        parsed = parse(requirement)
+        assert parsed is not None  # built by advise from a valid requirement
+        wanted.append((parsed.name, str(parsed.specifier) or "*"))
+    key_text = text[pair.key_start : pair.key_end]
+    quote = key_text[0] if key_text[0] in "\"'" else ""
+
+    def pair_edits(name: str, spec: str, base: int) -> list[Edit]:
+        edits = [Edit(pair.key_start - base, pair.key_end - base, f"{quote}{name}{quote}")]
+        if entry.version is not None:
+            edits.append(Edit(entry.version.raw_start - base, entry.version.raw_end - base, spec))
+        return edits
+
+    (first_name, first_spec), *others = wanted
+    edits = pair_edits(first_name, first_spec, 0)
+    if others:
+        from kmigrate.dependencies.document import apply_edits
+
+        line = text[pair.line_start : line_end]
+        if not line.endswith("\n"):
+            line = ("\r\n" if "\r\n" in text else "\n") + line
+        added = "".join(apply_edits(line, pair_edits(n, s, pair.line_start)) for n, s in others)
+        edits.append(Edit(line_end, line_end, added))
+    return edits
+
+
+def rename_in_name_lists(changes: Changes, arrays: Iterable[Value], renamed: dict[str, tuple[str, ...] | None]) -> None:
+    """Poetry ``[tool.poetry.extras]``: lists of package names follow the renamed packages."""
+    from packaging.utils import canonicalize_name
+
+    for array in arrays:
+        for index, item in enumerate(array.items):
+            value = item.value
+            if value.kind != "string" or len(value.quote) != 1:
+                continue
+            names = renamed.get(canonicalize_name(value.text))
+            if names is None:
+                continue
+            if not names:
+                edits = remove_item(changes.text, array.items, index)
+            else:
+                first, *others = names
+                edits = [Edit(value.raw_start, value.raw_end, first)]
+                edits += insert_after(changes.text, array.items, index, others, value.quote)
+            changes.edits.extend(edits)
