@@ -17,16 +17,22 @@ from kmigrate import __version__, source_version
 from kmigrate.diagnostics import FileResult, Status
 from kmigrate.discovery import discover
 from kmigrate.pipeline import migrate_document
-from kmigrate.report import (
-    diagnostic_lines,
+from kmigrate.output_tree import OutputDirError, OutputPlan, copy_untouched
+from kmigrate.reporting import (
     explain,
+    file_report,
+    github_annotations,
     json_report,
+    markdown_report,
+    pull_request_summary,
     rule_table,
     rules_markdown,
+    sarif_report,
     styled_diff,
     summary_line,
     unified_diff,
 )
+from kmigrate.reporting.locations import repository_root
 from kmigrate.rules import all_rules, select_rules
 from kmigrate.runner import Mode, count, default_jobs, project_for, run_all
 from kmigrate.settings import DEFAULT_TARGET, TARGETS, ConfigError, Settings, find_project_config
@@ -35,6 +41,7 @@ EXIT_CLEAN, EXIT_CHANGES, EXIT_FAILURE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # the shell's convention for SIGINT
 # Show a progress bar only when a person is watching and the run is long.
 PROGRESS_THRESHOLD = 50
+FORMATS = ("text", "json", "sarif", "github", "markdown")
 
 
 class _DefaultToMigrate(click.Group):
@@ -60,6 +67,7 @@ def main() -> None:
       kmigrate PATH...          rewrite files in place (folders recursively)
       kmigrate --diff PATH...   show what would change, write nothing
       kmigrate --check PATH...  list files that would change, write nothing
+      kmigrate --output-dir DIR PATH...  write the migrated copy into DIR
       kmigrate - < in.py        read stdin, write the result to stdout
       kmigrate rules [ID]       list the rules, or explain one
       kmigrate verify           prove the migrations against genuine legacy Keras
@@ -84,8 +92,13 @@ def _split_ids(values: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB (repeatable).")
 @click.option("--from-version", default=None, metavar="X.Y.Z",
               help="The legacy Keras version the code was written for (default: read from the project).")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-              help="json: a machine-readable report on stdout.")
+@click.option("--output-dir", default=None, metavar="DIR",
+              help="Write the migrated project into DIR (untouched files copied too); "
+                   "leave the sources as they are.")
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text",
+              help="text: findings per file and a summary; json: machine-readable; sarif: SARIF 2.1.0 "
+                   "for code scanning; github: workflow annotations; markdown: the summary for a "
+                   "pull request.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: the number of CPUs).")
 @click.option("--show-fixes", is_flag=True, help="Also list every rewrite made, not only findings.")
@@ -94,8 +107,8 @@ def _split_ids(values: tuple[str, ...]) -> tuple[str, ...]:
 def migrate(
     paths: tuple[str, ...], diff_mode: bool, check_mode: bool, target: str | None,
     select: tuple[str, ...], ignore: tuple[str, ...], exclude: tuple[str, ...],
-    from_version: str | None, output_format: str, jobs: int | None, show_fixes: bool,
-    stdin_filename: str | None, color: bool | None,
+    from_version: str | None, output_dir: str | None, output_format: str, jobs: int | None,
+    show_fixes: bool, stdin_filename: str | None, color: bool | None,
 ) -> None:  # fmt: skip
     """Rewrite legacy Keras code under PATH... (files or folders; `-` for stdin)."""
     if not paths:
@@ -104,12 +117,27 @@ def migrate(
         _usage_error("--diff and --check cannot be combined")
     if "-" in paths and len(paths) > 1:
         _usage_error("- (stdin) cannot be combined with other paths")
-    mode = Mode.DIFF if diff_mode else Mode.CHECK if check_mode else Mode.WRITE
+    plan = None
+    if output_dir is not None:
+        if diff_mode or check_mode or paths == ("-",):
+            what = "--diff" if diff_mode else "--check" if check_mode else "- (stdin)"
+            _usage_error(f"--output-dir writes a migrated copy and cannot be combined with {what}")
+        missing = [p for p in paths if not os.path.exists(p)]
+        if missing:
+            _usage_error(f"no such file or directory: {missing[0]}")
+        try:
+            plan = OutputPlan.make(paths, output_dir)
+        except OutputDirError as exc:
+            _usage_error(str(exc))
+    mode = Mode.DIFF if diff_mode else Mode.CHECK if check_mode else Mode.COPY if plan else Mode.WRITE
     if color is None and os.environ.get("NO_COLOR"):
         color = False
 
     settings = _settings(paths, target, select, ignore, exclude, from_version)
     if paths == ("-",):
+        if output_format in ("sarif", "github", "markdown") and mode is Mode.WRITE:
+            _usage_error(f"--format {output_format} prints a report on stdout, not the migrated code: "
+                         "add --check or --diff")
         sys.exit(_run_stdin(settings, mode, output_format, show_fixes, stdin_filename or "-", color))
 
     try:
@@ -118,45 +146,71 @@ def migrate(
         click.echo(f"kmigrate: error: no such file or directory: {exc.args[0]}", err=True)
         sys.exit(EXIT_FAILURE)
     jobs = jobs or default_jobs()
-    report_fixes = show_fixes or output_format == "json"
+    report_fixes = show_fixes or output_format in ("json", "sarif")
+    keep_texts = output_format == "sarif"  # SARIF fixes are computed from the two texts
     try:
-        results = _run_files(files, settings, mode, jobs, report_fixes)
+        results = _run_files(files, settings, mode, jobs, report_fixes, keep_texts, plan)
+        copy_failures = copy_untouched(plan, files) if plan is not None else []
     except KeyboardInterrupt:
         # Writes are atomic: every file is either fully migrated or as it was.
         click.echo("kmigrate: interrupted; each file is either fully migrated or untouched, "
                    "run again to finish", err=True)
         sys.exit(EXIT_INTERRUPTED)
+    for path, error in copy_failures:
+        results.append(FileResult(path, Status.ERROR, error=error))
 
-    for result in results:
-        if output_format == "json":
-            continue
-        if mode is Mode.DIFF and result.status is Status.CHANGED:
-            diff = unified_diff(result)
-            click.echo(styled_diff(diff) if color is not False else diff, nl=False, color=color)
-        elif mode is Mode.CHECK and result.status is Status.CHANGED:
-            click.echo(f"would rewrite {result.path}")
-        for line in diagnostic_lines(result, show_fixes):
-            click.echo(line)
-        if result.status is Status.ERROR:
-            click.echo(f"{result.path}: error: {result.error}", err=True)
-
+    shown_dir = output_dir if plan is not None else None
+    if output_format == "text":
+        _print_text_report(results, mode, show_fixes, color, shown_dir)
+    else:
+        for result in results:
+            if result.status is Status.ERROR:
+                click.echo(f"{result.path}: error: {result.error}", err=True)
     counts = count(results)
     if output_format == "json":
         click.echo(json_report(results, counts, mode.value, settings.target, None))
+    elif output_format == "sarif":
+        click.echo(sarif_report(results, mode.value, settings.target, repository_root()))
+    elif output_format == "github":
+        for line in github_annotations(results, mode.value, show_fixes, repository_root(), shown_dir):
+            click.echo(line)
+    elif output_format == "markdown":
+        click.echo(markdown_report(results, mode.value, shown_dir), nl=False)
     click.echo(summary_line(counts, mode.value), err=True)
     sys.exit(_exit_status(counts))
 
 
+def _print_text_report(
+    results: list[FileResult], mode: Mode, show_fixes: bool, color: bool | None, output_dir: str | None
+) -> None:
+    """Per file: its diff (--diff) or `would rewrite` line (--check), then its findings; at the
+    end, when there is anything to say, the summary for a pull request."""
+    for result in results:
+        if mode is Mode.DIFF and result.status is Status.CHANGED:
+            diff = unified_diff(result)
+            click.echo(styled_diff(diff) if color is not False else diff, nl=False, color=color)
+        checked = mode is Mode.CHECK and result.status is Status.CHANGED
+        if checked:
+            click.echo(f"would rewrite {result.path}")
+        for line in file_report(result, show_fixes, header=not checked):
+            click.echo(line)
+        if result.status is Status.ERROR:
+            click.echo(f"{result.path}: error: {result.error}", err=True)
+    if any(r.status in (Status.CHANGED, Status.ERROR) or r.findings for r in results):
+        click.echo("")
+        click.echo(pull_request_summary(results, mode.value, output_dir))
+
+
 def _run_files(
-    files: list[str], settings: Settings, mode: Mode, jobs: int, report_fixes: bool
-) -> list[FileResult]:
+    files: list[str], settings: Settings, mode: Mode, jobs: int, report_fixes: bool,
+    keep_texts: bool = False, plan: OutputPlan | None = None,
+) -> list[FileResult]:  # fmt: skip
+    options = {"report_fixes": report_fixes, "keep_texts": keep_texts, "plan": plan}
     show_progress = sys.stderr.isatty() and len(files) >= PROGRESS_THRESHOLD
     if not show_progress:
-        return list(run_all(files, settings, mode, jobs, report_fixes=report_fixes))
+        return list(run_all(files, settings, mode, jobs, **options))
     with click.progressbar(length=len(files), label="kmigrate", file=sys.stderr) as bar:
-        return list(
-            run_all(files, settings, mode, jobs, on_result=lambda _: bar.update(1), report_fixes=report_fixes)
-        )
+        return list(run_all(files, settings, mode, jobs, on_result=lambda _: bar.update(1), **options))
 
 
 def _run_stdin(
@@ -170,6 +224,13 @@ def _run_stdin(
     if output_format == "json":
         text = output.decode(errors="replace") if output is not None else None
         click.echo(json_report([result], count([result]), mode.value, settings.target, text))
+    elif output_format == "sarif":
+        click.echo(sarif_report([result], mode.value, settings.target, repository_root()))
+    elif output_format == "github":
+        for line in github_annotations([result], mode.value, show_fixes, repository_root()):
+            click.echo(line)
+    elif output_format == "markdown":
+        click.echo(markdown_report([result], mode.value), nl=False)
     elif mode is Mode.DIFF:
         if result.status is Status.CHANGED:
             diff = unified_diff(result)
@@ -180,8 +241,8 @@ def _run_stdin(
     else:
         sys.stdout.buffer.write(output or b"")
         sys.stdout.buffer.flush()
-    if output_format != "json":
-        for line in diagnostic_lines(result, show_fixes):
+    if output_format == "text":
+        for line in file_report(result, show_fixes):
             click.echo(line, err=True)
     if result.status is Status.ERROR:
         click.echo(f"{name}: error: {result.error}", err=True)

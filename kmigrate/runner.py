@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from enum import Enum
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 from kmigrate.diagnostics import FileResult, Status
+from kmigrate.output_tree import OutputPlan, copy_file, write_new_atomically
 from kmigrate.pipeline import migrate_path
 from kmigrate.project import ProjectIndex, find_project_root
 from kmigrate.settings import Settings
@@ -22,6 +24,7 @@ class Mode(str, Enum):
     WRITE = "write"  # rewrite files in place
     DIFF = "diff"  # print a unified diff, write nothing
     CHECK = "check"  # list files that would change, write nothing
+    COPY = "copy"  # write the migrated tree into --output-dir, leave the sources alone
 
 
 # The project indexes of this run, by root; set once per worker process (see _init_worker).
@@ -35,10 +38,14 @@ class _Job:
     mode: Mode
     report_fixes: bool
     root: str | None = None  # key of the file's project index in _PROJECTS
+    keep_texts: bool = False  # ship the original and migrated texts back (SARIF fixes)
+    destination: str | None = None  # where the copy goes (Mode.COPY)
 
     def __call__(self) -> FileResult:
         project = _PROJECTS.get(self.root) if self.root is not None else None
-        return run_one(self.path, self.settings, self.mode, self.report_fixes, project)
+        return run_one(
+            self.path, self.settings, self.mode, self.report_fixes, project, self.keep_texts, self.destination
+        )
 
 
 def _init_worker(projects: dict[str, ProjectIndex]) -> None:
@@ -73,15 +80,35 @@ def project_for(path: str) -> ProjectIndex | None:
 
 
 def run_one(
-    path: str, settings: Settings, mode: Mode, report_fixes: bool = True, project: ProjectIndex | None = None
-) -> FileResult:
+    path: str, settings: Settings, mode: Mode, report_fixes: bool = True, project: ProjectIndex | None = None,
+    keep_texts: bool = False, destination: str | None = None,
+) -> FileResult:  # fmt: skip
     result = migrate_path(path, settings, write=mode is Mode.WRITE, report_fixes=report_fixes, project=project)
+    if destination is not None:
+        _write_copy(result, destination)
     if mode is not Mode.DIFF:
-        # Only a diff needs the texts; do not ship them back from a worker for nothing.
-        result.original = result.output = None
+        # Only a diff needs the texts (and SARIF fixes the two texts); do not ship them back
+        # from a worker for nothing.
+        if not keep_texts:
+            result.original = result.output = None
         result.output_bytes = None
         result.sections = None
     return result
+
+
+def _write_copy(result: FileResult, destination: str) -> None:
+    """The migrated file into the output folder; anything not migrated (unchanged, skipped, an
+    error) is copied with its original bytes, so the copy is always a whole project."""
+    try:
+        if result.status is Status.CHANGED:
+            write_new_atomically(destination, result.output_bytes or b"", stat.S_IMODE(os.stat(result.path).st_mode))
+            result.written = True
+        else:
+            copy_file(result.path, destination)
+    except OSError as exc:
+        if result.status is not Status.ERROR:  # an unreadable source is already reported
+            result.status = Status.ERROR
+            result.error = f"cannot write the copy {destination}: {exc.strerror or exc}"
 
 
 def _call(job: _Job) -> FileResult:
@@ -99,10 +126,16 @@ def run_all(
     jobs: int,
     on_result: Callable[[FileResult], None] = lambda result: None,
     report_fixes: bool = True,
+    keep_texts: bool = False,
+    plan: OutputPlan | None = None,
 ) -> Iterator[FileResult]:
     """Yield one result per path, in the order of ``paths``."""
     roots = index_projects(paths)
-    jobs_list = [_Job(path, settings, mode, report_fixes, roots.get(path)) for path in paths]
+    jobs_list = [
+        _Job(path, settings, mode, report_fixes, roots.get(path), keep_texts,
+             plan.destination(path) if plan is not None else None)
+        for path in paths
+    ]  # fmt: skip
     if jobs <= 1 or len(jobs_list) < POOL_THRESHOLD:
         for job in jobs_list:
             result = job()

@@ -88,7 +88,9 @@ def test_remaining_findings_exit_1_even_without_changes(tmp_path):
     second = invoke(str(tmp_path))  # marker already there: nothing changes, finding remains
     assert second.exit_code == 1
     assert "0 rewritten" in second.stderr and "1 finding" in second.stderr
-    assert "KM110 [needs review]" in second.stdout
+    # Grouped per file: the path, then `  line:col  KMxxx  message`, then the summary.
+    assert f"{tmp_path / 'a.py'}\n  1:1  KM110  use scikeras" in second.stdout
+    assert "0 files rewritten, 1 place needs a person:" in second.stdout
 
 
 def test_bad_file_is_reported_exit_2_and_others_still_migrate(project):

@@ -1,0 +1,30 @@
+"""The machine-readable report (``--format json``)."""
+
+from __future__ import annotations
+
+import json
+from typing import Sequence
+
+from kmigrate import __version__
+from kmigrate.diagnostics import FileResult, Status
+
+
+def json_report(
+    results: Sequence[FileResult], counts: dict[str, int], mode: str, target: str, stdin_output: str | None
+) -> str:
+    report = {
+        "kmigrate": __version__,
+        "target": target,
+        "mode": mode,
+        "summary": counts,
+        "files": [
+            {"path": r.path, "status": r.status.value, **({"error": r.error} if r.error else {}),
+             **({"note": r.note} if r.note else {})}
+            for r in results
+        ],  # fmt: skip
+        "diagnostics": [{"path": r.path, **d.as_dict()} for r in results for d in r.diagnostics],
+        "errors": [{"path": r.path, "message": r.error} for r in results if r.status is Status.ERROR],
+    }
+    if stdin_output is not None:
+        report["output"] = stdin_output
+    return json.dumps(report, indent=2)
