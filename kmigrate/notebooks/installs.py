@@ -1,0 +1,104 @@
+"""Package installs in notebook cells (``!pip install keras==2.1.2``, ``%pip install keras``,
+``!conda install keras``, ``pip install`` in a ``%%bash`` cell): advice for a person.
+
+kmigrate does not edit shell commands; each legacy Keras requirement on such a line becomes a
+finding (KM720) saying what to install instead.  The advice is the dependency files' own
+(``kmigrate.dependencies.advice_for_requirement``) when that module is present.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from typing import Callable, Iterator
+
+_INSTALL = re.compile(
+    r"(?:^|[\s!%;&|(])(?:(?:python3?|py)\s+-m\s+)?(?P<tool>pip3?|conda|mamba)\s+install\s+(?P<args>.*)"
+)
+# Shell syntax that ends the install command's arguments.
+_END_OF_ARGS = re.compile(r"\s(?:&&|\|\||[;|>#])|[;|]")
+# Options whose value is the next argument, not a requirement.
+_OPTIONS_WITH_VALUE = frozenset(
+    {"-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i", "--index-url",
+     "--extra-index-url", "-f", "--find-links", "-t", "--target", "--prefix", "--root",
+     "--channel", "-n", "--name", "-p", "--python-version", "--platform", "--trusted-host"}
+)  # fmt: skip
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_BUNDLED = {"keras-applications": "tf.keras.applications", "keras-preprocessing": "tf.keras.preprocessing"}
+
+
+def requirements_installed(line: str) -> Iterator[str]:
+    """The requirement arguments of an install command on ``line`` (none if it is not one)."""
+    match = _INSTALL.search(line)
+    if match is None:
+        return
+    args = match.group("args").rstrip("\\").strip()
+    if match.group("args").rstrip().endswith("')") or match.group("args").rstrip().endswith('")'):
+        args = args[:-2]  # get_ipython().system('pip install keras')
+    end = _END_OF_ARGS.search(" " + args)
+    if end is not None:
+        args = args[: max(0, end.start() - 1)]
+    try:
+        tokens = shlex.split(args)
+    except ValueError:
+        tokens = args.split()
+    skip_next = False
+    for token in tokens:
+        if skip_next:
+            skip_next = False
+            continue
+        if token.startswith("-"):
+            skip_next = token in _OPTIONS_WITH_VALUE
+            continue
+        if "{" in token or "$" in token or not _NAME.match(token):
+            continue  # IPython variable expansion, paths, URLs: not a requirement we can judge
+        if match.group("tool") != "pip":
+            token = re.sub(r"(?<=[\w])=(?=\d)", "==", token)  # conda's keras=2.1.2
+        yield token
+
+
+def _own_advice(requirement: str, target: str) -> str | None:
+    """Advice when the dependency-file module is absent: the keras package and the two
+    packages TensorFlow now ships."""
+    name_match = _NAME.match(requirement)
+    if name_match is None:
+        return None
+    name = re.sub(r"[-_.]+", "-", name_match.group(0)).lower()
+    if name == "keras":
+        if re.search(r"(?:==|~=|>=|===)\s*[3-9]", requirement):
+            return None  # Keras 3 already
+        wanted = "tensorflow>=2.16 and tf-keras>=2.16" if target == "tf_keras" else "tensorflow>=2.16"
+        return f"pin {wanted} instead of {requirement}"
+    if name in _BUNDLED:
+        return f"drop {requirement}: TensorFlow ships it as {_BUNDLED[name]}"
+    return None
+
+
+def _dependency_advice() -> Callable[[str, str], str | None] | None:
+    try:
+        from kmigrate.dependencies import advice_for_requirement
+    except ImportError:
+        return None
+
+    def advice(requirement: str, target: str) -> str | None:
+        found = advice_for_requirement(requirement, target)
+        if found is None:
+            return None
+        if found.replacement:
+            return f"pin {' '.join(found.replacement)} instead of {requirement} (standalone Keras is replaced by tf.keras)"
+        if found.replacement == ():
+            return f"drop {requirement} from this install ({found.message})"
+        return found.message
+
+    return advice
+
+
+def install_advice(line: str, target: str) -> list[str]:
+    """One message per requirement on ``line`` that needs a person."""
+    advise = _dependency_advice() or _own_advice
+    messages = []
+    for requirement in requirements_installed(line):
+        message = advise(requirement, target)
+        if message:
+            messages.append(f"{message}; edit this install line (kmigrate does not edit shell commands)")
+    return messages
