@@ -47,8 +47,17 @@ def root_uri(root: Path) -> str:
     return uri if uri.endswith("/") else uri + "/"
 
 
-@lru_cache(maxsize=256)
 def _notebook_text(path: str) -> str | None:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return _read_text(path, status.st_mtime_ns, status.st_size)
+
+
+@lru_cache(maxsize=64)
+def _read_text(path: str, mtime_ns: int, size: int) -> str | None:
+    """One read per version of a file (the key changes when the file does)."""
     try:
         with open(path, encoding="utf-8") as handle:
             return handle.read()
