@@ -8,17 +8,19 @@ from typing import Callable
 import libcst as cst
 
 from kmigrate.context import STATEMENT_TYPES, FileContext
+from kmigrate.removal import CommentKeeper
 from kmigrate.rules.base import Fixer
 
 
 _SCOPE_TYPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 
 
-class MigrationTransformer(cst.CSTTransformer):
+class MigrationTransformer(CommentKeeper, cst.CSTTransformer):
     """Dispatches each node to the fixers that have a ``visit_``/``leave_`` method for it."""
 
     def __init__(self, ctx: FileContext, fixer_types: list[type[Fixer]]) -> None:
-        super().__init__()
+        cst.CSTTransformer.__init__(self)
+        CommentKeeper.__init__(self)
         self.ctx = ctx
         self._visitors: dict[str, list[Callable]] = defaultdict(list)
         self._leavers: dict[str, list[Callable]] = defaultdict(list)
@@ -63,6 +65,7 @@ class MigrationTransformer(cst.CSTTransformer):
             self.ctx.kinds.leave(original_node)
         if isinstance(original_node, STATEMENT_TYPES):
             result = self.ctx.leave_statement(original_node, result)
+        result = self.keep(original_node, result)  # comments above a removed statement stay
         if isinstance(original_node, cst.Module) and isinstance(result, cst.Module):
             result = self.ctx.imports.apply(result)
         return result

@@ -1,0 +1,67 @@
+"""Removing a statement or a decorator never removes the comments written above it.
+
+In LibCST a comment on the lines above a statement belongs to that statement
+(``leading_lines``), so a rule that deletes the statement would delete the comment too. The
+transformers record what each statement and decorator became; when a block (a module, an
+indented body, a decorator list) is left, the comment lines of what was removed move to the
+next thing that survived, or to the block's end.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import libcst as cst
+
+_STATEMENTS = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
+_BLOCKS = (cst.Module, cst.IndentedBlock)
+_DECORATED = (cst.FunctionDef, cst.ClassDef)
+
+
+class CommentKeeper:
+    """Mix into a CSTTransformer: call ``keep(original, result)`` from ``on_leave`` for every
+    node, and use what it returns."""
+
+    def __init__(self) -> None:
+        self._results: dict[int, object] = {}
+
+    def keep(self, original: cst.CSTNode, result):  # type: ignore[no-untyped-def]
+        if isinstance(original, _DECORATED) and isinstance(result, _DECORATED):
+            result = self._carry(original.decorators, result, "decorators", "lines_after_decorators")
+        elif isinstance(original, _BLOCKS) and isinstance(result, _BLOCKS):
+            result = self._carry(original.body, result, "body", "footer")
+        if isinstance(original, (*_STATEMENTS, cst.Decorator)):
+            self._results[id(original)] = result
+        return result
+
+    def _carry(self, originals: Sequence[cst.CSTNode], updated, field: str, end: str):  # type: ignore[no-untyped-def]
+        carried: list[cst.EmptyLine] = []
+        replaced: dict[int, cst.CSTNode] = {}
+        for node in originals:
+            result = self._results.pop(id(node), node)
+            if isinstance(result, cst.RemovalSentinel):
+                carried += _comment_lines(node)
+                continue
+            first = result.nodes[0] if isinstance(result, cst.FlattenSentinel) and result.nodes else result
+            if carried and isinstance(first, cst.CSTNode) and hasattr(first, "leading_lines"):
+                replaced[id(first)] = first.with_changes(leading_lines=[*carried, *first.leading_lines])
+                carried = []
+        if not replaced and not carried:
+            return updated
+        nodes = [replaced.get(id(node), node) for node in getattr(updated, field)]
+        changes: dict[str, object] = {field: nodes}
+        if carried:
+            changes[end] = [*carried, *getattr(updated, end)] if end == "lines_after_decorators" else [
+                *getattr(updated, end), *carried]  # fmt: skip
+        return updated.with_changes(**changes)
+
+
+def _comment_lines(node: cst.CSTNode) -> list[cst.EmptyLine]:
+    """The lines above ``node`` when they hold a comment of the user's, blank lines included so
+    the comment keeps its place in the layout; none when they are only blank (the layout closes
+    up) or only kmigrate's own markers (stale once the statement is gone)."""
+    lines = [
+        line for line in getattr(node, "leading_lines", ())
+        if line.comment is None or not line.comment.value.startswith("# kmigrate:")
+    ]  # fmt: skip
+    return lines if any(line.comment is not None for line in lines) else []
