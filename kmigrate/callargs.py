@@ -8,9 +8,12 @@ rule tables say what to rename.
 
 from __future__ import annotations
 
+import ast
 from typing import Sequence
 
 import libcst as cst
+
+from kmigrate.nodes import code as code_of
 
 
 def keyword(call: cst.Call, name: str) -> cst.Arg | None:
@@ -130,9 +133,7 @@ def literal(node: cst.BaseExpression) -> object:
 
     Raises ValueError for anything that is not a literal, so callers can fall back to a marker.
     """
-    import ast
-
-    code = cst.Module(body=[]).code_for_node(node)
+    code = code_of(node)
     try:
         return ast.literal_eval(code.strip())
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError) as exc:

@@ -17,6 +17,7 @@ from typing import ClassVar
 
 import libcst as cst
 
+from kmigrate.nodes import code
 from kmigrate.rules.base import Fixer, FixSafety, Rule
 
 RULES = (
@@ -76,7 +77,7 @@ class BatchNormStatisticsFixer(Fixer):
         version, assumed = self.ctx.settings.legacy_version
         if not assumed and not ((2, 1, 3) <= version < (2, 3)):
             return updated
-        receiver = cst.Module(body=[]).code_for_node(func.value)
+        receiver = code(func.value)
         if receiver in self._marked or not self.ctx.keras_receiver(func.value, func.attr.value, original):
             return updated
         if not self.ctx.allows("KM613"):

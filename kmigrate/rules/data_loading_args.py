@@ -22,6 +22,7 @@ from typing import ClassVar
 import libcst as cst
 
 from kmigrate import callargs
+from kmigrate.nodes import code
 from kmigrate.rules.base import Fixer, FixSafety, Rule
 
 RULES = (
@@ -62,8 +63,6 @@ def _is_default(name: str, value: cst.BaseExpression) -> bool:
     return any(found == d and type(found) is type(d) for d in _DEFAULTS[_NAMES[name]])
 
 
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
 
 
 @dataclass
@@ -182,7 +181,7 @@ class DataLoadingArgsFixer(Fixer):
             return updated
         if not self.ctx.keras_receiver(func.value, func.attr.value, original):
             return updated
-        spelled = ", ".join(_code(a).rstrip(", ") for a in present)
+        spelled = ", ".join(code(a).rstrip(", ") for a in present)
         if id(original) in self._decided:
             self.ctx.fixed("KM614", original, f"{spelled} moved to the Sequence's constructor (Keras 3 "
                            "PyDataset arguments)")

@@ -16,6 +16,7 @@ import libcst.matchers as m
 
 from kmigrate import callargs
 from kmigrate.kinds import Kind
+from kmigrate.nodes import code
 from kmigrate.rules.base import Fixer, FixSafety, Rule
 
 SAFE, CTX, FLAG = FixSafety.SAFE, FixSafety.CONTEXT, FixSafety.FLAG
@@ -353,7 +354,7 @@ class Keras1ApiFixer(Fixer):
         if mapped is None:
             mapped = _mapping_expression(value)
         call = callargs.rename_keyword(callargs.replace_value(call, "dim_ordering", mapped), "dim_ordering", "data_format")
-        self.ctx.fixed(rule, original, f"dim_ordering= -> data_format={_code(mapped)}")
+        self.ctx.fixed(rule, original, f"dim_ordering= -> data_format={code(mapped)}")
         return call
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
@@ -407,7 +408,7 @@ class Keras1ApiFixer(Fixer):
                            "computed from image_data_format()")
             plain = new_call.with_changes(lpar=(), rpar=())
             return cst.parse_expression(
-                f"('th' if {_code(plain)} == 'channels_first' else 'tf')"
+                f"('th' if {code(plain)} == 'channels_first' else 'tf')"
             )
         if len(call.args) != 1 or call.args[0].star:
             self.ctx.flag("KM250", original, "use K.set_image_data_format('channels_first' | "
@@ -415,7 +416,7 @@ class Keras1ApiFixer(Fixer):
             return call
         arg = call.args[0]
         mapped = _map_ordering(arg.value) or _mapping_expression(arg.value)
-        self.ctx.fixed("KM250", original, f"set_image_dim_ordering -> set_image_data_format({_code(mapped)})")
+        self.ctx.fixed("KM250", original, f"set_image_dim_ordering -> set_image_data_format({code(mapped)})")
         return call.with_changes(func=new_func, args=[arg.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT, value=mapped)])
 
     # -- backend keywords -------------------------------------------------------------------------
@@ -640,12 +641,10 @@ def _map_ordering(node: cst.BaseExpression) -> cst.BaseExpression | None:
 
 def _mapping_expression(node: cst.BaseExpression) -> cst.BaseExpression:
     return cst.parse_expression(
-        f"{{'th': 'channels_first', 'tf': 'channels_last'}}.get({_code(node)}, {_code(node)})"
+        f"{{'th': 'channels_first', 'tf': 'channels_last'}}.get({code(node)}, {code(node)})"
     )
 
 
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
 
 
 FIXER = Keras1ApiFixer

@@ -15,6 +15,7 @@ from typing import ClassVar
 import libcst as cst
 
 from kmigrate import callargs
+from kmigrate.nodes import code
 from kmigrate.rules.base import Fixer, FixSafety, Rule
 
 RULES = (
@@ -109,7 +110,7 @@ class MergeFixer(Fixer):
         if mode_value is None or isinstance(mode_value, cst.SimpleString):
             mode = mode_value.evaluated_value if mode_value is not None else "sum"  # type: ignore[union-attr]
             if mode == "cos":
-                axes = _code(given["dot_axes"].value) if "dot_axes" in given else "-1"
+                axes = code(given["dot_axes"].value) if "dot_axes" in given else "-1"
                 self.ctx.flag(rule, original, f"mode='cos' returned shape (batch, 1, 1) in Keras 1: use "
                               f"Reshape((1, 1))(Dot(axes={axes}, normalize=True)([a, b])) for 2D inputs, "
                               "or drop the Reshape if the extra axis was not needed")  # fmt: skip
@@ -127,7 +128,7 @@ class MergeFixer(Fixer):
             target = "layers.Lambda"
             keep = {"output_shape": "output_shape", "arguments": "arguments", "name": "name"}
         else:
-            self.ctx.flag(rule, original, f"merge mode `{_code(mode_value)}` is not a literal: use Add, "
+            self.ctx.flag(rule, original, f"merge mode `{code(mode_value)}` is not a literal: use Add, "
                           "Multiply, Average, Maximum, Concatenate(axis=) or Dot(axes=) for a mode string, "
                           "Lambda(function) for a function")  # fmt: skip
             return updated
@@ -150,14 +151,12 @@ class MergeFixer(Fixer):
             result: cst.BaseExpression = updated.with_changes(
                 func=layer, args=[cst.Arg(value=value)]
             )
-            self.ctx.fixed(rule, original, f"merge(mode=...) -> `{_code(layer)}(...)`")
+            self.ctx.fixed(rule, original, f"merge(mode=...) -> `{code(layer)}(...)`")
             return result
-        self.ctx.fixed(rule, original, f"Merge(mode=...) -> `{_code(layer)}`")
+        self.ctx.fixed(rule, original, f"Merge(mode=...) -> `{code(layer)}`")
         return updated.with_changes(func=layer.func, args=layer.args)
 
 
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
 
 
 def _is_none(node: cst.BaseExpression) -> bool:

@@ -18,9 +18,9 @@ import libcst as cst
 
 from kmigrate import callargs
 from kmigrate.kinds import Kind
+from kmigrate.nodes import code
 from kmigrate.rules.base import Fixer, FixSafety, Rule, rename_imported_names
 from kmigrate.rules.training_table import (
-    code,
     file_is_legacy,
     has_double_star,
     has_single_star,

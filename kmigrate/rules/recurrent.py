@@ -17,6 +17,7 @@ from typing import ClassVar
 import libcst as cst
 
 from kmigrate import callargs
+from kmigrate.nodes import code
 from kmigrate.rules.base import Fixer, FixSafety, Rule
 
 CTX = FixSafety.CONTEXT
@@ -258,8 +259,8 @@ class RecurrentFixer(Fixer):
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
         if not self._helper_needed or self._helper_name is None:
             return updated
-        register = _code(self.ctx.imports.reference("utils.register_keras_serializable"))
-        backend = _code(self.ctx.imports.reference("backend"))
+        register = code(self.ctx.imports.reference("utils.register_keras_serializable"))
+        backend = code(self.ctx.imports.reference("backend"))
         self.ctx.imports.add_definition(
             self._helper_name,
             f'@{register}(package="{HELPER_PACKAGE}")\n'
@@ -270,8 +271,6 @@ class RecurrentFixer(Fixer):
         return updated
 
 
-def _code(node: cst.BaseExpression) -> str:
-    return cst.Module(body=[]).code_for_node(node)
 
 
 FIXER = RecurrentFixer

@@ -18,6 +18,7 @@ from typing import ClassVar
 import libcst as cst
 
 from kmigrate import callargs
+from kmigrate.nodes import code
 from kmigrate.rules.base import Fixer, FixSafety, Rule
 from kmigrate.rules.training_table import make_string, method_name, positional_count, string_value
 
@@ -299,7 +300,7 @@ def _analyse(ctx, scan: _Scan) -> _Facts:  # type: ignore[no-untyped-def]
         elif isinstance(use.node, cst.SimpleString):
             key = ("text", text)
         else:
-            key = ("code", cst.Module(body=[]).code_for_node(use.node))
+            key = ("code", code(use.node))
         by_literal.setdefault(key, []).append((use, literal, text))
 
     for entries in by_literal.values():

@@ -12,7 +12,6 @@ from typing import Iterable, Sequence
 
 import libcst as cst
 
-
 Version = tuple[int, ...]
 
 # -- legacy signatures, newest first: (first version they apply to, parameter names) ------------
@@ -104,8 +103,6 @@ def number_literal(value: float) -> str:
     return text
 
 
-def code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
 
 
 def arg_named(call: cst.Call, name: str) -> cst.Arg | None:

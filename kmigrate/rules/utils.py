@@ -10,6 +10,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from kmigrate import callargs
+from kmigrate.nodes import code
 from kmigrate.rules.base import Fixer, FixSafety, Rule
 
 SAFE, CTX, FLAG = FixSafety.SAFE, FixSafety.CONTEXT, FixSafety.FLAG
@@ -160,7 +161,7 @@ class UtilsFixer(Fixer):
         elif m.matches(value, m.Name("False")):
             mode = None
         else:
-            mode = cst.parse_expression(f"'grayscale' if {_code(value)} else 'rgb'")
+            mode = cst.parse_expression(f"'grayscale' if {code(value)} else 'rgb'")
         if mode is None or callargs.keyword(bound, "color_mode") is not None:
             result = callargs.remove_keyword(bound, "grayscale")
         else:
@@ -262,8 +263,6 @@ class UtilsFixer(Fixer):
         return updated
 
 
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
 
 
 FIXER = UtilsFixer

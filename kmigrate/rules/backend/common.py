@@ -131,8 +131,6 @@ _GROWTH = """for {gpu} in {tf}.config.list_physical_devices('GPU'):
 """
 
 
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
 
 
 @dataclass

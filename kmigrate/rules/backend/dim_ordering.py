@@ -7,7 +7,8 @@ from typing import Callable, ClassVar
 
 import libcst as cst
 
-from kmigrate.rules.backend.common import _COMPARABLE, _DIM, BackendBase, _code, _restring
+from kmigrate.nodes import code
+from kmigrate.rules.backend.common import _COMPARABLE, _DIM, BackendBase, _restring
 from kmigrate.rules.backend.scan import _is_call_to
 from kmigrate.rules.backend_table import (
     Entry,
@@ -42,7 +43,7 @@ class DimOrdering(BackendBase):
             return updated
         else:
             new_value = cst.parse_expression(
-                f"{{'th': 'channels_first', 'tf': 'channels_last'}}[{_code(value)}]"
+                f"{{'th': 'channels_first', 'tf': 'channels_last'}}[{code(value)}]"
             )
         new_arg = arg.with_changes(value=new_value, keyword=cst.Name("data_format") if arg.keyword else None)
         self.ctx.fixed(rule, original, entry.message)

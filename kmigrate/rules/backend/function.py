@@ -9,7 +9,8 @@ import libcst as cst
 import libcst.matchers as m
 
 from kmigrate.callargs import bind_positionals, has_star_args
-from kmigrate.rules.backend.common import _HELPER, BackendBase, _code, _empty, _fix_elements, _has_params, _literal_arg
+from kmigrate.nodes import code
+from kmigrate.rules.backend.common import _HELPER, BackendBase, _empty, _fix_elements, _has_params, _literal_arg
 from kmigrate.rules.backend.scan import _is_call_to, backend_name
 from kmigrate.rules.backend_table import (
     Entry,
@@ -124,7 +125,7 @@ class FunctionAndLearningPhase(BackendBase):
         owner = self._owner_kind(original.value)
         if owner == "layer" or (owner is None and which == "output"):
             return updated
-        receiver = _code(updated.value)  # type: ignore[attr-defined]
+        receiver = code(updated.value)  # type: ignore[attr-defined]
         return cst.parse_expression(f"{receiver}.{which}s[0]" if element else f"{receiver}.{which}s")
 
     def _owner_kind(self, node: cst.BaseExpression) -> str | None:

@@ -8,7 +8,8 @@ from typing import ClassVar
 import libcst as cst
 
 from kmigrate.callargs import has_star_args
-from kmigrate.rules.backend.common import BackendBase, _atom, _code
+from kmigrate.nodes import code
+from kmigrate.rules.backend.common import BackendBase, _atom
 from kmigrate.rules.backend_table import (
     OPTIMIZER_RATE_ATTRS,
 )  # fmt: skip
@@ -21,7 +22,7 @@ class SemanticChanges(BackendBase):
         if rule == "KM501":
             return self._set_value(name, original, updated)
         if rule == "KM502":
-            args = [_code(a.value) for a in original.args[:2]]
+            args = [code(a.value) for a in original.args[:2]]
             loss, variables = (args + ["loss", "variables"])[:2]
             self.ctx.flag(rule, original, "K.gradients raises under eager execution: compute the loss "
                           f"inside `with tf.GradientTape() as tape:` and use `tape.gradient({loss}, {variables})`",
@@ -43,7 +44,7 @@ class SemanticChanges(BackendBase):
             self.ctx.flag("KM506", original, "`K.T` is Theano, which is gone: port the code to `tf` / `K` operations")
             return updated
         local = self._tf() if name == "tf" else self._numpy()
-        self.ctx.fixed("KM506", original, f"`{_code(original)}` -> `{local}`")
+        self.ctx.fixed("KM506", original, f"`{code(original)}` -> `{local}`")
         return cst.parse_expression(local).with_changes(lpar=updated.lpar, rpar=updated.rpar)
 
     # -- C-K01: set_value ---------------------------------------------------------------------
@@ -74,7 +75,7 @@ class SemanticChanges(BackendBase):
             return
         variable, value = self._fresh("variable"), self._fresh("value")
         loop = cst.parse_statement(
-            f"for {variable}, {value} in {_code(pairs)}:\n    {variable}.assign({value})\n",
+            f"for {variable}, {value} in {code(pairs)}:\n    {variable}.assign({value})\n",
             config=self.ctx.module.config_for_parsing,
         )
         self._plan[id(statement)] = loop.with_changes(leading_lines=statement.leading_lines)

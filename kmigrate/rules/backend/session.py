@@ -8,6 +8,7 @@ from typing import Callable, ClassVar
 import libcst as cst
 import libcst.matchers as m
 
+from kmigrate.nodes import code
 from kmigrate.rules.backend.common import (
     _GROWTH,
     _TF_CONFIGS,
@@ -16,7 +17,6 @@ from kmigrate.rules.backend.common import (
     _TF_SESSIONS,
     BackendBase,
     _assigns_attribute_of,
-    _code,
     _last_assignment,
     _statement_call,
 )
@@ -109,7 +109,7 @@ class SessionIdiom(BackendBase):
                 return None
             for setting in settings:
                 target, value = setting.body[0].targets[0].target, setting.body[0].value
-                if _code(target) != f"{config.value}.gpu_options.allow_growth" or not m.matches(value, m.Name("True")):
+                if code(target) != f"{config.value}.gpu_options.allow_growth" or not m.matches(value, m.Name("True")):
                     return None
                 growth = True
                 doomed.append(setting)

@@ -10,7 +10,8 @@ import libcst as cst
 
 from kmigrate import keras_api
 from kmigrate.callargs import bind_positionals, has_star_args, positionals
-from kmigrate.rules.backend.common import _MISSING_HINTS, _SUBMODULES, BackendBase, _code, _dim_literal, _restring
+from kmigrate.nodes import code
+from kmigrate.rules.backend.common import _MISSING_HINTS, _SUBMODULES, BackendBase, _dim_literal, _restring
 from kmigrate.rules.backend.scan import backend_name
 from kmigrate.rules.backend_table import (
     BUILTIN,
@@ -169,8 +170,8 @@ class TableRewrites(BackendBase):
         if args is None or "x" not in args or set(args) - set(entry.params):
             self.ctx.flag(rule, original, entry.message)
             return updated
-        pads = [_code(args[k]) if k in args else "1" for k in ("top_pad", "bottom_pad", "left_pad", "right_pad")]
-        code = f"(({pads[0]}, {pads[1]}), ({pads[2]}, {pads[3]}))"
+        pads = [code(args[k]) if k in args else "1" for k in ("top_pad", "bottom_pad", "left_pad", "right_pad")]
+        padding = f"(({pads[0]}, {pads[1]}), ({pads[2]}, {pads[3]}))"
         extra = ""
         if "dim_ordering" in args:
             fmt = _dim_literal(args["dim_ordering"])
@@ -180,17 +181,17 @@ class TableRewrites(BackendBase):
             extra = f", data_format={fmt}" if fmt != "None" else ""
         func = self._backend_ref(original.func, updated.func, entry.target)
         self.ctx.fixed(rule, original, entry.message)
-        return cst.parse_expression(f"{_code(func)}({_code(args['x'])}, padding={code}{extra})")
+        return cst.parse_expression(f"{code(func)}({code(args['x'])}, padding={padding}{extra})")
 
     def _call_asymmetric_temporal_padding(self, entry: Entry, rule: str, original: cst.Call, updated: cst.Call):  # type: ignore[no-untyped-def]
         args = self._bound(entry, updated)
         if args is None or "x" not in args or set(args) - set(entry.params):
             self.ctx.flag(rule, original, entry.message)
             return updated
-        pads = [_code(args[k]) if k in args else "1" for k in ("left_pad", "right_pad")]
+        pads = [code(args[k]) if k in args else "1" for k in ("left_pad", "right_pad")]
         func = self._backend_ref(original.func, updated.func, entry.target)
         self.ctx.fixed(rule, original, entry.message)
-        return cst.parse_expression(f"{_code(func)}({_code(args['x'])}, padding=({pads[0]}, {pads[1]}))")
+        return cst.parse_expression(f"{code(func)}({code(args['x'])}, padding=({pads[0]}, {pads[1]}))")
 
     def _call_is_variable(self, entry: Entry, rule: str, original: cst.Call, updated: cst.Call):  # type: ignore[no-untyped-def]
         args = self._bound(entry, updated)
@@ -199,7 +200,7 @@ class TableRewrites(BackendBase):
             return updated
         tf = self._tf()
         self.ctx.fixed(rule, original, entry.message)
-        return cst.parse_expression(f"isinstance({_code(args['x'])}, ({tf}.Variable, {tf}.keras.Variable))")
+        return cst.parse_expression(f"isinstance({code(args['x'])}, ({tf}.Variable, {tf}.keras.Variable))")
 
     def _call_legacy_weight_ordering(self, entry: Entry, rule: str, original: cst.Call, updated: cst.Call):  # type: ignore[no-untyped-def]
         if updated.args or (self._scan and self._scan.legacy_ordering_set):

@@ -9,7 +9,8 @@ import libcst as cst
 import libcst.matchers as m
 
 from kmigrate import callargs
-from kmigrate.rules.layers.common import _ACTIVITY_HELPER, _CUDNN, LayersBase, _code
+from kmigrate.nodes import code
+from kmigrate.rules.layers.common import _ACTIVITY_HELPER, _CUDNN, LayersBase
 
 
 class LayerArguments(LayersBase):
@@ -30,9 +31,9 @@ class LayerArguments(LayersBase):
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
         if not self._activity_helper:
             return updated
-        register = _code(self.ctx.imports.reference("utils.register_keras_serializable"))
-        regularizers = _code(self.ctx.imports.reference("regularizers"))
-        backend = _code(self.ctx.imports.reference("backend"))
+        register = code(self.ctx.imports.reference("utils.register_keras_serializable"))
+        regularizers = code(self.ctx.imports.reference("regularizers"))
+        backend = code(self.ctx.imports.reference("backend"))
         self.ctx.imports.add_definition(
             _ACTIVITY_HELPER,
             f'@{register}(package="kmigrate")\n'
@@ -106,10 +107,10 @@ class LayerArguments(LayersBase):
         if has_shape or (place is not None and place.kind == "called"):
             self.ctx.fixed("KM404", original, "dropped input_length= (Keras 3 ignores it)")
             return callargs.remove_keyword(call, "input_length")
-        shape = cst.parse_expression(f"({_code(length.value)},)")
+        shape = cst.parse_expression(f"({code(length.value)},)")
         call = callargs.replace_value(call, "input_length", shape)
         call = callargs.rename_keyword(call, "input_length", "input_shape")
-        self.ctx.fixed("KM404", original, f"input_length= -> input_shape={_code(shape)}")
+        self.ctx.fixed("KM404", original, f"input_length= -> input_shape={code(shape)}")
         return call
 
     def _weights(self, original: cst.Call, call: cst.Call) -> cst.Call:
@@ -117,7 +118,7 @@ class LayerArguments(LayersBase):
         if weights is None or not self.ctx.allows("KM408"):
             return call
         self.ctx.flag("KM408", original, f"Keras 3 layers reject weights=: remove it and call "
-                      f"layer.set_weights({_code(weights.value)}) once the layer is built "
+                      f"layer.set_weights({code(weights.value)}) once the layer is built "
                       "(e.g. after model construction: model.layers[i].set_weights(...))")
         return call
 

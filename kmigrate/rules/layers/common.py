@@ -10,6 +10,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from kmigrate import callargs
+from kmigrate.nodes import code
 from kmigrate.rules.base import Fixer, FixSafety, Rule
 
 SAFE, CTX, FLAG = FixSafety.SAFE, FixSafety.CONTEXT, FixSafety.FLAG
@@ -231,7 +232,7 @@ class LayersBase(Fixer):
             and not node.args[0].star
             and isinstance(node.args[0].value, cst.Call)
         ):
-            key = (self._scopes[-1], _code(func.value))
+            key = (self._scopes[-1], code(func.value))
             first = key not in self._seen_adds
             self._seen_adds.add(key)
             statement = self.ctx.current_statement
@@ -332,13 +333,11 @@ def _free_names(function: cst.Lambda) -> set[str]:
 
 
 def _code_params(params: cst.Parameters) -> str:
-    return cst.Module(body=[]).code_for_node(
+    return code(
         cst.FunctionDef(name=cst.Name("f"), params=params, body=cst.SimpleStatementSuite([cst.Pass()]))
     ).split("(", 1)[1].rsplit(")", 1)[0]
 
 
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
 
 
 def _attribute_chain(value: cst.BaseExpression, dotted: str) -> cst.BaseExpression:
@@ -352,16 +351,16 @@ def _batch_shape(call: cst.Call, batch_size: cst.BaseExpression) -> cst.BaseExpr
     """batch_size plus input_shape/input_dim -> the batch shape, or None when no shape is given."""
     shape = callargs.keyword(call, "input_shape")
     dim = callargs.keyword(call, "input_dim")
-    size = _code(batch_size)
+    size = code(batch_size)
     if dim is not None:
-        return cst.parse_expression(f"({size}, {_code(dim.value)})")
+        return cst.parse_expression(f"({size}, {code(dim.value)})")
     if shape is None:
         return None
     try:
         value = callargs.literal(shape.value)
     except ValueError:
-        return cst.parse_expression(f"({size},) + tuple({_code(shape.value)})")
+        return cst.parse_expression(f"({size},) + tuple({code(shape.value)})")
     if isinstance(value, (tuple, list)):
-        inner = ", ".join(_code(e.value) for e in shape.value.elements)  # type: ignore[attr-defined]
+        inner = ", ".join(code(e.value) for e in shape.value.elements)  # type: ignore[attr-defined]
         return cst.parse_expression(f"({size}, {inner})")
-    return cst.parse_expression(f"({size},) + tuple({_code(shape.value)})")
+    return cst.parse_expression(f"({size},) + tuple({code(shape.value)})")

@@ -8,7 +8,8 @@ from typing import ClassVar
 import libcst as cst
 
 from kmigrate import callargs
-from kmigrate.rules.layers.common import _RNN_LAYERS, LayersBase, _batch_shape, _code
+from kmigrate.nodes import code
+from kmigrate.rules.layers.common import _RNN_LAYERS, LayersBase, _batch_shape
 
 
 class InputShape(LayersBase):
@@ -28,13 +29,13 @@ class InputShape(LayersBase):
             self.ctx.fixed("KM405", original, "dropped input_dim/input_length (input_shape is given)")
             return call
         length = callargs.keyword(call, "input_length")
-        length_code = _code(length.value) if length is not None else "None"
-        shape = cst.parse_expression(f"({length_code}, {_code(dim.value)})")
+        length_code = code(length.value) if length is not None else "None"
+        shape = cst.parse_expression(f"({length_code}, {code(dim.value)})")
         call = callargs.replace_value(call, "input_dim", shape)
         call = callargs.rename_keyword(call, "input_dim", "input_shape")
         if length is not None:
             call = callargs.remove_keyword(call, "input_length")
-        self.ctx.fixed("KM405", original, f"input_dim/input_length -> input_shape={_code(shape)}")
+        self.ctx.fixed("KM405", original, f"input_dim/input_length -> input_shape={code(shape)}")
         return call
 
     def _batch_input(self, original: cst.Call, call: cst.Call) -> cst.Call:
@@ -64,10 +65,10 @@ class InputShape(LayersBase):
             self._flag_batch(original, "batch_size=")
             return call
         dtype = callargs.keyword(call, "dtype")
-        input_call = f"{_code(self.ctx.imports.reference('layers.Input'))}(batch_shape={_code(shape)}"
-        input_call += f", dtype={_code(dtype.value)})" if dtype is not None else ")"
+        input_call = f"{code(self.ctx.imports.reference('layers.Input'))}(batch_shape={code(shape)}"
+        input_call += f", dtype={code(dtype.value)})" if dtype is not None else ")"
         if place is not None and place.kind == "first-add" and place.statement is not None:
-            statement = cst.parse_statement(f"{_code(place.receiver)}.add({input_call})")  # type: ignore[arg-type]
+            statement = cst.parse_statement(f"{code(place.receiver)}.add({input_call})")  # type: ignore[arg-type]
             self._before.setdefault(id(place.statement), []).append(statement)  # type: ignore[arg-type]
             self.ctx.fixed("KM402", original, f"batch_input_shape -> a leading {input_call}")
             return stripped
@@ -75,7 +76,7 @@ class InputShape(LayersBase):
             self._list_heads[id(place.list_node)] = cst.parse_expression(input_call)
             self.ctx.fixed("KM402", original, f"batch_input_shape -> a leading {input_call}")
             return stripped
-        self._flag_batch(original, f"Input(batch_shape={_code(shape)})")
+        self._flag_batch(original, f"Input(batch_shape={code(shape)})")
         return call
 
     def _first_layer_input(self, original: cst.Call, call: cst.Call) -> cst.Call:
@@ -88,11 +89,11 @@ class InputShape(LayersBase):
             return call  # nothing to move, or both given (ambiguous), or KM402's case
         if not self.ctx.allows("KM403"):
             return call
-        shape = _code(shape_arg.value) if shape_arg is not None else f"({_code(dim_arg.value)},)"  # type: ignore[union-attr]
-        input_call = f"{_code(self.ctx.imports.reference('layers.Input'))}(shape={shape})"
+        shape = code(shape_arg.value) if shape_arg is not None else f"({code(dim_arg.value)},)"  # type: ignore[union-attr]
+        input_call = f"{code(self.ctx.imports.reference('layers.Input'))}(shape={shape})"
         stripped = callargs.remove_keyword(callargs.remove_keyword(call, "input_shape"), "input_dim")
         if place.kind == "first-add" and place.statement is not None:
-            statement = cst.parse_statement(f"{_code(place.receiver)}.add({input_call})")  # type: ignore[arg-type]
+            statement = cst.parse_statement(f"{code(place.receiver)}.add({input_call})")  # type: ignore[arg-type]
             self._before.setdefault(id(place.statement), []).append(statement)  # type: ignore[arg-type]
         elif place.kind == "first-in-list" and place.list_node is not None:
             self._list_heads[id(place.list_node)] = cst.parse_expression(input_call)

@@ -9,11 +9,11 @@ import libcst as cst
 import libcst.matchers as m
 
 from kmigrate import callargs
+from kmigrate.nodes import code
 from kmigrate.rules.layers.common import (
     _BUILTIN_NAMES,
     _SHAPE_PRESERVING_OPS,
     LayersBase,
-    _code,
     _code_params,
     _free_names,
 )
@@ -98,9 +98,9 @@ class LambdaLayers(LayersBase):
         while self.ctx.resolver.is_bound(name):
             self._lifted += 1
             name = f"kmigrate_lambda_{self._lifted}"
-        register = _code(self.ctx.imports.reference("utils.register_keras_serializable"))
+        register = code(self.ctx.imports.reference("utils.register_keras_serializable"))
         params = _code_params(function.params)
-        body = cst.Module(body=[]).code_for_node(function.body)
+        body = code(function.body)
         self.ctx.imports.add_definition(
             name,
             f'@{register}(package="kmigrate")\n'
@@ -120,7 +120,7 @@ class LambdaLayers(LayersBase):
         """tf_keras's .h5 loader looks custom objects up by class name, not registered name."""
         if self.ctx.target != "tf_keras":
             return ""
-        custom_objects = _code(self.ctx.imports.reference("utils.get_custom_objects"))
+        custom_objects = code(self.ctx.imports.reference("utils.get_custom_objects"))
         return f"\n\n{custom_objects}()[{name!r}] = {name}  # for tf_keras's .h5 loader\n"
 
     implements: ClassVar[tuple[str, ...]] = ("KM415",)

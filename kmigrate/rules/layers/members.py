@@ -10,7 +10,8 @@ import libcst.matchers as m
 
 from kmigrate import callargs
 from kmigrate.kinds import Kind
-from kmigrate.rules.layers.common import _NODE_METHODS, _PRIVATE_RNN, LayersBase, _attribute_chain, _code
+from kmigrate.nodes import code
+from kmigrate.rules.layers.common import _NODE_METHODS, _PRIVATE_RNN, LayersBase, _attribute_chain
 
 
 class LayerMembers(LayersBase):
@@ -44,7 +45,7 @@ class LayerMembers(LayersBase):
                     self.ctx.flag("KM420", original, "if this is a model, reset each stateful layer "
                                   "(Keras 3 models have no reset_states)")
                 return call
-            receiver = _code(func.value)
+            receiver = code(func.value)
             self.ctx.fixed("KM420", original, "Model.reset_states() is gone in Keras 3: reset each "
                            "stateful layer, as Keras 2 did")
             return cst.parse_expression(

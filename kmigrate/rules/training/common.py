@@ -8,13 +8,13 @@ from typing import ClassVar
 
 import libcst as cst
 
+from kmigrate.nodes import code
 from kmigrate.rules.base import Fixer, FixSafety, Rule
 from kmigrate.rules.training.facts import _FileFacts, _Scope
 from kmigrate.rules.training_table import (
     EVALUATE_GENERATOR,
     FIT_GENERATOR,
     PREDICT_GENERATOR,
-    code,
     method_name,
     number_value,
 )

@@ -8,12 +8,12 @@ from typing import ClassVar
 import libcst as cst
 
 from kmigrate import callargs
+from kmigrate.nodes import code
 from kmigrate.rules.training.common import _GENERATOR_METHODS, TrainingBase, _ceil_div, _floor_div
 from kmigrate.rules.training.facts import _PLAIN_GENERATOR
 from kmigrate.rules.training_table import (
     GENERATOR_KEYWORDS,
     WORKER_KEYWORDS,
-    code,
     has_single_star,
     pick,
     positional_count,
