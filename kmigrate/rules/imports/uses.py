@@ -1,0 +1,108 @@
+"""Uses of Keras names the import statements cannot fix alone: names that reach the file through
+a star import, and dotted uses (``keras.layers.convolutional.Conv2D``) respelled at their home."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+
+from kmigrate import keras_api
+from kmigrate.names import KerasName, classify
+from kmigrate.rules.imports.common import _SPECIFIC_FAMILIES, ImportsBase, _respell
+
+
+class NameUses(ImportsBase):
+    """Uses of Keras names the import statements cannot fix alone: names that reach the file through"""
+
+    # -- names that reach the file through a star import ------------------------------------
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:
+            self._not_uses.add(id(node.keyword))
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
+        """``Convolution2D`` from ``from keras.layers import *`` (or a project module that
+        re-exports it): the star import moves to tf.keras, where the name is ``Conv2D``."""
+        if id(original) in self._not_uses or self.ctx.resolver.bindings.get(original.value):
+            return updated
+        name = self.ctx.resolver.keras_name(original)
+        if name is None or not name.legacy:
+            return updated
+        home = keras_api.legacy_home(name.path, self.ctx.target)
+        if home.path is None or home.is_module or home.path.rpartition(".")[2] == original.value:
+            return updated
+        if not self.ctx.allows(home.rule):
+            return updated
+        self.ctx.fixed(home.rule, original, f"`{original.value}` (through a star import) -> `{home.path}`")
+        return self.ctx.imports.reference(home.path)
+
+    def _name_rule(self, source: KerasName, home: keras_api.Home) -> str:
+        if not source.qualified.startswith(("keras", "keras_")):
+            return "KM118"
+        if source.path == "" and home.is_module:
+            rule = home.rule
+            return rule if rule in _SPECIFIC_FAMILIES else "KM102"
+        return home.rule if source.path else "KM102"
+
+    # -- dotted uses --------------------------------------------------------------------
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._not_uses.add(id(node.attr))  # `x.plot` is not a use of a star-imported `plot`
+        if isinstance(node.value, cst.Attribute):
+            self._inner_attributes.add(id(node.value))
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):  # type: ignore[no-untyped-def]
+        if id(original) in self._inner_attributes:
+            return updated
+        qualified = self.ctx.resolver.qualified_name(original)
+        if qualified is None:
+            return updated
+        name = classify(qualified)
+        if name is None:
+            return updated
+        if not name.legacy:
+            return updated
+        if {"__version__", "_BACKEND"} & set(name.path.split(".")):
+            if self.ctx.allows("KM119"):
+                self.ctx.flag("KM119", original, "the Keras version/backend is Keras 3 on TensorFlow after migration; check which branch this code needs", marker="check which branch this needs: Keras is 3 on TensorFlow after migration")
+            return updated
+        rule = "KM118" if not qualified.startswith("keras") else keras_api.module_rule(
+            name.path.rpartition(".")[0]
+        ).rule
+        home = keras_api.legacy_home(name.path, self.ctx.target)
+        if home.path is None:
+            self._flag_homeless_use(original, name.path, rule, home.note)
+            return updated
+        spelled = _respell(original, home.path, self.ctx)
+        if spelled is None or spelled == get_full_name_for_node(original):
+            return updated
+        if not self.ctx.allows(rule):
+            return updated
+        self.ctx.fixed(rule, original, f"`{get_full_name_for_node(original)}` -> `{spelled}`")
+        return cst.parse_expression(spelled).with_changes(lpar=updated.lpar, rpar=updated.rpar)
+
+    def _flag_homeless_use(self, node: cst.Attribute, path: str, rule: str, note: str) -> None:
+        """`keras.layers.Highway(...)` after `import keras`: the import moved, this use cannot."""
+        if path.startswith("backend.") or path.startswith("legacy.interfaces."):
+            return  # the backend family explains K.* names; the decorators are removed above
+        if path.rpartition(".")[2].startswith("__"):
+            return  # module dunders (__name__, __file__) exist on tf.keras modules too
+        module, _, leaf = path.rpartition(".")
+        homes = keras_api.module_rule(module).homes
+        api = ".".join(p for p in (homes[0] if homes else module, leaf) if p)
+        if api in self.ctx.rules.handled:
+            return  # another family rewrites or marks this use
+        if self.ctx.allows(rule):
+            self.ctx.flag(rule, node, f"`{get_full_name_for_node(node)}`: {note}")
+
+    def _homeless_attributes(self, legacy_module: str, local: str) -> list[str]:
+        """Names the file reads as ``local.X`` that the module's tf.keras home lacks."""
+        # From the syntax tree: words in comments, docstrings and URLs are not uses.
+        used = self.ctx.kinds.scanner.attribute_uses.get(local, set())
+        return sorted(
+            attribute for attribute in used
+            if keras_api.legacy_home(f"{legacy_module}.{attribute}", self.ctx.target).path is None
+            and not self._claimed(legacy_module, attribute)
+        )
+
+    implements: ClassVar[tuple[str, ...]] = ("KM119",)
