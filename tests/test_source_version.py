@@ -47,3 +47,45 @@ def test_detect_reads_notebook_pip_cells(tmp_path):
     notebook = {"cells": [{"cell_type": "code", "source": ["!pip install keras==2.1.6\n", "import keras"]}]}
     (tmp_path / "demo.ipynb").write_text(json.dumps(notebook))
     assert detect(tmp_path)[0] == "2.1.6"
+
+
+# -- dependency files are read with the dependency parsers -----------------------------------
+
+from kmigrate.source_version import version_in_file  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "version"),
+    [
+        ("requirements.txt", "# keras==1.2.2 was the old pin\nkeras==2.1.6\n", "2.1.6"),  # comments never count
+        ("requirements.txt", "keras-applications==1.0.8\nnumpy\n", None),
+        ("setup.cfg", "[options]\ninstall_requires =\n    Keras>=2.0.5\n", "2.0.5"),
+        ("pyproject.toml", '[tool.poetry.dependencies]\nkeras = "^2.2.4"\n', "2.2.4"),
+        ("pyproject.toml", '[project]\ndependencies = ["keras~=2.3.0"]\n', "2.3.0"),
+        ("Pipfile", '[packages]\nkeras = {version = "==2.1.3"}\n', "2.1.3"),
+        ("environment.yml", "dependencies:\n  - keras=2.0.8\n", "2.0.8"),
+        ("setup.py", "from setuptools import setup\nsetup(keywords='keras==1.0', install_requires=['keras==2.2.0'])\n", "2.2.0"),
+        # Python 2: not parsed, so the text is searched as before
+        ("setup.py", "print 'x'\nsetup(install_requires=['keras==2.0.2'])\n", "2.0.2"),
+        ("Dockerfile", "RUN pip install keras==2.1.5 tensorflow==1.8\n", "2.1.5"),
+    ],
+)
+def test_version_in_file(tmp_path, name, text, version):
+    path = tmp_path / name
+    path.write_text(text)
+    assert version_in_file(path) == version
+
+
+def test_detect_follows_requirement_includes(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "requirements").mkdir()
+    (tmp_path / "requirements" / "base.txt").write_text("keras==2.0.9\n")
+    (tmp_path / "requirements.txt").write_text("-r requirements/base.txt\n")
+    assert detect(tmp_path) == ("2.0.9", tmp_path / "requirements.txt")
+
+
+def test_an_unparseable_dependency_file_does_not_stop_detection(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "pyproject.toml").write_text("[project\n")
+    (tmp_path / "requirements.txt").write_text("keras==2.2.2\n")
+    assert detect(tmp_path)[0] == "2.2.2"

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Callable
 
 from kmigrate.dependencies import conda, pipfile, pyproject, requirements_txt, setup_cfg, setup_py
 from kmigrate.dependencies.document import Changes, FormatError, build_result, decode, error_result
-from kmigrate.dependencies.requirement import Advice, advice_for_requirement
+from kmigrate.dependencies.requirement import Advice, ParsedRequirement, advice_for_requirement
 from kmigrate.dependencies.rules import RULES
 from kmigrate.diagnostics import FileResult, Status
 from kmigrate.settings import Settings
@@ -23,7 +23,7 @@ from kmigrate.settings import Settings
 if TYPE_CHECKING:
     from kmigrate.project import ProjectIndex
 
-__all__ = ["Advice", "RULES", "advice_for_requirement", "handles", "migrate"]
+__all__ = ["Advice", "RULES", "advice_for_requirement", "handles", "migrate", "read_requirements"]
 
 # File-name patterns of each format, matched case-insensitively on the file name.
 _REQUIREMENTS_NAMES = ("*requirements*.txt", "*requirements*.in", "*constraints*.txt", "*constraints*.in")
@@ -82,3 +82,30 @@ def migrate(
             path, Status.ERROR,
             error=f"internal error while migrating dependencies ({type(exc).__name__}: {exc}); file left unchanged",
         )  # fmt: skip
+
+
+_READERS: dict[str, Callable[[str], list[ParsedRequirement]]] = {
+    "setup.cfg": setup_cfg.requirements,
+    "pyproject": pyproject.requirements,
+    "pipfile": pipfile.requirements,
+    "conda": conda.requirements,
+}
+
+
+def read_requirements(path: str) -> list[ParsedRequirement]:
+    """Every requirement a dependency file declares (a requirements file with the files it
+    includes), in file order; for reading, e.g. the legacy Keras version.  Raises OSError when
+    the file cannot be read and FormatError when it cannot be parsed."""
+    kind = file_format(path)
+    if kind == "requirements":
+        if not os.path.isfile(path):
+            raise FileNotFoundError(path)
+        return requirements_txt.read_with_includes(path)
+    with open(path, "rb") as handle:
+        data = handle.read()
+    if kind == "setup.py":
+        return setup_py.requirements(data)
+    if kind is None:
+        raise FormatError(f"{path} is not a dependency file kmigrate reads")
+    text, _ = decode(data)
+    return _READERS[kind](text)

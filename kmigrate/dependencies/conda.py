@@ -142,3 +142,8 @@ def _edits(changes: Changes, entry: Entry, replacement: tuple[str, ...] | None) 
         added = "".join(f"{changes.newline}{entry.indent}-{entry.gap}{other}" for other in others)
         edits.append(Edit(line_end, line_end, added))
     return edits
+
+
+def requirements(text: str) -> list[ParsedRequirement]:
+    """Every conda and pip dependency of the environment, for reading only."""
+    return [entry.requirement for entry in entries(text)]

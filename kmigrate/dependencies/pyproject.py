@@ -7,7 +7,16 @@ from __future__ import annotations
 import re
 
 from kmigrate.dependencies.document import Changes
-from kmigrate.dependencies.toml_edits import load, migrate_arrays, migrate_tables, rename_in_name_lists
+from kmigrate.dependencies.requirement import ParsedRequirement
+from kmigrate.dependencies.toml_edits import (
+    array_entries,
+    load,
+    migrate_arrays,
+    migrate_tables,
+    read_pairs,
+    rename_in_name_lists,
+    table_entries,
+)
 from kmigrate.dependencies.toml_text import Pair, Value
 
 _CARET_OR_TILDE = re.compile(r"^(?P<op>\^|~(?!=))\s*(?P<version>\d+(?:\.\d+)*)")
@@ -54,8 +63,8 @@ def _is_poetry_table(path: tuple[str, ...]) -> str | None:
     return None
 
 
-def migrate(changes: Changes) -> None:
-    pairs = load(changes)
+def _groups(pairs: list[Pair]) -> tuple[dict[str, Value], dict[str, list[Pair]], list[Value]]:
+    """The requirement arrays, the Poetry dependency tables and the Poetry extras lists."""
     arrays: dict[str, Value] = {}
     tables: dict[str, list[Pair]] = {}
     extras: list[Value] = []
@@ -73,6 +82,20 @@ def migrate(changes: Changes) -> None:
             group = _is_poetry_table(path)
             if group is not None and path[-1] != "python":
                 tables.setdefault(group, []).append(pair)
+    return arrays, tables, extras
+
+
+def migrate(changes: Changes) -> None:
+    arrays, tables, extras = _groups(load(changes))
     migrate_arrays(changes, arrays, base=("project",))
     renamed = migrate_tables(changes, tables, base=("dependencies",), to_pep440=poetry_to_pep440)
     rename_in_name_lists(changes, extras, renamed)
+
+
+def requirements(text: str) -> list[ParsedRequirement]:
+    """Every requirement the file declares (PEP 621, PEP 735 and Poetry), for reading only."""
+    arrays, tables, _ = _groups(read_pairs(text))
+    found = [e.requirement for array in arrays.values() for e in array_entries(text, array)]
+    for pairs in tables.values():
+        found += [e.requirement for e in table_entries(text, pairs, poetry_to_pep440)[0]]
+    return found

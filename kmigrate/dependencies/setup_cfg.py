@@ -128,3 +128,9 @@ def _edits(changes: Changes, entry: Entry, replacement: tuple[str, ...] | None) 
     if others:
         edits.append(Edit(line_end, line_end, "".join(f"{changes.newline}{indent}{o.strip()}" for o in others)))
     return edits
+
+
+def requirements(text: str) -> list[ParsedRequirement]:
+    """Every requirement of install_requires, tests_require and the extras, for reading only."""
+    _check_parses(text)
+    return [entry.requirement for entry in entries(text)]

@@ -214,3 +214,17 @@ def _item(text: str, start: int, end: int) -> Item:
     """An element of a Python list as the shared item edits see it: its span and its comma."""
     comma = re.match(r"\s*,", text[end:])
     return Item(Value(start, end, "string"), end + comma.end() - 1 if comma else None)
+
+
+def requirements(data: bytes) -> list[ParsedRequirement]:
+    """Every requirement string in the setup() lists, for reading only (FormatError when the
+    file is not Python 3)."""
+    from kmigrate.dependencies.document import FormatError
+
+    try:
+        module = cst.parse_module(data)
+    except (cst.ParserSyntaxError, UnicodeDecodeError, LookupError, SyntaxError) as exc:
+        raise FormatError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
+    collector = _Collector(_module_assignments(module))
+    module.visit(collector)
+    return [entry.requirement for node in collector.groups for entry in _entries(node)]  # type: ignore[arg-type]

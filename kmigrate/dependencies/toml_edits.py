@@ -32,12 +32,16 @@ from kmigrate.dependencies.toml_text import Item, Pair, ScanError, Value, scan
 
 def load(changes: Changes) -> list[Pair]:
     """Check the file is TOML and scan it; every pair, inline-table pairs included."""
+    return read_pairs(changes.text)
+
+
+def read_pairs(text: str) -> list[Pair]:
     try:
-        tomllib.loads(changes.text)
+        tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise FormatError(str(exc)) from exc
     try:
-        return list(_flatten(scan(changes.text)))
+        return list(_flatten(scan(text)))
     except ScanError as exc:  # valid TOML the scanner does not follow: say so, touch nothing
         raise FormatError(f"TOML layout not supported for editing ({exc})") from exc
 
