@@ -1,0 +1,54 @@
+"""Custom optimizer classes (``get_updates`` -> ``build`` / ``update_step``) and lower-case
+optimizer aliases in imports."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import libcst as cst
+
+from kmigrate.rules.base import rename_imported_names
+from kmigrate.rules.optimizers.common import _LOWERCASE, OptimizersBase
+
+
+class CustomOptimizers(OptimizersBase):
+    """Custom optimizer classes (``get_updates`` -> ``build`` / ``update_step``) and lower-case"""
+
+    # -- imports: lower-case aliases keep their local name -------------------------------------
+    def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom) -> cst.ImportFrom:
+        def rename(alias: cst.ImportAlias, keras_name) -> tuple[str, str, str] | None:  # type: ignore[no-untyped-def]
+            name = alias.evaluated_name
+            if keras_name.legacy and keras_name.path == f"optimizers.{name}" and name in _LOWERCASE:
+                return "KM307", _LOWERCASE[name], f"`{name}` is the class `{_LOWERCASE[name]}`"
+            return None
+
+        return rename_imported_names(self.ctx, original, updated, rename)
+
+    # -- classes: custom optimizers --------------------------------------------------------------
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        is_optimizer = False
+        for base in node.bases:
+            api = self.ctx.api(base.value)
+            if api is not None and api.path in ("optimizers.Optimizer", "optimizers.legacy.Optimizer"):
+                is_optimizer = True
+        self._class_stack.append(is_optimizer)
+
+    def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
+        self._class_stack.pop()
+        return updated
+
+    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef):  # type: ignore[no-untyped-def]
+        if not self._class_stack or original.name.value != "get_updates" or not self.ctx.involves_keras:
+            return updated
+        params = [p.name.value for p in original.params.params]
+        if params[:4] == ["self", "params", "constraints", "loss"] and self.ctx.allows("KM227"):
+            self.ctx.flag("KM227", original, "Keras 1 get_updates(params, constraints, loss): port the "
+                          "optimizer to Keras 3 (build(var_list) + update_step(gradient, variable, "
+                          "learning_rate)), or use a built-in optimizer")
+        elif self._class_stack[-1] and self.ctx.allows("KM311"):
+            self.ctx.flag("KM311", original, "Keras 3 optimizers have no get_updates: port to "
+                          "build(var_list) + update_step(gradient, variable, learning_rate), or use a "
+                          "built-in optimizer")
+        return updated
+
+    implements: ClassVar[tuple[str, ...]] = ("KM227", "KM311")
