@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from kmigrate.cli import main
 from kmigrate.diagnostics import Diagnostic, FileResult, Status
-from kmigrate.pipeline import migrate_bytes
+from kmigrate.pipeline import migrate_bytes, migrate_document
 from kmigrate.reporting import github_annotations, json_report, sarif_report
 from kmigrate.reporting.diff import apply_hunks, hunks
 from kmigrate.reporting.github import escape_data, escape_property
@@ -234,24 +234,54 @@ def test_sarif_fixes_are_per_hunk_replacements_that_rebuild_the_migrated_file(tm
     report = _sarif(tmp_path, "--check")
     _validate(report)
     expected = migrate_bytes(source.encode(), "train.py", Settings()).output
-    replacements = {}
+    replacements = _replacements(report, "train.py")
+    assert len(replacements) >= 2  # the import at the top and the fit call far below: not one whole-file edit
+    assert not any(key[0] == 1 and key[2] > 30 for key in replacements)
+    assert _apply(source, replacements) == expected
+
+
+def _replacements(report: dict, uri: str) -> dict[tuple[int, int, int, int], str]:
+    found = {}
     for result in report["runs"][0]["results"]:
         for fix in result.get("fixes", []):
             [change] = fix["artifactChanges"]
-            assert change["artifactLocation"]["uri"] == "train.py"
+            assert change["artifactLocation"]["uri"] == uri
             for replacement in change["replacements"]:
                 region = replacement["deletedRegion"]
                 key = (region["startLine"], region["startColumn"], region["endLine"], region["endColumn"])
-                replacements[key] = replacement["insertedContent"]["text"]
-    assert len(replacements) >= 2  # the import at the top and the fit call far below: not one whole-file edit
-    assert not any(key[0] == 1 and key[2] > 30 for key in replacements)
+                found[key] = replacement["insertedContent"]["text"]
+    return found
+
+
+def _apply(source: str, replacements: dict[tuple[int, int, int, int], str]) -> str:
     rebuilt, position = [], 0
     for (start_line, start_column, end_line, end_column), text in sorted(replacements.items()):
         start, end = _offset(source, start_line, start_column), _offset(source, end_line, end_column)
+        assert start >= position  # replacements never overlap
         rebuilt += [source[position:start], text]
         position = end
     rebuilt.append(source[position:])
-    assert "".join(rebuilt) == expected
+    return "".join(rebuilt)
+
+
+def test_sarif_for_a_real_notebook_points_into_the_ipynb_and_its_fixes_rebuild_it(tmp_path):
+    cells = [
+        ["# Title\n"],
+        ["import keras\n", "from keras.layers import Dense\n"],
+        ["%matplotlib inline\n", "model = keras.models.Sequential()\n", "model.add(Dense(3, input_dim=2))\n",
+         "model.fit(x, y, nb_epoch=3)\n"],
+    ]  # fmt: skip
+    _notebook(tmp_path / "nb.ipynb", cells)
+    source = (tmp_path / "nb.ipynb").read_text()
+    report = _sarif(tmp_path, "--check")
+    _validate(report)
+    results = report["runs"][0]["results"]
+    epochs = next(r for r in results if r["message"]["text"].startswith("cell 3, line 4:"))
+    line = epochs["locations"][0]["physicalLocation"]["region"]["startLine"]
+    assert source.splitlines()[line - 1].strip() == '"model.fit(x, y, nb_epoch=3)\\n"'
+    expected = migrate_document(source.encode(), str(tmp_path / "nb.ipynb"), Settings()).output
+    assert expected is not None and "epochs=3" in expected
+    assert _apply(source, _replacements(report, "nb.ipynb")) == expected
 
 
 def test_hunks_rebuild_any_change():

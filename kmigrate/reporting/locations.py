@@ -65,7 +65,7 @@ def _read_text(path: str, mtime_ns: int, size: int) -> str | None:
         return None
 
 
-def notebook_line(path: str, diagnostic: Diagnostic) -> int | None:
+def notebook_line(path: str, diagnostic: Diagnostic, text: str | None = None) -> int | None:
     """The line of the .ipynb file that holds the diagnostic's cell line, when the notebook
     stores its source one line per JSON string (as Jupyter writes it); else None.
 
@@ -74,7 +74,8 @@ def notebook_line(path: str, diagnostic: Diagnostic) -> int | None:
     """
     if diagnostic.cell is None:
         return None
-    text = _notebook_text(path)
+    if text is None:  # the notebook as it was read, when the caller has it; else the file now
+        text = _notebook_text(path)
     if text is None:
         return None
     try:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Sequence
 
 from kmigrate import __version__
-from kmigrate.diagnostics import Diagnostic, FileResult, Status
+from kmigrate.diagnostics import FileResult, Status
 from kmigrate.reporting.diff import Hunk, hunks, lines_of
 from kmigrate.reporting.locations import artifact_uri, notebook_line, root_uri
 from kmigrate.reporting.rules import RULES_DOC_URL, rule_url
@@ -102,13 +102,13 @@ def _region(source: _Source, hunk: Hunk) -> dict:
     return {"startLine": start_line, "startColumn": start_column, "endLine": end_line, "endColumn": end_column}
 
 
-def _hunks_for(d: Diagnostic, changes: list[Hunk]) -> list[Hunk]:
-    """The hunks that carry a rewrite reported at ``d.line``: those covering the line, else the
+def _hunks_for(line: int, changes: list[Hunk]) -> list[Hunk]:
+    """The hunks that carry a rewrite reported at ``line``: those covering the line, else the
     nearest one (a rewrite may land on the line of the statement it was reported on)."""
-    covering = [h for h in changes if h.first <= d.line <= max(h.first, h.last)]
+    covering = [h for h in changes if h.first <= line <= max(h.first, h.last)]
     if covering or not changes:
         return covering
-    return [min(changes, key=lambda h: min(abs(h.first - d.line), abs(h.last - d.line)))]
+    return [min(changes, key=lambda h: min(abs(h.first - line), abs(h.last - line)))]
 
 
 def sarif_report(
@@ -129,19 +129,22 @@ def sarif_report(
             continue
         source = _Source(result)
         changes: list[Hunk] = []
-        notebook = result.sections is not None
-        if include_fixes and not notebook and result.status is Status.CHANGED and result.output is not None:
-            changes = hunks(source.text or "", result.output)
+        # Fixes edit the artifact itself: for a notebook that is its JSON text, whose changed
+        # lines are the changed source lines (kmigrate keeps the notebook's layout).
+        if include_fixes and result.status is Status.CHANGED and result.output is not None and source.text is not None:
+            changes = hunks(source.text, result.output)
         seen: dict[tuple[str, str], int] = {}
         for d in result.diagnostics:
             if d.rule not in rule_ids:
                 rule_ids.append(d.rule)
             message = f"cell {d.cell}, line {d.line}: {d.message}" if d.cell is not None else d.message
-            if notebook or d.cell is not None:
-                line = notebook_line(result.path, d)
+            if d.cell is not None:
+                # The line of the .ipynb holding the cell's line (its column there differs).
+                line = notebook_line(result.path, d, source.text)
                 region = {"startLine": line} if line is not None else None
-                line_text = f"cell {d.cell}:{d.line}"
+                line_text = f"cell {d.cell}:" + (source.line_text(line) if line is not None else str(d.line))
             else:
+                line = d.line
                 region = {"startLine": d.line, "startColumn": d.column}
                 line_text = source.line_text(d.line)
             # Fingerprint: rule, file, the line's text and its occurrence among equal ones.
@@ -158,8 +161,8 @@ def sarif_report(
             }
             if d.cell is not None:
                 entry["properties"] = {"cell": d.cell, "lineInCell": d.line, "columnInCell": d.column}
-            if d.fixed and changes:
-                fix_hunks = _hunks_for(d, changes)
+            if d.fixed and changes and line is not None:
+                fix_hunks = _hunks_for(line, changes)
                 if fix_hunks:
                     entry["fixes"] = [{
                         "description": {"text": d.message},
