@@ -13,6 +13,9 @@ JOBS.json is a list of jobs:
      "inputs": ["gru.inputs.npy"], "predictions": ["gru.predictions.npy"],
      "batch_size": null, "resave": "resaved/gru.keras"}
 
+and, for a converted weight-only file, ``"weights": "converted.weights.h5"``
+(loaded into the model after ``load_model``).
+
 Each job's result is one JSON line on stdout: ``loaded`` (or ``error``), the
 largest absolute difference from the legacy predictions (``max_diff``) and
 whether the re-saved file was written (``resaved``).
@@ -45,6 +48,12 @@ def run_job(tf, np, job):
     except Exception as exc:  # noqa: BLE001 - the point is to report it
         result["error"] = "load_model: %s: %s" % (type(exc).__name__, first_line(exc))
         return result
+    if job.get("weights"):  # a converted save_weights file, for the model just loaded
+        try:
+            model.load_weights(job["weights"])
+        except Exception as exc:  # noqa: BLE001
+            result["error"] = "load_weights: %s: %s" % (type(exc).__name__, first_line(exc))
+            return result
     result["loaded"] = True
     inputs = [np.load(path) for path in job["inputs"]]
     expected = [np.load(path) for path in job["predictions"]]

@@ -39,6 +39,11 @@ class ModelFileJob:
     inputs: list[Path]
     predictions: list[Path]
     batch_size: int | None = None
+    # ".keras" (default) or ".h5": the format the converter writes.
+    suffix: str = ".keras"
+    # For a weight-only (save_weights) file: a legacy whole-model file of the same
+    # architecture; it is converted too and the weights are loaded into it.
+    architecture: Path | None = None
 
 
 @dataclass
@@ -87,20 +92,42 @@ class ModelFileResult:
 
 # --------------------------------------------------------------------------
 
-def convert(job: ModelFileJob, destination: Path, result: ModelFileResult) -> None:
+def convert(source: Path, destination: Path, result: ModelFileResult, **options) -> bool:
     """Convert with the converter's API (no TensorFlow in this process)."""
     from kmigrate.models.convert import convert_model_file
 
     try:
-        report = convert_model_file(job.legacy_file, destination)
+        report = convert_model_file(source, destination, **options)
     except Exception as exc:  # noqa: BLE001 - a converter crash is a result, not the end of the run
-        result.error = f"convert_model_file raised {type(exc).__name__}: {exc}"
-        return
-    result.problems = [str(problem) for problem in getattr(report, "problems", []) or []]
-    result.changes = len(getattr(report, "changes", []) or [])
-    result.converted = bool(report.ok) and destination.is_file()
+        result.error = f"convert_model_file({source.name}) raised {type(exc).__name__}: {exc}"
+        return False
+    result.problems += [describe_problem(problem) for problem in getattr(report, "problems", []) or []]
+    result.changes += len(getattr(report, "changes", []) or [])
     if report.ok and not destination.is_file():
         result.error = f"the converter reported success but wrote no {destination.name}"
+    return bool(report.ok) and destination.is_file()
+
+
+def describe_problem(problem) -> str:
+    if hasattr(problem, "layer") and hasattr(problem, "what"):
+        return f"{problem.layer}: {problem.what}"
+    return str(problem)
+
+
+def convert_job(job: ModelFileJob, slot: Path, result: ModelFileResult) -> dict | None:
+    """Convert the job's files into ``slot``; the first check job, or None."""
+    converted = slot / f"converted{job.suffix}"
+    check = {"name": job.name, "inputs": [str(p) for p in job.inputs],
+             "predictions": [str(p) for p in job.predictions], "batch_size": job.batch_size,
+             "model": str(converted), "resave": str(slot / "resaved.keras")}
+    if job.architecture is None:
+        result.converted = convert(job.legacy_file, converted, result)
+    else:
+        weights = slot / "converted.weights.h5"
+        result.converted = (convert(job.architecture, converted, result)
+                            and convert(job.legacy_file, weights, result, weights_only=True, config=converted))
+        check["weights"] = str(weights)
+    return check if result.converted else None
 
 
 def require_converter() -> None:
@@ -157,14 +184,12 @@ def check_model_files(jobs: list[ModelFileJob], workdir: Path, modern_python: st
     for index, job in enumerate(jobs):
         slot = workdir / f"{index:03d}"  # names may contain '/', slots never clash
         slot.mkdir(parents=True, exist_ok=True)
-        converted = slot / "converted.keras"
-        convert(job, converted, results[job.name])
-        if not results[job.name].converted:
+        check = convert_job(job, slot, results[job.name])
+        if check is None:
             continue
-        common = {"name": job.name, "inputs": [str(p) for p in job.inputs],
-                  "predictions": [str(p) for p in job.predictions], "batch_size": job.batch_size}
-        first.append({**common, "model": str(converted), "resave": str(slot / "resaved.keras")})
-        second.append({**common, "model": str(slot / "resaved.keras")})
+        first.append(check)
+        second.append({key: value for key, value in check.items() if key not in ("resave", "weights")}
+                      | {"model": check["resave"]})
     loaded = run_fresh_check(first, workdir, modern_python, timeout)
     for name, answer in loaded.items():
         result = results[name]
