@@ -23,6 +23,7 @@ from typing import Iterable, Union
 
 from kmigrate import keras_api
 from kmigrate.discovery import discover
+from kmigrate.documents import PYTHON_SUFFIXES
 from kmigrate.kinds import METHOD_RESULTS, Kind, combine, kind_of_api_call, kind_of_base
 from kmigrate.names import classify, star_exports
 
@@ -126,7 +127,9 @@ class ProjectIndex:
     @classmethod
     def build(cls, root: Path, files: Iterable[str] | None = None) -> "ProjectIndex":
         root = root.resolve()
-        paths = files if files is not None else discover([str(root)])
+        found = files if files is not None else discover([str(root)])
+        # Python modules only: discovery also yields notebooks and dependency files.
+        paths = (path for path in found if path.endswith(PYTHON_SUFFIXES))
         modules = {}
         for path in islice(paths, MAX_INDEXED_FILES):
             summary = summarize_file(path, root)

@@ -41,6 +41,8 @@ SUFFIX = ".ipynb"
 _BOM = "\ufeff"
 _CELL_TAG = "kmigrate-cell"
 _MASK_TAG = "kmigrate-ipython"
+_BLOCK_END = "if True: pass  "  # see _join
+_TOP_LEVEL_IMPORT = re.compile(r"^(?:import|from)\s", re.MULTILINE)
 _IMPORT_WORDS = re.compile(rb"\b(?:import|from)\b")
 
 
@@ -65,12 +67,12 @@ class _Cell:
 def migrate(
     data: bytes, path: str, settings: Settings, report_fixes: bool = True, project: ProjectIndex | None = None
 ) -> FileResult:
-    if not _worth_reading(data, settings, project):
-        return FileResult(path, Status.SKIPPED)
     try:
-        bom, text, cells = _read(data)
+        bom, text, cells = _read(data)  # JSON only, and cheap: a broken notebook is always reported
     except NotebookError as exc:
         return FileResult(path, Status.ERROR, error=f"{exc}; file left unchanged")
+    if not _worth_reading(data, settings, project):
+        return FileResult(path, Status.SKIPPED)
     try:
         return _migrate_cells(bom, text, cells, path, settings, report_fixes, project)
     except Exception as exc:  # a bug here must not stop the run or touch the file
@@ -81,8 +83,8 @@ def migrate(
 
 
 def _worth_reading(data: bytes, settings: Settings, project: ProjectIndex | None) -> bool:
-    """The cheap skip, before any JSON or Python is read: the bytes mention Keras (or another
-    trigger word), or import something that a project module could be."""
+    """The cheap skip, before any Python is parsed: the bytes mention Keras (or another trigger
+    word), or import something that a project module could be."""
     if could_involve_keras(data, settings):
         return True
     return project is not None and bool(project.top_level_names) and _IMPORT_WORDS.search(data) is not None
@@ -242,12 +244,22 @@ def _without_migration(path: str, diagnostics: list[Diagnostic], note: str | Non
 
 
 def _join(cells: list[_Cell], tag: str) -> str:
-    """The cells' masked sources as one program, a separator line before each but the first."""
+    """The cells' masked sources as one program, a separator line before each but the first.
+
+    Separators are comments, except the one after the first cell that imports something: that
+    one is a compound statement (``if True: pass``), which ends the program's leading block,
+    so an import a rule adds goes into that cell, next to the notebook's imports, and never
+    into a later cell that happens to import something too.
+    """
     parts: list[str] = []
     line = 1
+    first_importing = next(
+        (i for i, cell in enumerate(cells) if _TOP_LEVEL_IMPORT.search(cell.masked.text)), None  # type: ignore[union-attr]
+    )
     for position, cell in enumerate(cells):
         if position:
-            parts.append(f"# {tag} {cell.number}\n")
+            block_end = _BLOCK_END if position - 1 == first_importing else ""
+            parts.append(f"{block_end}# {tag} {cell.number}\n")
             line += 1
         source = cell.masked.text  # type: ignore[union-attr]
         cell.newline_added = not source.endswith(("\n", "\r"))
@@ -262,7 +274,7 @@ def _join(cells: list[_Cell], tag: str) -> str:
 def _split(output: str, cells: list[_Cell], cell_tag: str, mask_tag: str) -> list[str] | None:
     """Each cell's migrated source, unmasked; None unless the separators came back exactly
     (every one, once, in order) and each cell's placeholders came back in it, once each."""
-    separator = re.compile(rf"^# {re.escape(cell_tag)} (\d+)\n", re.MULTILINE)
+    separator = re.compile(rf"^(?:{re.escape(_BLOCK_END)})?# {re.escape(cell_tag)} (\d+)\n", re.MULTILINE)
     numbers = [int(n) for n in separator.findall(output)]
     if numbers != [cell.number for cell in cells[1:]]:
         return None

@@ -13,7 +13,7 @@ import shlex
 from typing import Callable, Iterator
 
 _INSTALL = re.compile(
-    r"(?:^|[\s!%;&|(])(?:(?:python3?|py)\s+-m\s+)?(?P<tool>pip3?|conda|mamba)\s+install\s+(?P<args>.*)"
+    r"(?:^|[\s!%;&|('\"])(?:(?:python3?|py)\s+-m\s+)?(?P<tool>pip3?|conda|mamba)\s+install\s+(?P<args>.*)"
 )
 # Shell syntax that ends the install command's arguments.
 _END_OF_ARGS = re.compile(r"\s(?:&&|\|\||[;|>#])|[;|]")

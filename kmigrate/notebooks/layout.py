@@ -137,6 +137,11 @@ def _lines(source: str) -> list[str]:
     return re.findall(r"[^\n]*\n|[^\n]+$", source)
 
 
+def newline_of(text: str) -> str:
+    """The line end of the JSON text itself (not of the sources inside it)."""
+    return "\r\n" if "\r\n" in text else "\n"
+
+
 def encode_source(text: str, span: SourceSpan, new_source: str, ascii_only: bool, unit: str) -> str:
     """The JSON text to put in place of ``span``: ``new_source`` in the style of the old value."""
     if span.items is None:
@@ -157,8 +162,11 @@ def encode_source(text: str, span: SourceSpan, new_source: str, ascii_only: bool
         line_start = text.rfind("\n", 0, span.start) + 1
         closing = re.match(r"[ \t]*", text[line_start:]).group(0)  # type: ignore[union-attr]
         item_indent = closing + unit
-    body = (",\n" + item_indent).join(spelled.get(line) or json.dumps(line, ensure_ascii=ascii_only) for line in lines)
-    return f"[\n{item_indent}{body}\n{closing}]"
+    newline = newline_of(text)
+    body = ("," + newline + item_indent).join(
+        spelled.get(line) or json.dumps(line, ensure_ascii=ascii_only) for line in lines
+    )
+    return f"[{newline}{item_indent}{body}{newline}{closing}]"
 
 
 def splice(text: str, replacements: dict[int, str], spans: list[SourceSpan]) -> str:

@@ -1,0 +1,450 @@
+"""Jupyter notebooks: code cells migrated as one program, IPython syntax kept, the file's JSON
+layout kept byte for byte outside the changed sources, errors per file."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kmigrate import notebooks, pipeline
+from kmigrate.diagnostics import Status
+from kmigrate.discovery import discover
+from kmigrate.notebooks import ipython, layout
+from kmigrate.pipeline import migrate_document, migrate_path
+from kmigrate.project import ProjectIndex
+from kmigrate.report import unified_diff
+from kmigrate.settings import Settings
+from kmigrate.source_version import detect
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "fixtures" / "notebooks"
+
+
+def notebook_text(*cells, indent=1, ensure_ascii=False, as_lines=True, trailing_newline=True, nbformat=4) -> str:
+    """A notebook file's text; a cell is code text, or (cell_type, text)."""
+    built = []
+    for cell in cells:
+        kind, text = cell if isinstance(cell, tuple) else ("code", cell)
+        source = re.findall(r"[^\n]*\n|[^\n]+$", text) if as_lines else text
+        if kind == "code":
+            built.append({"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source})
+        else:
+            built.append({"cell_type": kind, "metadata": {}, "source": source})
+    data = {"cells": built, "metadata": {"kernelspec": {"name": "python3"}}, "nbformat": nbformat, "nbformat_minor": 4}
+    return json.dumps(data, indent=indent, ensure_ascii=ensure_ascii) + ("\n" if trailing_newline else "")
+
+
+def run(text: str, path: str = "nb.ipynb", **settings):
+    return migrate_document(text.encode("utf-8"), path, Settings(**settings))
+
+
+def code_sources(text: str) -> list[str]:
+    cells = json.loads(text)["cells"]
+    return [c["source"] if isinstance(c["source"], str) else "".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+
+
+def assert_only_sources_changed(before: str, after: str) -> None:
+    """Both parse; all but the sources of code cells are equal; and in the text, every line
+    that differs lies inside the `source` value of a cell whose source changed."""
+    old, new = json.loads(before), json.loads(after)
+    changed = set()
+    for index, (a, b) in enumerate(zip(old["cells"], new["cells"])):
+        if a["source"] != b["source"]:
+            assert a["cell_type"] == "code"
+            changed.add(index)
+        a, b = dict(a), dict(b)
+        a.pop("source"), b.pop("source")
+        assert a == b
+    assert {k: v for k, v in old.items() if k != "cells"} == {k: v for k, v in new.items() if k != "cells"}
+    assert len(old["cells"]) == len(new["cells"])
+    spans = layout.source_spans(before)
+    allowed = set()
+    for index in changed:
+        first = before.count("\n", 0, spans[index].start)
+        last = before.count("\n", 0, spans[index].end)
+        allowed.update(range(first, last + 1))
+    matcher = difflib.SequenceMatcher(a=before.splitlines(), b=after.splitlines(), autojunk=False)
+    for tag, i1, i2, _, _ in matcher.get_opcodes():
+        if tag != "equal":
+            touched = set(range(i1, i2)) or {i1 - 1, i1}
+            assert touched & allowed == touched, f"lines {i1}-{i2} changed outside a changed source"
+
+
+def unmarked_standalone_keras_imports(text: str) -> list[str]:
+    return [
+        line for source in code_sources(text) for line in source.splitlines()
+        if re.match(r"\s*(import keras\b|from keras\b)", line) and "# kmigrate:" not in line
+    ]  # fmt: skip
+
+
+# -- real-looking notebooks -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["mnist_cnn.ipynb", "keras1_imdb_lstm.ipynb"])
+def test_fixture_notebooks_migrate_with_only_source_lines_changed(tmp_path, name):
+    path = tmp_path / name
+    original = (FIXTURES / name).read_bytes()
+    path.write_bytes(original)
+    result = migrate_path(str(path), Settings(), write=True)
+    assert result.status is Status.CHANGED, result.error
+    written = path.read_text(encoding="utf-8")
+    assert_only_sources_changed(original.decode("utf-8"), written)
+    assert not unmarked_standalone_keras_imports(written)
+    for source in code_sources(written):
+        if not ipython.is_cell_magic(source):
+            compile(ipython.mask(source, "t").text, name, "exec")
+    again = migrate_path(str(path), Settings(), write=True)
+    assert again.status is Status.UNCHANGED, again.status
+    assert path.read_text(encoding="utf-8") == written
+
+
+def test_mnist_fixture_diff_is_per_cell_source_lines():
+    result = migrate_path(str(FIXTURES / "mnist_cnn.ipynb"), Settings(), write=False)
+    diff = unified_diff(result)
+    headers = re.findall(r"^--- (.*)$", diff, flags=re.MULTILINE)
+    assert headers == [f"{FIXTURES / 'mnist_cnn.ipynb'}:cell 3", f"{FIXTURES / 'mnist_cnn.ipynb'}:cell 8"]
+    assert "+from tensorflow.keras.models import Sequential\n" in diff
+    assert '"source"' not in diff and '\\n"' not in diff  # source lines, not JSON
+    # The install line is a finding in the cell that has it; the %%time cell needs nothing.
+    (install,) = [d for d in result.diagnostics if d.rule == "KM720"]
+    assert (install.cell, install.line, install.column) == (2, 2, 1)
+    assert "pin tensorflow>=2.16 instead of keras==2.2.4" in install.message
+
+
+def test_keras1_fixture_keeps_its_own_layout(tmp_path):
+    """Two-space indent, \\u escapes, sources as one string, no final newline: all kept."""
+    original = (FIXTURES / "keras1_imdb_lstm.ipynb").read_text(encoding="utf-8")
+    assert "\\u2014" in original and not original.endswith("\n")
+    result = run(original, "keras1.ipynb")
+    assert result.status is Status.CHANGED
+    assert "\\u2014" in result.output and "\\u00e9" in result.output and not result.output.endswith("\n")
+    assert result.output.isascii()
+    assert '\n  "nbformat": 4' in result.output
+    assert all(isinstance(c["source"], str) for c in json.loads(result.output)["cells"])
+    findings = {(d.rule, d.cell, d.line) for d in result.findings}
+    assert ("KM110", 6, 1) in findings  # the KerasClassifier import, marked in its own cell
+    assert "KerasClassifier  # kmigrate: KM110" in code_sources(result.output)[4]
+
+
+# -- one program, cell by cell ----------------------------------------------------------------
+
+
+def test_an_import_in_one_cell_binds_names_used_in_a_later_cell():
+    text = notebook_text(
+        "from keras.layers import Convolution2D\nfrom keras.models import Sequential",
+        ("markdown", "Le modèle"),
+        "x = 1",
+        "model = Sequential()\nmodel.add(Convolution2D(32, 3, 3, border_mode='same', input_shape=(28, 28, 1)))",
+    )
+    result = run(text)
+    sources = code_sources(result.output)
+    assert sources[0] == "from tensorflow.keras.layers import Conv2D as Convolution2D\nfrom tensorflow.keras.models import Sequential" or (
+        "tensorflow.keras" in sources[0]
+    )
+    assert sources[1] == "x = 1"
+    assert "Convolution2D(32, (3, 3), padding='same'" in sources[2]
+    assert [s.label for s in result.sections] == ["cell 1", "cell 4"]  # numbered over all cells
+
+
+def test_an_added_import_goes_into_the_first_importing_cell_not_a_later_one():
+    text = notebook_text(
+        "%matplotlib inline",
+        "from keras import backend as K\nimport numpy as np",
+        "x = np.zeros(3)",
+        "import pandas as pd\ny = 2",
+        "a = K.identity(x)",
+    )
+    result = run(text)
+    sources = code_sources(result.output)
+    assert sources[1] == "from tensorflow.keras import backend as K\nimport numpy as np\nimport tensorflow as tf"
+    assert sources[3] == "import pandas as pd\ny = 2"
+    assert sources[4] == "a = tf.identity(x)"
+    assert sources[0] == "%matplotlib inline"
+
+
+def test_markers_land_in_the_cell_of_their_statement():
+    text = notebook_text(
+        "import keras\nfrom keras.models import Sequential",
+        "from keras.wrappers.scikit_learn import KerasClassifier\nclf = KerasClassifier(build_fn=None)",
+        "# a comment first\nfrom keras.utils import multi_gpu_model\nparallel = multi_gpu_model(model, gpus=2)",
+    )
+    result = run(text)
+    sources = code_sources(result.output)
+    assert "# kmigrate:" not in sources[0]
+    assert sources[1].startswith("from keras.wrappers.scikit_learn import KerasClassifier  # kmigrate: KM110")
+    assert sources[2].startswith("# a comment first\n")
+    assert "# kmigrate:" in sources[2]
+    by_cell = {d.cell for d in result.findings}
+    assert by_cell == {2, 3}
+    assert all(d.line <= 3 for d in result.diagnostics)
+    again = run(result.output)
+    assert again.status is Status.UNCHANGED
+
+
+def test_diagnostic_lines_are_counted_within_the_cell():
+    text = notebook_text("import keras", ("markdown", "x"), "\n\nmodel.fit(x, y, nb_epoch=3)")
+    result = run(text)
+    (fix,) = [d for d in result.fixes if d.cell == 3]
+    assert (fix.line, fix.column) == (3, 1) or fix.line == 3
+    assert fix.where.startswith("cell 3:3:")
+
+
+# -- IPython syntax ----------------------------------------------------------------------------
+
+IPYTHON_CELL = (
+    "%matplotlib inline\n"
+    "!nvidia-smi\n"
+    "files = !ls -la \\\n"
+    "    data/\n"
+    "t = %time model.fit(x, y, nb_epoch=1)\n"
+    "model?\n"
+    "??model.fit\n"
+    "model.fit??\n"
+    "get_ipython().run_line_magic('load_ext', 'autoreload')\n"
+    "for f in files:\n"
+    "    %time print(f)\n"
+    "    !echo {f}\n"
+    "doc = '''\n"
+    "%not a magic, inside a string\n"
+    "!neither\n"
+    "'''\n"
+    "what = 'is this?'\n"
+    "model.fit(x, y, nb_epoch=2)"
+)
+
+
+def test_ipython_lines_survive_exactly_and_python_around_them_is_migrated():
+    result = run(notebook_text("from keras.models import Sequential\nmodel = Sequential()", IPYTHON_CELL))
+    assert result.status is Status.CHANGED, result.error
+    expected = IPYTHON_CELL.replace("model.fit(x, y, nb_epoch=2)", "model.fit(x, y, epochs=2)")
+    assert code_sources(result.output)[1] == expected
+
+
+def test_masking_keeps_line_numbers_and_leaves_strings_alone():
+    masked = ipython.mask(IPYTHON_CELL, "tag")
+    assert masked.text.count("\n") == IPYTHON_CELL.count("\n")
+    compile(masked.text, "<masked>", "exec")
+    assert "%not a magic, inside a string" in masked.text and "what = 'is this?'" in masked.text
+    assert "    pass  # tag" in masked.text  # the indented magic keeps the loop's body
+    assert ipython.restore(masked.text, "tag", masked.originals) == IPYTHON_CELL
+    assert ipython.restore(masked.text.replace("# tag 3\n", ""), "tag", masked.originals) is None
+
+
+def test_cell_magic_cells_are_left_alone_and_reported_when_they_need_migrating():
+    text = notebook_text(
+        "from keras.models import Sequential\nmodel = Sequential()",
+        "%%time\nmodel.fit(x, y, nb_epoch=2)",
+        "%%bash\npip install keras==2.1.2\nls",
+        "%%timeit\nx = 1 + 1",
+    )
+    result = run(text)
+    sources = code_sources(result.output)
+    assert sources[1:] == ["%%time\nmodel.fit(x, y, nb_epoch=2)", "%%bash\npip install keras==2.1.2\nls", "%%timeit\nx = 1 + 1"]
+    findings = {(d.rule, d.cell, d.line) for d in result.findings}
+    assert ("KM721", 2, 1) in findings
+    assert ("KM720", 3, 2) in findings
+    assert not any(d.cell == 4 for d in result.diagnostics)
+
+
+def test_a_cell_that_does_not_parse_is_left_alone_and_the_rest_migrated():
+    text = notebook_text("import keras\nfrom keras.models import Sequential", "print 'Python 2', keras.__version__", "m = Sequential()\nm.fit(x, y, nb_epoch=1)")
+    result = run(text)
+    assert result.status is Status.CHANGED
+    sources = code_sources(result.output)
+    assert sources[1] == "print 'Python 2', keras.__version__"
+    assert sources[2].endswith("epochs=1)")
+    (left,) = [d for d in result.findings if d.rule == "KM721"]
+    assert left.cell == 2 and "not Python 3" in left.message
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("!pip install keras==2.1.2", "pin tensorflow>=2.16 instead of keras==2.1.2"),
+        ("%pip install -q keras", "pin tensorflow>=2.16 instead of keras"),
+        ("!pip install -U tensorflow==1.15 keras==2.2.4 h5py", "instead of keras==2.2.4"),
+        ("get_ipython().system('pip install keras==2.0.8')", "instead of keras==2.0.8"),
+        ("!python -m pip install keras-applications==1.0.8", "keras-applications"),
+    ],
+)
+def test_install_lines_are_findings(line, expected):
+    result = run(notebook_text(line, "import keras"))
+    messages = [d.message for d in result.findings if d.rule == "KM720"]
+    assert any(expected in m for m in messages), messages
+    assert all(d.cell == 1 and d.line == 1 for d in result.findings if d.rule == "KM720")
+
+
+def test_install_lines_alone_are_reported_without_migrating_anything():
+    result = run(notebook_text("!pip install keras==2.1.2", "print('hello')"))
+    assert result.status is Status.UNCHANGED
+    assert [d.rule for d in result.findings] == ["KM720"]
+
+
+def test_notebook_pip_lines_feed_source_version_detection(tmp_path):
+    (tmp_path / "nb.ipynb").write_text(notebook_text("%pip install keras==2.1.2", "import keras"))
+    (tmp_path / ".git").mkdir()
+    assert detect(tmp_path)[0] == "2.1.2"
+
+
+# -- layout ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("indent", [1, 2, 4])
+@pytest.mark.parametrize("ensure_ascii", [False, True])
+@pytest.mark.parametrize("as_lines", [True, False])
+@pytest.mark.parametrize("trailing_newline", [True, False])
+def test_the_files_own_layout_is_kept(indent, ensure_ascii, as_lines, trailing_newline):
+    text = notebook_text(
+        ("markdown", "# Réseau — « café »"),
+        "import keras\nfrom keras.layers import Dense\n# entraîné sur données réelles",
+        "model.add(Dense(10, init='uniform'))  # couche dense\n\nprint('déjà')\n",
+        indent=indent, ensure_ascii=ensure_ascii, as_lines=as_lines, trailing_newline=trailing_newline,
+    )
+    result = run(text)
+    assert result.status is Status.CHANGED
+    assert_only_sources_changed(text, result.output)
+    assert result.output.endswith("\n") == trailing_newline
+    assert result.output.isascii() == ensure_ascii
+    expected = json.loads(text)
+    expected["cells"][1]["source"] = (
+        ["from tensorflow import keras\n", "from tensorflow.keras.layers import Dense\n", "# entraîné sur données réelles"]
+        if as_lines else "from tensorflow import keras\nfrom tensorflow.keras.layers import Dense\n# entraîné sur données réelles"
+    )
+    expected["cells"][2]["source"] = (
+        ["model.add(Dense(10, kernel_initializer='uniform'))  # couche dense\n", "\n", "print('déjà')\n"]
+        if as_lines else "model.add(Dense(10, kernel_initializer='uniform'))  # couche dense\n\nprint('déjà')\n"
+    )
+    assert json.loads(result.output) == expected
+    # Written as Jupyter (or the file's writer) would have written it.
+    assert result.output == json.dumps(expected, indent=indent, ensure_ascii=ensure_ascii) + ("\n" if trailing_newline else "")
+
+
+def test_a_byte_order_mark_and_windows_line_ends_in_the_file_are_kept():
+    text = notebook_text("import keras").replace("\n", "\r\n")
+    result = migrate_document(b"\xef\xbb\xbf" + text.encode(), "nb.ipynb", Settings())
+    assert result.status is Status.CHANGED, result.error
+    assert result.output_bytes.startswith(b"\xef\xbb\xbf")
+    assert result.output_bytes.count(b"\r\n") == text.count("\r\n")
+
+
+def test_one_line_source_lists_and_empty_cells():
+    text = '{"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": 3, "source": ["import keras\\n", "x = 1"]}, {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": null, "source": []}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
+    result = run(text)
+    assert result.status is Status.CHANGED
+    assert result.output == text.replace('"import keras\\n"', '"from tensorflow import keras\\n"')
+
+
+# -- errors, skipping, discovery, stdin, the project --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ('{"cells": [', "invalid JSON (line 1, column 12"),
+        ('{"cells": [], "nbformat": 3, "worksheets": []}', "not an nbformat 4 notebook (nbformat is 3)"),
+        ('{"cells": [{"source": "import keras"}], "nbformat": 4}', "cell 1 lacks a cell_type"),
+        ('["keras"]', "not a notebook: the JSON is not an object"),
+    ],
+)
+def test_a_broken_notebook_is_an_error_and_left_alone(tmp_path, content, message):
+    path = tmp_path / "bad.ipynb"
+    path.write_text(content)
+    result = migrate_path(str(path), Settings(), write=True)
+    assert result.status is Status.ERROR
+    assert message in result.error and "file left unchanged" in result.error
+    assert path.read_text() == content
+
+
+def test_a_run_over_a_folder_continues_past_a_broken_notebook(tmp_path):
+    (tmp_path / "bad.ipynb").write_text('{"nbformat": 4, "cells": [} keras')
+    (tmp_path / "good.ipynb").write_text(notebook_text("import keras"))
+    (tmp_path / ".ipynb_checkpoints").mkdir()
+    (tmp_path / ".ipynb_checkpoints" / "good-checkpoint.ipynb").write_text(notebook_text("import keras"))
+    out = subprocess.run([sys.executable, "-m", "kmigrate", str(tmp_path)], capture_output=True, text=True)
+    assert out.returncode == 2, out.stderr
+    assert "bad.ipynb: error: not a notebook: invalid JSON" in out.stderr
+    assert code_sources((tmp_path / "good.ipynb").read_text()) == ["from tensorflow import keras"]
+    assert "import keras" in (tmp_path / ".ipynb_checkpoints" / "good-checkpoint.ipynb").read_text()
+    assert sorted(Path(p).name for p in discover([str(tmp_path)])) == ["bad.ipynb", "good.ipynb"]
+
+
+def test_a_notebook_without_keras_is_skipped_without_parsing(monkeypatch):
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("parsed")
+
+    monkeypatch.setattr(pipeline.cst, "parse_module", no_parsing)
+    monkeypatch.setattr(notebooks, "migrate_bytes", no_parsing)
+    monkeypatch.setattr(notebooks.ipython, "mask", no_parsing)  # not even the cells are read
+    text = notebook_text("import numpy as np\nx = np.zeros(3)\nx?", ("markdown", "no deep learning here"))
+    assert run(text).status is Status.SKIPPED
+
+
+def test_lost_separators_are_an_internal_error_and_nothing_is_written(tmp_path, monkeypatch):
+    real = notebooks.migrate_bytes
+
+    def lose_separators(data, *args, **kwargs):
+        result = real(data, *args, **kwargs)
+        result.output = re.sub(r"(?m)^.*# kmigrate-cell \d+\n", "", result.output or "")
+        return result
+
+    monkeypatch.setattr(notebooks, "migrate_bytes", lose_separators)
+    path = tmp_path / "nb.ipynb"
+    text = notebook_text("import keras", "model.fit(x, y, nb_epoch=1)")
+    path.write_text(text)
+    result = migrate_path(str(path), Settings(), write=True)
+    assert result.status is Status.ERROR and "could not be told apart" in result.error
+    assert path.read_text() == text
+
+
+def test_separator_and_mask_tags_do_not_collide_with_the_notebooks_text():
+    text = notebook_text("import keras\n# kmigrate-cell 2\n# kmigrate-ipython 0", "!ls\nmodel.fit(x, y, nb_epoch=1)")
+    result = run(text)
+    assert result.status is Status.CHANGED
+    assert code_sources(result.output) == [
+        "from tensorflow import keras\n# kmigrate-cell 2\n# kmigrate-ipython 0", "!ls\nmodel.fit(x, y, epochs=1)"
+    ]
+
+
+def test_stdin_with_a_notebook_name_gives_a_notebook_back(tmp_path):
+    text = notebook_text("import keras", "model.fit(x, y, nb_epoch=1)")
+    out = subprocess.run(
+        [sys.executable, "-m", "kmigrate", "--stdin-filename", "x.ipynb", "-"],
+        input=text, capture_output=True, text=True, cwd=tmp_path,
+    )
+    assert out.returncode == 1, out.stderr
+    assert code_sources(out.stdout) == ["from tensorflow import keras", "model.fit(x, y, epochs=1)"]
+    diff = subprocess.run(
+        [sys.executable, "-m", "kmigrate", "--diff", "--stdin-filename", "x.ipynb", "-"],
+        input=text, capture_output=True, text=True, cwd=tmp_path,
+    )
+    assert "--- x.ipynb:cell 2\n" in diff.stdout and "+model.fit(x, y, epochs=1)\n" in diff.stdout
+
+
+def test_a_notebook_importing_a_project_module_gets_the_project_answers(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    (tmp_path / "model.py").write_text(
+        "from keras.models import Sequential\nfrom keras.layers import Dense\n"
+        "def build():\n    m = Sequential()\n    m.add(Dense(1, input_dim=3))\n    return m\n"
+    )
+    path = tmp_path / "train.ipynb"
+    path.write_text(notebook_text("from model import *", "net = build()\nnet.fit_generator(gen, samples_per_epoch=10, nb_epoch=2)"))
+    project = ProjectIndex.build(tmp_path)
+    result = migrate_path(str(path), Settings(), write=False, project=project)
+    assert result.status is Status.CHANGED, result.error
+    assert "net.fit(gen, steps_per_epoch=10, epochs=2)" in code_sources(result.output)[1] or "epochs=2" in code_sources(result.output)[1]
+    # Without the project, nothing says the notebook is about Keras: skipped unparsed.
+    assert migrate_path(str(path), Settings(), write=False).status is Status.SKIPPED
+
+
+def test_notebook_rules_are_registered_and_documented():
+    from kmigrate.rules import rule_by_id
+
+    assert rule_by_id("KM720").name == "notebook-pip-keras"
+    assert rule_by_id("KM721").name == "notebook-cell-not-migrated"
+    assert notebooks.handles("a/B.IPYNB") and not notebooks.handles("a.py")
