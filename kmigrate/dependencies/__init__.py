@@ -9,9 +9,13 @@ notebook's ``!pip install keras==2.1.2``).
 
 from __future__ import annotations
 
+import configparser
 import fnmatch
 import os
+import tomllib
 from typing import TYPE_CHECKING, Callable
+
+import yaml
 
 from kmigrate.dependencies import conda, pipfile, pyproject, requirements_txt, setup_cfg, setup_py
 from kmigrate.dependencies.document import Changes, FormatError, build_result, decode, error_result
@@ -74,7 +78,7 @@ def migrate(
         text, encoding = decode(data)
         changes = Changes(text, settings)
         _MIGRATORS[kind](changes, path)
-        return build_result(path, changes, encoding, report_fixes)
+        result = build_result(path, changes, encoding, report_fixes)
     except FormatError as exc:
         return error_result(path, f"cannot parse as {kind}: {exc}")
     except Exception as exc:  # a bug here must not stop the run or touch the file
@@ -82,6 +86,26 @@ def migrate(
             path, Status.ERROR,
             error=f"internal error while migrating dependencies ({type(exc).__name__}: {exc}); file left unchanged",
         )  # fmt: skip
+    problem = _does_not_parse(kind, result.output) if result.output is not None else None
+    if problem:  # checked, not assumed: a rewritten file must read as its format still does
+        return FileResult(
+            path, Status.ERROR, diagnostics=result.diagnostics,
+            error=f"internal error: the rewritten {kind} file does not parse ({problem}); file left unchanged",
+        )  # fmt: skip
+    return result
+
+
+def _does_not_parse(kind: str, text: str) -> str | None:
+    try:
+        if kind in ("pyproject", "pipfile"):
+            tomllib.loads(text)
+        elif kind == "conda":
+            yaml.safe_load(text)
+        elif kind == "setup.cfg":
+            configparser.RawConfigParser(strict=False).read_string(text)
+    except (tomllib.TOMLDecodeError, yaml.YAMLError, configparser.Error) as exc:
+        return str(exc).splitlines()[0]
+    return None
 
 
 _READERS: dict[str, Callable[[str], list[ParsedRequirement]]] = {

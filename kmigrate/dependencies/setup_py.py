@@ -18,7 +18,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from kmigrate.dependencies.document import Changes, Edit, build_result
+from kmigrate.dependencies.document import Changes, FormatError, build_result
 from kmigrate.dependencies.requirement import (
     NOT_REWRITTEN,
     Advice,
@@ -28,7 +28,7 @@ from kmigrate.dependencies.requirement import (
     provided_after,
     provided_names,
 )
-from kmigrate.dependencies.toml_edits import insert_after, remove_item
+from kmigrate.dependencies.toml_edits import edit_array
 from kmigrate.dependencies.toml_text import Item, Value
 from kmigrate.diagnostics import FileResult, Status
 from kmigrate.settings import Settings
@@ -188,39 +188,34 @@ def _migrate_requirements(module: cst.Module, changes: Changes) -> None:
         own = provided_names(e.requirement for e in entries[node])
         provided = own if group == _BASE else base | own
         elements = node.elements  # type: ignore[attr-defined]
-        items = [_item(changes.text, offset(el.value), offset(el.value, end=True)) for el in elements]
+        items = [_item(changes.text, el.value, offset(el.value), offset(el.value, end=True)) for el in elements]
         index_of = {id(el.value): i for i, el in enumerate(elements)}
+        plans: dict[int, tuple[str, ...]] = {}
         for entry in entries[node]:
             advice = advise(entry.requirement, target, provided)
             if advice is None:
                 continue
             if advice.fixed and not entry.raw_ok:
                 advice = Advice(NOT_REWRITTEN, f"{advice.message}; not rewritten: the string has escapes", None)
-            edits: list[Edit] = []
-            if advice.replacement is not None:
-                index = index_of[id(entry.string)]
-                if not advice.replacement:
-                    edits = remove_item(changes.text, items, index)
-                else:
-                    first, *others = (r.strip() for r in advice.replacement)
-                    quote = entry.string.quote
-                    raw_start = items[index].value.start + len(entry.string.prefix) + len(quote)
-                    edits = [Edit(raw_start, items[index].value.end - len(quote), first)]
-                    edits += insert_after(changes.text, items, index, others, quote)
-            changes.apply(advice, offset(entry.string), edits)
+            if changes.apply(advice, offset(entry.string), []) and advice.replacement is not None:
+                plans[index_of[id(entry.string)]] = tuple(r.strip() for r in advice.replacement)
+        changes.edits.extend(edit_array(changes.text, items, plans))
 
 
-def _item(text: str, start: int, end: int) -> Item:
-    """An element of a Python list as the shared item edits see it: its span and its comma."""
+def _item(text: str, node: cst.BaseExpression, start: int, end: int) -> Item:
+    """An element of a Python list as the shared array edits see it: its span, where the
+    text between its quotes is (strings), and its comma."""
     comma = re.match(r"\s*,", text[end:])
-    return Item(Value(start, end, "string"), end + comma.end() - 1 if comma else None)
+    value = Value(start, end, "other")
+    if isinstance(node, cst.SimpleString):
+        inner = len(node.prefix) + len(node.quote)
+        value = Value(start, end, "string", raw_start=start + inner, raw_end=end - len(node.quote), quote=node.quote)
+    return Item(value, end + comma.end() - 1 if comma else None)
 
 
 def requirements(data: bytes) -> list[ParsedRequirement]:
     """Every requirement string in the setup() lists, for reading only (FormatError when the
     file is not Python 3)."""
-    from kmigrate.dependencies.document import FormatError
-
     try:
         module = cst.parse_module(data)
     except (cst.ParserSyntaxError, UnicodeDecodeError, LookupError, SyntaxError) as exc:

@@ -101,67 +101,102 @@ def migrate_arrays(changes: Changes, groups: dict[str, Value], base: Iterable[st
     for name, found in entries.items():
         own = provided_names(e.requirement for e in found)
         provided = own if name in base else always | own
+        plans: dict[int, tuple[str, ...]] = {}
         for entry in found:
             advice = advise(entry.requirement, changes.settings.target, provided)
-            if advice is not None:
-                changes.apply(advice, entry.item.value.raw_start, array_edits(changes.text, entry, advice.replacement))
+            if advice is not None and changes.apply(advice, entry.item.value.raw_start, []):
+                if advice.replacement is not None:
+                    plans[entry.index] = tuple(r.strip() for r in advice.replacement)
+        if found:
+            changes.edits.extend(edit_array(changes.text, found[0].array.items, plans))
 
 
-def array_edits(text: str, entry: ArrayEntry, replacement: tuple[str, ...] | None) -> list[Edit]:
-    if replacement is None:
+def _own_line(text: str, value: Value) -> bool:
+    line_start = text.rfind("\n", 0, value.start) + 1
+    return not text[line_start : value.start].strip() and _rest_is_blank(text, value.end)
+
+
+def edit_array(text: str, items: list[Item], plans: dict[int, tuple[str, ...]]) -> list[Edit]:
+    """The edits carrying out ``plans`` on one array of strings: item index -> the strings to
+    write instead (the first one in the item's own quotes, the others as new items after it;
+    ``()`` deletes the item).  Arrays with one item per line are edited line by line, so each
+    line keeps its comment; other layouts are rewritten between the first and the last item,
+    keeping every separator that stays."""
+    if not plans:
         return []
-    item, items = entry.item, entry.array.items
+    if all(_own_line(text, item.value) for item in items):
+        return [edit for index, texts in sorted(plans.items()) for edit in _line_edits(text, items, index, texts)]
+    tokens: list[str] = []  # item, separator, item, ...
+    for index, item in enumerate(items):
+        if index:
+            tokens.append(text[items[index - 1].value.end : item.value.start])
+        tokens.append(_item_text(text, item, plans.get(index)))
+    for index in sorted((i for i, texts in plans.items() if not texts), reverse=True):
+        position = 2 * index
+        if position + 1 < len(tokens):  # drop the item and the separator after it
+            del tokens[position : position + 2]
+        elif position > 0:  # the last item: and the separator before it
+            del tokens[position - 1 : position + 1]
+        else:
+            del tokens[position]
+    end = items[-1].value.end
+    if not tokens and items[-1].comma is not None:
+        end = items[-1].comma + 1  # `[,]` is not TOML (nor pretty Python)
+    separator = _clean_separator(text, items)
+    tokens = [separator.join(token) if isinstance(token, list) else token for token in tokens]  # type: ignore[arg-type]
+    return [Edit(items[0].value.start, end, "".join(tokens))]
+
+
+def _item_text(text: str, item: Item, texts: tuple[str, ...] | None) -> str | list[str]:
+    """The item as written, or its replacements (a list, joined once the separator is known)."""
     value = item.value
-    if not replacement:
-        return remove_item(text, items, entry.index)
-    first, *others = (r.strip() for r in replacement)
-    return [Edit(value.raw_start, value.raw_end, first), *insert_after(text, items, entry.index, others, value.quote)]
+    written = text[value.start : value.end]
+    if not texts:
+        return written
+    first = text[value.start : value.raw_start] + texts[0] + text[value.raw_end : value.end]
+    return [first] + [f"{value.quote}{other}{value.quote}" for other in texts[1:]]  # type: ignore[return-value]
 
 
-def remove_item(text: str, items: list[Item], index: int) -> list[Edit]:
+def _clean_separator(text: str, items: list[Item]) -> str:
+    """The separator between the first two items without any comment, else `, `."""
+    if len(items) < 2:
+        return ", "
+    gap = text[items[0].value.end : items[1].value.start]
+    return re.sub(r"#[^\r\n]*", "", gap) if "," in gap else ", "
+
+
+def _line_edits(text: str, items: list[Item], index: int, texts: tuple[str, ...]) -> list[Edit]:
     item = items[index]
     value = item.value
-    line_start = text.rfind("\n", 0, value.start) + 1
-    if not text[line_start : value.start].strip() and _rest_is_blank(text, value.end):
+    if not texts:
+        line_start = text.rfind("\n", 0, value.start) + 1
         return [Edit(line_start, _line_end(text, value.end), "")]  # the item's own line
-    if index + 1 < len(items):
-        return [Edit(value.start, items[index + 1].value.start, "")]
-    if index > 0:  # the last one: from the previous item, which takes over its trailing comma
-        return [Edit(items[index - 1].value.end, value.end, "")]
-    return [Edit(value.start, item.comma + 1 if item.comma is not None else value.end, "")]
+    first, *others = texts
+    return [Edit(value.raw_start, value.raw_end, first), *insert_after(text, items, index, others, value.quote)]
 
 
 def insert_after(text: str, items: list[Item], index: int, texts: list[str], quote: str) -> list[Edit]:
-    """New string items after item ``index``, laid out like it (own lines or inline)."""
+    """New string items on lines of their own after item ``index`` (itself on its own line)."""
     if not texts:
         return []
     item = items[index]
     value = item.value
     line_start = text.rfind("\n", 0, value.start) + 1
     quoted = [f"{quote}{t}{quote}" for t in texts]
-    if not text[line_start : value.start].strip() and _rest_is_blank(text, value.end):
-        indent = text[line_start : value.start]
-        newline = "\r\n" if text[: _line_end(text, value.end)].endswith("\r\n") else "\n"
-        edits = []
-        if item.comma is None:  # the last item without a trailing comma gets one now
-            edits.append(Edit(value.end, value.end, ","))
-            lines = [f"{indent}{q}," for q in quoted[:-1]] + [f"{indent}{quoted[-1]}"]
-        else:
-            lines = [f"{indent}{q}," for q in quoted]
-        end = _line_end(text, value.end)
-        if end == len(text) and not text.endswith("\n"):
-            edits.append(Edit(end, end, "".join(newline + line for line in lines)))
-        else:
-            edits.append(Edit(end, end, "".join(line + newline for line in lines)))
-        return edits
-    separator = ", "
-    if len(items) > 1:
-        other = items[1] if index == 0 else items[index]
-        before = items[0] if index == 0 else items[index - 1]
-        gap = text[before.value.end : other.value.start]
-        if "\n" not in gap and "#" not in gap:
-            separator = gap
-    return [Edit(value.end, value.end, "".join(separator + q for q in quoted))]
+    indent = text[line_start : value.start]
+    newline = "\r\n" if text[: _line_end(text, value.end)].endswith("\r\n") else "\n"
+    edits = []
+    if item.comma is None:  # the last item without a trailing comma gets one now
+        edits.append(Edit(value.end, value.end, ","))
+        lines = [f"{indent}{q}," for q in quoted[:-1]] + [f"{indent}{quoted[-1]}"]
+    else:
+        lines = [f"{indent}{q}," for q in quoted]
+    end = _line_end(text, value.end)
+    if end == len(text) and not text.endswith("\n"):
+        edits.append(Edit(end, end, "".join(newline + line for line in lines)))
+    else:
+        edits.append(Edit(end, end, "".join(line + newline for line in lines)))
+    return edits
 
 
 # -- tables of name = constraint (Poetry, Pipfile) -----------------------------------------
@@ -279,17 +314,11 @@ def rename_in_name_lists(changes: Changes, arrays: Iterable[Value], renamed: dic
     from packaging.utils import canonicalize_name
 
     for array in arrays:
+        plans: dict[int, tuple[str, ...]] = {}
         for index, item in enumerate(array.items):
             value = item.value
-            if value.kind != "string" or len(value.quote) != 1:
-                continue
-            names = renamed.get(canonicalize_name(value.text))
-            if names is None:
-                continue
-            if not names:
-                edits = remove_item(changes.text, array.items, index)
-            else:
-                first, *others = names
-                edits = [Edit(value.raw_start, value.raw_end, first)]
-                edits += insert_after(changes.text, array.items, index, others, value.quote)
-            changes.edits.extend(edits)
+            if value.kind == "string" and len(value.quote) == 1:
+                names = renamed.get(canonicalize_name(value.text))
+                if names is not None:
+                    plans[index] = names
+        changes.edits.extend(edit_array(changes.text, array.items, plans))
