@@ -365,6 +365,8 @@ def _sequential(model_config: dict, notes: Notes, theano: bool) -> tuple[dict | 
         notes.change("(model)", "Sequential config stored as a bare list (Keras 2.0/2.1) -> named config")
     name = body.get("name") or "sequential"
     layers_in = list(body.get("layers") or [])
+    if any(layer.get("class_name") == "Merge" and "layers" in (layer.get("config") or {}) for layer in layers_in):
+        return _branching_sequential(name, layers_in, notes, theano)
     results: list[LayerResult] = []
     failed = False
     input_entry = None
@@ -402,6 +404,69 @@ def _sequential(model_config: dict, notes: Notes, theano: bool) -> tuple[dict | 
     for result, layer in zip(results, layers_in):
         result.saveable.legacy_name = (layer.get("config") or {}).get("name")
     return entry, saveable
+
+
+def _sequential_layers(model: dict) -> list[dict] | None:
+    if model.get("class_name") != "Sequential":
+        return None
+    body = model.get("config")
+    return list(body if isinstance(body, list) else (body or {}).get("layers") or [])
+
+
+def _branching_sequential(name: str, layers_in: list[dict], notes: Notes,
+                          theano: bool) -> tuple[dict | None, Saveable]:
+    """Keras 1's ``Sequential([Merge([model_a, model_b], mode=...), ...])`` -> the equivalent
+    functional model: one Input per branch, in the legacy input order."""
+    layers: list[dict] = []
+    inputs: list[list] = []
+
+    def chain(sequence: list[dict]) -> list | None:
+        current: list | None = None
+        for layer in sequence:
+            config = layer.get("config") or {}
+            if layer.get("class_name") == "Merge" and "layers" in config:
+                outputs = []
+                for branch in config["layers"]:
+                    branch_layers = _sequential_layers(branch)
+                    if branch_layers is None:
+                        notes.problem(config.get("name", "merge"), "Merge of a non-Sequential model",
+                                      "rebuild the model with the functional API and load the weights")
+                        return None
+                    out = chain(branch_layers)
+                    if out is None:
+                        return None
+                    outputs.append(out)
+                flat = {k: v for k, v in config.items() if k != "layers"}
+                layers.append({"class_name": "Merge", "config": flat, "name": flat.get("name"),
+                               "inbound_nodes": [[out + [{}] for out in outputs]]})
+                current = [flat.get("name"), 0, 0]
+                continue
+            layer_name = config.get("name")
+            if current is None:
+                shape = config.get("batch_input_shape")
+                if shape is None:
+                    notes.problem(layer_name, "the first layer of a merged branch has no input shape",
+                                  "rebuild the model with the functional API and load the weights")
+                    return None
+                input_name = f"{layer_name}_input"
+                layers.append({"class_name": "InputLayer", "name": input_name, "inbound_nodes": [],
+                               "config": {"batch_input_shape": shape, "dtype": config.get("dtype", "float32"),
+                                          "sparse": False, "name": input_name}})
+                inputs.append([input_name, 0, 0])
+                current = [input_name, 0, 0]
+            layers.append({"class_name": layer["class_name"], "config": config, "name": layer_name,
+                           "inbound_nodes": [[current + [{}]]]})
+            current = [layer_name, 0, 0]
+        return current
+
+    output = chain(layers_in)
+    if output is None:
+        return None, Saveable("Functional", name)
+    notes.change("(model)", f"Sequential with a Keras 1 Merge of models -> a functional model with "
+                 f"{len(inputs)} inputs ({', '.join(i[0] for i in inputs)}, in the legacy order)")
+    functional = {"class_name": "Model", "config": {"name": name, "layers": layers, "input_layers": inputs,
+                                                     "output_layers": [output]}}
+    return _functional(functional, notes, theano)
 
 
 def _clean_node(node: Any) -> Any:

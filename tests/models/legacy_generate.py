@@ -30,6 +30,11 @@ def builders(keras, np):
         model.compile(optimizers.Adam(lr=0.01, decay=decay), "categorical_crossentropy", metrics=["accuracy"])
         return model, [np.random.rand(6, 4)], np.eye(3)[np.arange(6) % 3]
 
+    def adam_decay():  # no dropout: continued training is deterministic and comparable
+        model = models.Sequential([layers.Dense(5, activation="tanh", input_shape=(3,)), layers.Dense(2)])
+        model.compile(optimizers.Adam(lr=0.02, decay=decay, amsgrad=version >= (2, 2)), "mse")
+        return model, [np.random.rand(4, 3)], np.random.rand(4, 2)
+
     def cnn():
         model = models.Sequential([layers.Conv2D(4, (3, 3), activation="relu", padding="same", input_shape=(8, 8, 1)),
                                    layers.MaxPooling2D((2, 2)),
@@ -98,6 +103,16 @@ def builders(keras, np):
         model.compile("sgd", "mse")
         return model, [np.random.rand(3, 4), np.random.rand(3, 4)], np.random.rand(3, 1)
 
+    def keras1_merge_sequential():
+        from keras.legacy.layers import Merge
+        left = models.Sequential([layers.Dense(3, input_dim=4, activation="relu")])
+        right = models.Sequential([layers.Dense(3, input_dim=2)])
+        model = models.Sequential()
+        model.add(Merge([left, right], mode="concat"))
+        model.add(layers.Dense(2, activation="softmax"))
+        model.compile("sgd", "categorical_crossentropy")
+        return model, [np.random.rand(3, 4), np.random.rand(3, 2)], np.eye(2)[[0, 1, 0]]
+
     def timedistributed_gru():
         inp = layers.Input((3, 4))
         x = layers.TimeDistributed(layers.Dense(5, activation="hard_sigmoid"))(inp)
@@ -112,8 +127,8 @@ def builders(keras, np):
         model.compile("sgd", "mse")
         return model, [np.random.rand(2, 2)], np.random.rand(2, 3)
 
-    return {f.__name__: f for f in (mlp, cnn, functional, embedding_lstm, gru, bidirectional, batchnorm,
-                                    keras1_style, keras1_merge, timedistributed_gru, lambda_layer)}
+    return {f.__name__: f for f in (mlp, adam_decay, cnn, functional, embedding_lstm, gru, bidirectional, batchnorm,
+                                    keras1_style, keras1_merge, keras1_merge_sequential, timedistributed_gru, lambda_layer)}
 
 
 def main():
