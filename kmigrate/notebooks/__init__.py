@@ -75,7 +75,7 @@ def migrate(
         return FileResult(path, Status.SKIPPED)
     try:
         return _migrate_cells(bom, text, cells, path, settings, report_fixes, project)
-    except Exception as exc:  # a bug here must not stop the run or touch the file
+    except Exception as exc:  # noqa: BLE001 - a bug here must not stop the run or touch the file
         return FileResult(
             path, Status.ERROR,
             error=f"internal error while migrating the notebook ({type(exc).__name__}: {exc}); file left unchanged",
@@ -189,14 +189,13 @@ def _migrate_cells(
     # Last: this joins the cells again (their start lines change).
     diagnostics += _magic_cell_findings(parsing, magic_cells, tags, path, settings, project)
     diagnostics = _sorted(diagnostics)
-    if new_sources is None:
-        return _without_migration(path, diagnostics, result.note)
-    changed = {cell.index: new for cell, new in zip(parsing, new_sources) if new != cell.source}
+    changed = {cell.index: new for cell, new in zip(parsing, new_sources or []) if new != cell.source}
+    changed.update(_marked_left_alone_cells(cells, diagnostics))
     if not changed:
-        return FileResult(path, Status.UNCHANGED, diagnostics=diagnostics)
+        return _without_migration(path, diagnostics, result.note)
     output = _write(text, changed)  # raises on a mismatch: an internal error, file untouched
     sections = [
-        DiffSection(f"cell {cell.number}", cell.source, changed[cell.index]) for cell in parsing if cell.index in changed
+        DiffSection(f"cell {cell.number}", cell.source, changed[cell.index]) for cell in cells if cell.index in changed
     ]
     return FileResult(
         path, Status.CHANGED, diagnostics=diagnostics, original=text, output=output,
@@ -212,6 +211,24 @@ def _left_alone(cell: _Cell, message: str) -> Diagnostic:
     return Diagnostic(CELL_LEFT_ALONE.id, message, 1, 1, False, cell=cell.number)
 
 
+# Marks standalone Keras imports in the cells kmigrate leaves alone, so none stays unmarked.
+_STANDALONE_IMPORT = re.compile(r"[ \t]*(?:import|from)[ \t]+keras\b")
+_LEFT_ALONE_MARKER = f"# kmigrate: {CELL_LEFT_ALONE.id} cell not migrated (cell magic or not Python 3): migrate it by hand"
+
+
+def _marked_left_alone_cells(cells: list[_Cell], diagnostics: list[Diagnostic]) -> dict[int, str]:
+    """New sources of the cells reported as left alone (KM721) whose standalone ``keras``
+    imports get a marker; a cell magic's own line and the rest of the cell stay as they are."""
+    left_alone = {d.cell for d in diagnostics if d.rule == CELL_LEFT_ALONE.id}
+    marked = {}
+    for cell in cells:
+        if cell.number in left_alone:
+            source = ipython.mark_statements(cell.source, _STANDALONE_IMPORT, _LEFT_ALONE_MARKER)
+            if source != cell.source:
+                marked[cell.index] = source
+    return marked
+
+
 def _magic_cell_findings(
     parsing: list[_Cell], magic_cells: list[_Cell], tags: tuple[str, str], path: str, settings: Settings,
     project: ProjectIndex | None,
@@ -220,17 +237,23 @@ def _magic_cell_findings(
     the notebook with them tells which ones hold code that needs migrating (KM721)."""
     if not magic_cells or not settings.rule_enabled(CELL_LEFT_ALONE.id):
         return []
-    readable = []
+    readable, findings = [], []
     for cell in magic_cells:
         cell.masked = ipython.mask(cell.source, tags[1])  # the %% line masks like a line magic
-        if _does_not_compile(cell.masked.text) is None:
+        problem = _does_not_compile(cell.masked.text)
+        if problem is None:
             readable.append(cell)
+        elif could_involve_keras(cell.source.encode("utf-8"), settings):
+            findings.append(_left_alone(
+                cell, f"this cell runs under {ipython.cell_magic_name(cell.source)} and is not Python 3 that "
+                f"kmigrate can read ({problem}): left as it is; migrate it by hand",
+            ))  # fmt: skip
     together = sorted(parsing + readable, key=lambda cell: cell.number)
     result = migrate_bytes(_join(together, tags[0]).encode("utf-8"), path, settings, False, project)
     if result.status is not Status.CHANGED:
-        return []
+        return findings
     sources = _split(result.output or "", together, *tags) or []
-    return [
+    return findings + [
         _left_alone(cell, f"this cell runs under {ipython.cell_magic_name(cell.source)}, which kmigrate does "
                           "not rewrite, but its code needs migrating: edit it by hand, or move the code into "
                           "a cell without the magic and run kmigrate again")
@@ -283,7 +306,7 @@ def _split(output: str, cells: list[_Cell], cell_tag: str, mask_tag: str) -> lis
         piece = ipython.restore(chunk, mask_tag, cell.masked.originals)  # type: ignore[union-attr]
         if piece is None:
             return None
-        if cell.newline_added:
+        if cell.newline_added and piece:  # empty: a rule removed the cell's only statement
             if not piece.endswith("\n"):
                 return None
             piece = piece[:-1]

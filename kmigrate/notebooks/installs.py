@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 _INSTALL = re.compile(
     r"(?:^|[\s!%;&|('\"])(?:(?:python3?|py)\s+-m\s+)?(?P<tool>pip3?|conda|mamba)\s+install\s+(?P<args>.*)"

@@ -207,3 +207,19 @@ def restore(text: str, tag: str, originals: dict[int, str]) -> str | None:
     if seen != set(originals):
         return None
     return "".join(out)
+
+
+def mark_statements(source: str, pattern: re.Pattern[str], comment: str) -> str:
+    """``source`` with ``comment`` appended to each line that starts a statement (outside
+    strings and brackets), matches ``pattern`` and has no comment yet.  Works on cells that
+    do not parse, which is what it is for."""
+    out = []
+    scanner = _Scanner()
+    for line in physical_lines(source):
+        body = line.rstrip("\r\n")
+        if scanner.at_statement_start and pattern.match(body) and "#" not in body:
+            out.append(f"{body}  {comment}{_ending(line)}")
+        else:
+            out.append(line)
+        scanner.feed(line)
+    return "".join(out)

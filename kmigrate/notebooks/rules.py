@@ -39,7 +39,9 @@ CELL_LEFT_ALONE = Rule(
         "A cell that starts with a cell magic (`%%time`, `%%capture`, `%%writefile`) is handed "
         "to that magic, not run as Python, so kmigrate does not rewrite it; a cell that does not "
         "parse on its own (Python 2, a fragment) cannot be rewritten either. The rest of the "
-        "notebook is migrated; this cell is reported when it mentions Keras."
+        "notebook is migrated; this cell is reported when it mentions Keras (a cell magic's cell "
+        "when migrating it would change it), and its standalone `import keras` / `from keras` "
+        "lines get a marker comment, the only edit made to such a cell."
     ),
     catalog=("D14",),
 )
