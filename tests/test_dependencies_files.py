@@ -574,3 +574,45 @@ def test_environment_yml_no_op_and_invalid(tmp_path):
 def test_environment_yml_flow_list_is_reported(tmp_path):
     result = assert_unchanged(tmp_path / "environment.yml", "dependencies: [python=3.6, keras=2.2.4]\n")
     assert rules(result) == ["KM706"]
+
+
+def test_setup_py_options_dict_and_concatenated_lists(tmp_path):
+    assert_rewrites(
+        tmp_path / "setup.py",
+        "from setuptools import setup\n"
+        "BASE = ['numpy', 'Keras==2.0.6']\n"
+        "options = dict(name='x', install_requires=BASE + ['keras_preprocessing'],\n"
+        "               extras_require={'viz': ['keras-vis', 'keras']})\n"
+        "setup(**options)\n",
+        "from setuptools import setup\n"
+        "BASE = ['numpy', 'tensorflow>=2.16']\n"
+        "options = dict(name='x', install_requires=BASE + [],\n"
+        "               extras_require={'viz': ['keras-vis']})\n"
+        "setup(**options)\n",
+    )
+
+
+def test_setup_py_that_imports_keras_also_gets_the_code_rules(tmp_path):
+    result = run(
+        tmp_path / "setup.py",
+        "from setuptools import setup\nimport keras\nsetup(version=keras.__version__, install_requires=['keras==2.2.4'])\n",
+    )
+    assert result.status is Status.CHANGED
+    assert "from tensorflow import keras" in result.output and "'tensorflow>=2.16'" in result.output
+
+
+def test_setup_py_without_keras_imports_gets_no_code_rules(tmp_path):
+    result = run(
+        tmp_path / "setup.py",
+        "from setuptools import setup\nsetup(name='x', install_requires=['keras==2.2.4'])\n",
+        target="tf_keras",
+    )
+    assert "TF_USE_LEGACY_KERAS" not in result.output  # an entry-point line has no place here
+
+
+def test_conda_keras_gpu_package(tmp_path):
+    assert_rewrites(
+        tmp_path / "environment.yml",
+        "dependencies:\n  - keras-gpu=2.2.4\n  - numpy\n",
+        "dependencies:\n  - tensorflow>=2.16\n  - numpy\n",
+    )

@@ -23,6 +23,8 @@ TARGET_REQUIREMENTS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 KERAS = "keras"
+# Names a legacy Keras goes by: Anaconda's defaults channel had a `keras-gpu` package.
+KERAS_NAMES = frozenset({KERAS, "keras-gpu"})
 
 # Distributions that provide TensorFlow: one of them already required means no second one is added.
 TENSORFLOW_PACKAGES = frozenset(

@@ -21,7 +21,7 @@ from packaging.version import InvalidVersion, Version
 from kmigrate.dependencies.packages import (
     BUNDLED_IN_TENSORFLOW,
     EXTENSIONS,
-    KERAS,
+    KERAS_NAMES,
     MINIMUM_TENSORFLOW,
     RETIRED_TENSORFLOW_PACKAGES,
     TARGET_REQUIREMENTS,
@@ -120,7 +120,7 @@ def is_keras3(specifier: SpecifierSet) -> bool:
 def legacy_keras_version(requirement: ParsedRequirement) -> str | None:
     """The legacy Keras 1.x/2.x version a `keras` requirement pins or starts from (`==2.2.4`,
     `>=2.1.0,<2.3`, `~=2.2`), else None (unpinned, only an upper bound, or Keras 3)."""
-    if requirement.name != KERAS or requirement.url is not None:
+    if requirement.name not in KERAS_NAMES or requirement.url is not None:
         return None
     for clause in requirement.specifier:
         if clause.operator in ("==", "===", ">=", "~=", ">") and clause.version[:2] in ("1.", "2."):
@@ -185,7 +185,7 @@ def advise(requirement: ParsedRequirement, target: str, provided: frozenset[str]
     legacy `keras` next to `tensorflow` is dropped rather than doubled.
     """
     name, written = requirement.name, requirement.text.strip()
-    if name == KERAS:
+    if name in KERAS_NAMES:
         return _advise_keras(requirement, target, provided)
     if name in BUNDLED_IN_TENSORFLOW:
         return Advice(

@@ -55,16 +55,35 @@ class _Collector(cst.CSTVisitor):
         name = get_full_name_for_node(node.func) or ""
         if name.rsplit(".", 1)[-1] != "setup":
             return
-        for arg in node.args:
-            keyword = arg.keyword.value if arg.keyword is not None else None
+        for keyword, value in self._keywords(node):
             if keyword in _LIST_KEYWORDS:
-                self._add(arg.value, keyword)
+                self._add(value, keyword)
             elif keyword == "extras_require":
-                table = self._resolve(arg.value)
-                if isinstance(table, cst.Dict):
-                    for element in table.elements:
-                        if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
-                            self._add(element.value, f"extra:{element.key.evaluated_value}")
+                for extra, listing in self._keywords_of(self._resolve(value)):
+                    self._add(listing, f"extra:{extra}")
+
+    def _keywords(self, call: cst.Call) -> list[tuple[str, cst.BaseExpression]]:
+        """The call's keyword arguments, with those of `**options` when `options` is a literal
+        dict (or `dict(...)`) bound at module level."""
+        found = []
+        for arg in call.args:
+            if arg.keyword is not None:
+                found.append((arg.keyword.value, arg.value))
+            elif arg.star == "**":
+                found += self._keywords_of(self._resolve(arg.value))
+        return found
+
+    def _keywords_of(self, value: cst.BaseExpression) -> list[tuple[str, cst.BaseExpression]]:
+        if isinstance(value, cst.Dict):
+            return [
+                (element.key.evaluated_value, element.value)
+                for element in value.elements
+                if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString)
+                and isinstance(element.key.evaluated_value, str)
+            ]  # fmt: skip
+        if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value == "dict":
+            return [(arg.keyword.value, arg.value) for arg in value.args if arg.keyword is not None]
+        return []
 
     def _resolve(self, value: cst.BaseExpression) -> cst.BaseExpression:
         if isinstance(value, cst.Name) and value.value in self.assignments:
@@ -73,7 +92,10 @@ class _Collector(cst.CSTVisitor):
 
     def _add(self, value: cst.BaseExpression, group: str) -> None:
         value = self._resolve(value)
-        if isinstance(value, (cst.List, cst.Tuple)):
+        if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Add):
+            self._add(value.left, group)  # REQUIRED + ["h5py"]: both lists are requirements
+            self._add(value.right, group)
+        elif isinstance(value, (cst.List, cst.Tuple)):
             self.groups[value] = group
 
 
