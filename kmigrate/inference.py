@@ -266,7 +266,47 @@ class ScopeScanner(cst.CSTVisitor):
                     owner.self_assignments.setdefault(target.attr.value, []).append((value, scope))
 
 
-class KindResolver:
+class _ImportedKinds:
+    """The kinds of names bound by imports: Keras, the project's own (through the project
+    index), or another library.  Part of ``KindResolver``, which provides these attributes."""
+
+    _ctx: ResolvesNames
+    _project: ProjectIndex | None
+    _path: str | None
+
+    def _imported(self, node: cst.BaseExpression, called: bool) -> Kind:
+        qualified = self._ctx.resolver.qualified_name(node)
+        if qualified is None:
+            if isinstance(node, cst.Name) and node.value in _BUILTINS:
+                return Kind.FOREIGN
+            return self._star_imported(node, called)
+        if classify(qualified) is not None:
+            return Kind.KERAS
+        if self._project is not None:
+            found = self._project.lookup_qualified(qualified, self._path, called)
+            if found is not None:
+                return found
+        if qualified.split(".")[0] == "tensorflow" and called:
+            return Kind.UNKNOWN  # a TF op: a tensor, or a tf.data pipeline, or ...
+        return Kind.FOREIGN  # another library (tensorflow.keras names were classified above)
+
+    def _star_imported(self, node: cst.BaseExpression, called: bool) -> Kind:
+        if self._project is None or not isinstance(node, cst.Name):
+            return Kind.UNKNOWN
+        for module in self._ctx.resolver.all_star_modules:
+            found = self._project.lookup_qualified(f"{module}.{node.value}", self._path, called)
+            if found is not None:
+                return found
+        return Kind.UNKNOWN
+
+    def _project_name(self, level: int, module: str, name: str, called: bool) -> Kind:
+        if self._project is None:
+            return Kind.UNKNOWN
+        found = self._project.lookup_relative(self._path, level, module, name, called)
+        return found if found is not None else Kind.UNKNOWN
+
+
+class KindResolver(_ImportedKinds):
     """``kind_of(expr)`` for nodes of the original tree, in the traversal's current scope."""
 
     MAX_DEPTH = 12
@@ -448,37 +488,6 @@ class KindResolver:
             instance = self._instance_of_class(self.scanner.scopes[id(node)])
             return Kind.KERAS if instance.is_keras else Kind.PROJECT
         return Kind.FOREIGN  # a function object
-
-    def _imported(self, node: cst.BaseExpression, called: bool) -> Kind:
-        qualified = self._ctx.resolver.qualified_name(node)
-        if qualified is None:
-            if isinstance(node, cst.Name) and node.value in _BUILTINS:
-                return Kind.FOREIGN
-            return self._star_imported(node, called)
-        if classify(qualified) is not None:
-            return Kind.KERAS
-        if self._project is not None:
-            found = self._project.lookup_qualified(qualified, self._path, called)
-            if found is not None:
-                return found
-        if qualified.split(".")[0] == "tensorflow" and called:
-            return Kind.UNKNOWN  # a TF op: a tensor, or a tf.data pipeline, or ...
-        return Kind.FOREIGN  # another library (tensorflow.keras names were classified above)
-
-    def _star_imported(self, node: cst.BaseExpression, called: bool) -> Kind:
-        if self._project is None or not isinstance(node, cst.Name):
-            return Kind.UNKNOWN
-        for module in self._ctx.resolver.all_star_modules:
-            found = self._project.lookup_qualified(f"{module}.{node.value}", self._path, called)
-            if found is not None:
-                return found
-        return Kind.UNKNOWN
-
-    def _project_name(self, level: int, module: str, name: str, called: bool) -> Kind:
-        if self._project is None:
-            return Kind.UNKNOWN
-        found = self._project.lookup_relative(self._path, level, module, name, called)
-        return found if found is not None else Kind.UNKNOWN
 
     # attributes
     def _attribute(self, node: cst.Attribute, scope: Scope) -> Kind:

@@ -128,3 +128,22 @@ def test_rule_modules_and_classes_stay_small() -> None:
                 if lines > MAX_CLASS_LINES:
                     too_long.append(f"class {name}.{node.name}: {lines} lines")
     assert not too_long, "over the limits: " + "; ".join(too_long)
+
+
+def test_a_rule_id_leads_to_one_module() -> None:
+    from kmigrate.rules import fixers, rule_module
+
+    for fixer in fixers():
+        claimed: dict[str, str] = {}
+        for klass in fixer.__mro__:
+            for rule_id in vars(klass).get("implements", ()):
+                assert rule_id in fixer.rule_ids(), f"{klass.__name__} implements {rule_id}, not a rule of {fixer.__name__}"
+                assert rule_id not in claimed, f"{rule_id} claimed by {claimed.get(rule_id)} and {klass.__name__}"
+                claimed[rule_id] = klass.__name__
+        for rule_id in fixer.rule_ids():
+            module = rule_module(rule_id)
+            assert module is not None and module.startswith("kmigrate.rules."), (rule_id, module)
+            assert Path(__import__(module, fromlist=["_"]).__file__).is_file()
+    assert rule_module("KM502") == "kmigrate.rules.backend.semantics"
+    assert rule_module("km223") == "kmigrate.rules.training.fit"
+    assert rule_module("KM999") is None

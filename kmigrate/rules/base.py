@@ -19,7 +19,22 @@ from kmigrate.context import FileContext
 from kmigrate.names import KerasName, classify
 from kmigrate.rule_types import FixSafety, Rule
 
-__all__ = ["Fixer", "FixSafety", "Rule", "rename_imported_names"]
+__all__ = ["Fixer", "FixSafety", "Rule", "is_layer_subclass", "rename_imported_names"]
+
+
+# Where Keras's Layer base class resolves to, however the code spells it: the legacy
+# ``keras.engine.topology.Layer`` / ``keras.engine.Layer`` and ``keras.layers.Layer`` all give
+# ``layers.Layer``; ``Layer`` is the package root's own export.
+_LAYER_BASES = frozenset({"layers.Layer", "Layer"})
+
+
+def is_layer_subclass(ctx: FileContext, node: cst.ClassDef) -> bool:
+    """``class X(Layer)``: the class derives directly from Keras's Layer."""
+    for base in node.bases:
+        api = ctx.api(base.value)
+        if api is not None and api.path in _LAYER_BASES:
+            return True
+    return False
 
 
 def rename_imported_names(ctx: FileContext, original: cst.ImportFrom, updated: cst.ImportFrom,

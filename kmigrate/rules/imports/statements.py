@@ -214,4 +214,8 @@ class ImportStatements(ImportsBase):
             return rule
         return "KM101" if via_import else "KM102"
 
-    implements: ClassVar[tuple[str, ...]] = ("KM118", "KM101", "KM102")
+    # KM103-KM117: the module table (``kmigrate/keras_api.py``) names which one moves an import.
+    implements: ClassVar[tuple[str, ...]] = (
+        "KM101", "KM102", "KM103", "KM104", "KM105", "KM106", "KM107", "KM108", "KM109", "KM110",
+        "KM112", "KM113", "KM114", "KM115", "KM116", "KM117", "KM118",
+    )  # fmt: skip

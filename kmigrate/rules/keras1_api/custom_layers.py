@@ -9,6 +9,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from kmigrate.kinds import Kind
+from kmigrate.rules.base import is_layer_subclass
 from kmigrate.rules.keras1_api.common import _LAYER_ATTRS, _LAYER_ATTRS_FLAGGED, Keras1ApiBase, _visibly_a_layer
 
 
@@ -17,12 +18,7 @@ class Keras1CustomLayers(Keras1ApiBase):
 
     # -- custom layers (B53) ----------------------------------------------------------------------
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        is_layer = False
-        for base in node.bases:
-            api = self.ctx.api(base.value)
-            if api is not None and api.path in ("layers.Layer", "engine.Layer", "engine.topology.Layer"):
-                is_layer = True
-        self._layer_classes.append(is_layer)
+        self._layer_classes.append(is_layer_subclass(self.ctx, node))
 
     def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
         self._layer_classes.pop()

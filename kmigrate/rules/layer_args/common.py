@@ -75,6 +75,8 @@ class LayerArgsBase(Fixer):
         return updated
 
     def _is_layer_base(self, base: cst.BaseExpression) -> bool:
+        """Derives from any legacy Keras layer or model class (``Dense`` too, unlike
+        ``base.is_layer_subclass``), or from a layer class defined above in this file."""
         if isinstance(base, cst.Name):
             if base.value in self._layer_classes:
                 return True

@@ -11,6 +11,7 @@ import libcst.matchers as m
 from kmigrate import callargs
 from kmigrate.kinds import Kind
 from kmigrate.nodes import code
+from kmigrate.rules.base import is_layer_subclass
 from kmigrate.rules.layers.common import _NODE_METHODS, _PRIVATE_RNN, LayersBase, _attribute_chain
 
 
@@ -94,7 +95,7 @@ class LayerMembers(LayersBase):
 
     def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
         """C-L21: what a Keras 3 Layer subclass must do that Keras 2 let slide."""
-        if not self._is_layer_subclass(original) or not isinstance(original.body, cst.IndentedBlock):
+        if not is_layer_subclass(self.ctx, original) or not isinstance(original.body, cst.IndentedBlock):
             return updated
         methods = {s.name.value: s for s in original.body.body if isinstance(s, cst.FunctionDef)}
         for assign in m.findall(original.body, m.Assign(targets=[m.AssignTarget(m.Attribute(value=m.Name("self")))])):
@@ -115,13 +116,6 @@ class LayerMembers(LayersBase):
                               f"`def get_config(self): return {{**super().get_config(), {listed}}}`",
                               marker=f"add get_config() returning {listed}" if len(listed) < 50 else "add get_config() returning the constructor arguments")
         return updated
-
-    def _is_layer_subclass(self, node: cst.ClassDef) -> bool:
-        for base in node.bases:
-            api = self.ctx.api(base.value)
-            if api is not None and api.path in ("layers.Layer", "Layer"):
-                return True
-        return False
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         for base in node.bases:

@@ -145,4 +145,5 @@ class FitArguments(TrainingBase):
         self.ctx.fixed("KM223", original, f"`samples_per_epoch={code(samples)}` -> `steps_per_epoch={code(steps)}`")
         return callargs.replace_value(call, new, steps)
 
-    implements: ClassVar[tuple[str, ...]] = ("KM230", "KM231", "KM324", "KM614", "KM223")
+    # KM321-KM323: the generator methods (``_GENERATOR_METHODS``) rewritten by _generator_method.
+    implements: ClassVar[tuple[str, ...]] = ("KM223", "KM230", "KM231", "KM321", "KM322", "KM323", "KM324")
