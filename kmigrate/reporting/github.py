@@ -45,7 +45,7 @@ def github_annotations(
             lines.append(command("error", f"kmigrate could not migrate this file: {result.error}", file=file, title="kmigrate"))
         elif result.status is Status.CHANGED and mode in ("diff", "check"):
             lines.append(command(
-                "warning", f"legacy Keras code: `kmigrate {file}` rewrites it (`kmigrate --diff {file}` shows how)",
+                "warning", f"would be rewritten by kmigrate: run `kmigrate {file}` (`kmigrate --diff {file}` shows the change)",
                 file=file, title="kmigrate",
             ))  # fmt: skip
         elif result.status is Status.CHANGED:
