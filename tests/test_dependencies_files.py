@@ -616,3 +616,19 @@ def test_conda_keras_gpu_package(tmp_path):
         "dependencies:\n  - keras-gpu=2.2.4\n  - numpy\n",
         "dependencies:\n  - tensorflow>=2.16\n  - numpy\n",
     )
+
+
+def test_vcs_urls_are_named_by_their_repository(tmp_path):
+    result = assert_unchanged(
+        tmp_path / "requirements.txt",
+        "git+https://github.com/keras-team/keras.git@2.2.4\ngit+https://github.com/raghakot/keras-vis.git\n",
+    )
+    assert rules(result) == ["KM706", "KM703"]
+
+
+def test_setup_cfg_dashed_keys(tmp_path):
+    assert_rewrites(
+        tmp_path / "setup.cfg",
+        "[options]\ninstall-requires =\n    keras==2.1.3\n",
+        "[options]\ninstall-requires =\n    tensorflow>=2.16\n",
+    )

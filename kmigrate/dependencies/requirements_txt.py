@@ -196,7 +196,7 @@ def _report_url(changes: Changes, line: Line, content: str) -> None:
         name = match.group("name")
     else:
         tail = content.split("#")[0].rstrip("/").rsplit("/", 1)[-1]
-        name = tail.removesuffix(".git").split("@")[0]
+        name = tail.split("@")[0].removesuffix(".git")
     parsed = parse(name)
     if parsed is None:
         return

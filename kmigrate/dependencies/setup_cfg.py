@@ -18,12 +18,13 @@ from kmigrate.dependencies.requirement import ParsedRequirement, advise, parse, 
 _SECTION = re.compile(r"^\[(?P<name>[^\]]+)\]")
 _KEY = re.compile(r"^(?P<key>[^\s=:#;][^=:]*?)\s*[=:][ \t]*(?P<value>.*)$")
 _COMMENT = re.compile(r"(^|\s)#.*$")
-_REQUIREMENT_KEYS = ("install_requires", "tests_require")
+# setuptools also reads the old dashed spellings.
+_REQUIREMENT_KEYS = ("install_requires", "tests_require", "install-requires", "tests-require")
 
 
 @dataclass(frozen=True)
 class Entry:
-    group: str  # "install_requires", or the extra's name
+    group: str  # "install_requires", "tests_require", or "extra:<name>"
     offset: int  # where the requirement text starts in the file
     requirement: ParsedRequirement
     line_start: int
@@ -58,9 +59,9 @@ def entries(text: str) -> list[Entry]:
         if key and not line[0].isspace():
             name = key.group("key").strip()
             if section == "options" and name in _REQUIREMENT_KEYS:
-                group = name
+                group = name.replace("-", "_")
             elif section == "options.extras_require":
-                group = name
+                group = f"extra:{name}"
             else:
                 group = None
                 continue
