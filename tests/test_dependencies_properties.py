@@ -120,6 +120,6 @@ def test_setup_py_lists(tmp_path, entries, target, layout, trailing_comma, quote
     assert result.status is not Status.ERROR, result.error
     output = result.output if result.status is Status.CHANGED else text
     compile(output, "setup.py", "exec")
-    found = eval(output.split("install_requires=", 1)[1].rsplit(",\n)", 1)[0])  # noqa: S307 - our own text
+    found = eval(output.split("install_requires=", 1)[1].rsplit(",\n)", 1)[0])
     assert [parse(r).name for r in found] == expected_names(entries, target)
     assert migrate(output.encode(), str(path), Settings(target=target)).status is Status.UNCHANGED

@@ -51,7 +51,7 @@ def test_detect_reads_notebook_pip_cells(tmp_path):
 
 # -- dependency files are read with the dependency parsers -----------------------------------
 
-from kmigrate.source_version import version_in_file  # noqa: E402
+from kmigrate.source_version import version_in_file
 
 
 @pytest.mark.parametrize(

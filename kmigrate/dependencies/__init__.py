@@ -13,13 +13,31 @@ import configparser
 import fnmatch
 import os
 import tomllib
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import yaml
 
-from kmigrate.dependencies import conda, pipfile, pyproject, requirements_txt, setup_cfg, setup_py
-from kmigrate.dependencies.document import Changes, FormatError, build_result, decode, error_result
-from kmigrate.dependencies.requirement import Advice, ParsedRequirement, advice_for_requirement
+from kmigrate.dependencies import (
+    conda,
+    pipfile,
+    pyproject,
+    requirements_txt,
+    setup_cfg,
+    setup_py,
+)
+from kmigrate.dependencies.document import (
+    Changes,
+    FormatError,
+    build_result,
+    decode,
+    error_result,
+)
+from kmigrate.dependencies.requirement import (
+    Advice,
+    ParsedRequirement,
+    advice_for_requirement,
+)
 from kmigrate.dependencies.rules import RULES
 from kmigrate.diagnostics import FileResult, Status
 from kmigrate.settings import Settings
@@ -27,7 +45,7 @@ from kmigrate.settings import Settings
 if TYPE_CHECKING:
     from kmigrate.project import ProjectIndex
 
-__all__ = ["Advice", "RULES", "advice_for_requirement", "handles", "migrate", "read_requirements"]
+__all__ = ["RULES", "Advice", "advice_for_requirement", "handles", "migrate", "read_requirements"]
 
 # File-name patterns of each format, matched case-insensitively on the file name.
 _REQUIREMENTS_NAMES = ("*requirements*.txt", "*requirements*.in", "*constraints*.txt", "*constraints*.in")
@@ -68,7 +86,7 @@ _MIGRATORS: dict[str, Callable[[Changes, str], None]] = {
 
 
 def migrate(
-    data: bytes, path: str, settings: Settings, report_fixes: bool = True, project: "ProjectIndex | None" = None,
+    data: bytes, path: str, settings: Settings, report_fixes: bool = True, project: ProjectIndex | None = None,
 ) -> FileResult:  # fmt: skip
     """Migrate one dependency file; a file that cannot be parsed is an error, left untouched."""
     kind = file_format(path) or "requirements"  # stdin named like none of them: a requirements text

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from kmigrate.dependencies.document import Changes
 from kmigrate.dependencies.requirement import ParsedRequirement
-from kmigrate.dependencies.toml_edits import load, migrate_tables, read_pairs, table_entries
+from kmigrate.dependencies.toml_edits import (
+    load,
+    migrate_tables,
+    read_pairs,
+    table_entries,
+)
 from kmigrate.dependencies.toml_text import Pair
 
 # Tables of a Pipfile that are not package categories.

@@ -10,8 +10,8 @@ markers, spacing before them) is kept as written.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
@@ -123,9 +123,9 @@ def legacy_keras_version(requirement: ParsedRequirement) -> str | None:
     if requirement.name not in KERAS_NAMES or requirement.url is not None:
         return None
     for clause in requirement.specifier:
-        if clause.operator in ("==", "===", ">=", "~=", ">") and clause.version[:2] in ("1.", "2."):
-            if "*" not in clause.version:
-                return clause.version
+        pins = clause.operator in ("==", "===", ">=", "~=", ">") and "*" not in clause.version
+        if pins and clause.version[:2] in ("1.", "2."):
+            return clause.version
     return None
 
 
@@ -262,6 +262,14 @@ def advice_for_requirement(text: str, target: str = "tf.keras") -> Advice | None
 
 
 __all__ = [
-    "Advice", "ParsedRequirement", "advice_for_requirement", "advise", "parse", "provided_after", "provided_names",
-    "legacy_keras_version", "is_keras3", "lower_bound",
+    "Advice",
+    "ParsedRequirement",
+    "advice_for_requirement",
+    "advise",
+    "is_keras3",
+    "legacy_keras_version",
+    "lower_bound",
+    "parse",
+    "provided_after",
+    "provided_names",
 ]  # fmt: skip

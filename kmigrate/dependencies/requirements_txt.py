@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from kmigrate.dependencies.document import Changes, Edit
 from kmigrate.dependencies.requirement import (

@@ -13,7 +13,13 @@ import re
 from dataclasses import dataclass
 
 from kmigrate.dependencies.document import Changes, Edit, FormatError
-from kmigrate.dependencies.requirement import ParsedRequirement, advise, parse, provided_after, provided_names
+from kmigrate.dependencies.requirement import (
+    ParsedRequirement,
+    advise,
+    parse,
+    provided_after,
+    provided_names,
+)
 
 _SECTION = re.compile(r"^\[(?P<name>[^\]]+)\]")
 _KEY = re.compile(r"^(?P<key>[^\s=:#;][^=:]*?)\s*[=:][ \t]*(?P<value>.*)$")

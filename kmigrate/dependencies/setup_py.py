@@ -154,7 +154,9 @@ def _is_keras_module(name: str) -> bool:
 
 
 def migrate(data: bytes, path: str, settings: Settings, report_fixes: bool = True, project=None) -> FileResult:  # type: ignore[no-untyped-def]
-    from kmigrate.pipeline import migrate_bytes  # the pipeline imports the document table
+    from kmigrate.pipeline import (
+        migrate_bytes,  # the pipeline imports the document table
+    )
 
     try:
         module = cst.parse_module(data)

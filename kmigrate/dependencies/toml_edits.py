@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
 
 from kmigrate.dependencies.document import Changes, Edit, FormatError
 from kmigrate.dependencies.requirement import (
@@ -104,9 +104,9 @@ def migrate_arrays(changes: Changes, groups: dict[str, Value], base: Iterable[st
         plans: dict[int, tuple[str, ...]] = {}
         for entry in found:
             advice = advise(entry.requirement, changes.settings.target, provided)
-            if advice is not None and changes.apply(advice, entry.item.value.raw_start, []):
-                if advice.replacement is not None:
-                    plans[entry.index] = tuple(r.strip() for r in advice.replacement)
+            taken = advice is not None and changes.apply(advice, entry.item.value.raw_start, [])
+            if taken and advice.replacement is not None:  # type: ignore[union-attr]
+                plans[entry.index] = tuple(r.strip() for r in advice.replacement)  # type: ignore[union-attr]
         if found:
             changes.edits.extend(edit_array(changes.text, found[0].array.items, plans))
 

@@ -32,8 +32,8 @@ class Value:
     raw_start: int = 0  # strings: span of the characters between the quotes
     raw_end: int = 0
     quote: str = ""  # strings: '"', "'", '\"\"\"' or "'''"
-    items: list["Item"] = field(default_factory=list)  # arrays
-    pairs: list["Pair"] = field(default_factory=list)  # inline tables
+    items: list[Item] = field(default_factory=list)  # arrays
+    pairs: list[Pair] = field(default_factory=list)  # inline tables
 
 
 @dataclass
