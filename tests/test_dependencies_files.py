@@ -632,3 +632,10 @@ def test_setup_cfg_dashed_keys(tmp_path):
         "[options]\ninstall-requires =\n    keras==2.1.3\n",
         "[options]\ninstall-requires =\n    tensorflow>=2.16\n",
     )
+
+
+def test_selecting_only_code_rules_skips_dependency_files(tmp_path):
+    result = run(tmp_path / "pyproject.toml", "[project\n", select=("KM1",))
+    assert result.status is Status.SKIPPED
+    result = run(tmp_path / "setup.py", "from setuptools import setup\nsetup(install_requires=['keras'])\n", select=("KM1",))
+    assert result.status is Status.UNCHANGED and not result.diagnostics

@@ -92,6 +92,8 @@ def migrate(
     kind = file_format(path) or "requirements"  # stdin named like none of them: a requirements text
     if kind == "setup.py":
         return setup_py.migrate(data, path, settings, report_fixes, project)
+    if not any(settings.rule_enabled(rule.id) for rule in RULES):  # `--select KM1`: not asked for
+        return FileResult(path, Status.SKIPPED, note="no dependency-file rule (KM7xx) selected")
     try:
         text, encoding = decode(data)
         changes = Changes(text, settings)

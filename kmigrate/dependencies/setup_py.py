@@ -28,6 +28,7 @@ from kmigrate.dependencies.requirement import (
     provided_after,
     provided_names,
 )
+from kmigrate.dependencies.rules import RULES
 from kmigrate.dependencies.toml_edits import edit_array
 from kmigrate.dependencies.toml_text import Item, Value
 from kmigrate.diagnostics import FileResult, Status
@@ -165,7 +166,8 @@ def migrate(data: bytes, path: str, settings: Settings, report_fixes: bool = Tru
         return migrate_bytes(data, path, settings, report_fixes, project)  # its own clear error
     try:
         changes = Changes(text, settings)
-        _migrate_requirements(module, changes)
+        if any(settings.rule_enabled(rule.id) for rule in RULES):
+            _migrate_requirements(module, changes)
         result = build_result(path, changes, module.encoding, report_fixes)
         if result.output_bytes is not None:
             cst.parse_module(result.output_bytes)  # item edits keep it Python; checked, not assumed
