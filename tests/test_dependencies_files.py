@@ -639,3 +639,23 @@ def test_selecting_only_code_rules_skips_dependency_files(tmp_path):
     assert result.status is Status.SKIPPED
     result = run(tmp_path / "setup.py", "from setuptools import setup\nsetup(install_requires=['keras'])\n", select=("KM1",))
     assert result.status is Status.UNCHANGED and not result.diagnostics
+
+
+def test_poetry_dotted_keys_inline_tables_and_a_last_line_without_newline(tmp_path):
+    assert_rewrites(
+        tmp_path / "pyproject.toml",
+        '[tool.poetry]\nname = "x"\ndependencies.keras = "^2.2"',
+        '[tool.poetry]\nname = "x"\ndependencies.tensorflow = ">=2.16"\ndependencies.tf-keras = ">=2.16"',
+        target="tf_keras",
+    )
+    assert_rewrites(  # one entry of an inline table: renamed in place
+        tmp_path / "pyproject.toml",
+        '[tool.poetry]\ndependencies = { python = "^3.6", keras = "2.2.4" }\n',
+        '[tool.poetry]\ndependencies = { python = "^3.6", tensorflow = ">=2.16" }\n',
+    )
+    result = assert_unchanged(  # two entries would be needed: reported, not guessed
+        tmp_path / "pyproject.toml",
+        '[tool.poetry]\ndependencies = { python = "^3.6", keras = "2.2.4" }\n',
+        target="tf_keras",
+    )
+    assert rules(result) == ["KM706"]

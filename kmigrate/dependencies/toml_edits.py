@@ -17,7 +17,7 @@ import tomllib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from kmigrate.dependencies.document import Changes, Edit, FormatError
+from kmigrate.dependencies.document import Changes, Edit, FormatError, apply_edits
 from kmigrate.dependencies.requirement import (
     NOT_REWRITTEN,
     Advice,
@@ -261,6 +261,13 @@ def migrate_tables(
                     f"(a git/path/url source, or extras only)",
                     None,
                 )
+            if advice.replacement is not None and len(advice.replacement) != 1 and not _alone(changes.text, entry.pair):
+                advice = Advice(
+                    NOT_REWRITTEN,
+                    f"{advice.message}; not rewritten: {entry.pair.path[-1]} shares its line with other "
+                    f"entries (an inline table): edit it by hand",
+                    None,
+                )
             edits = table_edits(changes.text, entry, advice.replacement)
             if changes.apply(advice, entry.pair.key_start, edits) and advice.replacement is not None:
                 renamed[entry.requirement.name] = tuple(parse(r).name for r in advice.replacement)  # type: ignore[union-attr]
@@ -273,6 +280,13 @@ def migrate_tables(
                     pair.key_start, [],
                 )  # fmt: skip
     return renamed
+
+
+def _alone(text: str, pair: Pair) -> bool:
+    """The pair is the only thing on its line (it can be deleted or copied as a line): before
+    it only indentation or the rest of its dotted key, after it only a comment."""
+    prefix = text[pair.line_start : pair.key_start]
+    return not any(char in prefix for char in "{=,") and _rest_is_blank(text, pair.value.end)
 
 
 def table_edits(text: str, entry: TableEntry, replacement: tuple[str, ...] | None) -> list[Edit]:
@@ -299,12 +313,13 @@ def table_edits(text: str, entry: TableEntry, replacement: tuple[str, ...] | Non
     (first_name, first_spec), *others = wanted
     edits = pair_edits(first_name, first_spec, 0)
     if others:
-        from kmigrate.dependencies.document import apply_edits
-
         line = text[pair.line_start : line_end]
-        if not line.endswith("\n"):
-            line = ("\r\n" if "\r\n" in text else "\n") + line
-        added = "".join(apply_edits(line, pair_edits(n, s, pair.line_start)) for n, s in others)
+        copies = [apply_edits(line, pair_edits(n, s, pair.line_start)) for n, s in others]
+        if line.endswith("\n"):
+            added = "".join(copies)
+        else:  # the file's last line, without a line ending: the copies go on lines of their own
+            newline = "\r\n" if "\r\n" in text else "\n"
+            added = "".join(newline + copy for copy in copies)
         edits.append(Edit(line_end, line_end, added))
     return edits
 

@@ -45,7 +45,7 @@ class Item:
 @dataclass
 class Pair:
     path: tuple[str, ...]  # the full key path, from the document root
-    key_start: int
+    key_start: int  # the last part of a dotted key (`keras` in `dependencies.keras = ...`)
     key_end: int
     value: Value
     line_start: int  # the start of the line the key is on
@@ -92,9 +92,11 @@ class _Scanner:
 
     # -- keys and values ----------------------------------------------------------------
     def key(self) -> tuple[list[str], int, int]:
-        parts, start = [], self.pos
+        """The parts of a (dotted) key, and the span of its last part."""
+        parts = []
         while True:
             self.skip_ws()
+            start = self.pos
             if self.peek() in ('"', "'"):
                 parts.append(self.string().text)
             else:
