@@ -16,8 +16,8 @@ import click
 from kmigrate import __version__, source_version
 from kmigrate.diagnostics import FileResult, Status
 from kmigrate.discovery import discover
-from kmigrate.pipeline import migrate_document
 from kmigrate.output_tree import OutputDirError, OutputPlan, copy_untouched
+from kmigrate.pipeline import migrate_document
 from kmigrate.reporting import (
     explain,
     file_report,

@@ -14,9 +14,9 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from kmigrate.discovery import SKIPPED_DIRS, _is_virtualenv
 
@@ -36,7 +36,7 @@ class OutputPlan:
     given: tuple[str, ...]
 
     @classmethod
-    def make(cls, paths: Sequence[str], output_dir: str) -> "OutputPlan":
+    def make(cls, paths: Sequence[str], output_dir: str) -> OutputPlan:
         out = os.path.realpath(output_dir)
         if os.path.exists(out) and not os.path.isdir(out):
             raise OutputDirError(f"--output-dir {output_dir} exists and is not a folder")

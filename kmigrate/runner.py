@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
 
 from kmigrate.diagnostics import FileResult, Status
 from kmigrate.output_tree import OutputPlan, copy_file, write_new_atomically

@@ -26,11 +26,11 @@ pytestmark = pytest.mark.precommit
 
 def _committed(path: str) -> bool:
     """Whether HEAD holds ``path`` (pre-commit installs kmigrate from HEAD, not the work tree)."""
-    return subprocess.run(["git", "cat-file", "-e", f"HEAD:{path}"], cwd=CHECKOUT, capture_output=True).returncode == 0
+    return subprocess.run(["git", "cat-file", "-e", f"HEAD:{path}"], cwd=CHECKOUT, capture_output=True, check=False).returncode == 0
 
 
 def _run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
+    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=900, check=False)
 
 
 def _notebook(path: Path) -> None:
@@ -46,7 +46,7 @@ def test_hooks_block_a_legacy_commit_and_pass_the_migrated_one(tmp_path):
     pre_commit = shutil.which("pre-commit", path=os.path.dirname(sys.executable)) or shutil.which("pre-commit")
     if pre_commit is None or shutil.which("git") is None:
         pytest.skip("needs git and pre-commit (pip install -e '.[test]')")
-    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=CHECKOUT, capture_output=True, text=True)
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=CHECKOUT, capture_output=True, text=True, check=False)
     if head.returncode != 0:
         pytest.skip("the checkout is not a git repository")
     with_notebook = _committed("kmigrate/notebooks.py") or _committed("kmigrate/notebooks/__init__.py")

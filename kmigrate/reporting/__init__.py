@@ -7,7 +7,12 @@ from kmigrate.reporting.json import json_report
 from kmigrate.reporting.markdown import markdown_report
 from kmigrate.reporting.rules import explain, rule_table, rule_url, rules_markdown
 from kmigrate.reporting.sarif import sarif_report
-from kmigrate.reporting.text import diagnostic_lines, file_report, pull_request_summary, summary_line
+from kmigrate.reporting.text import (
+    diagnostic_lines,
+    file_report,
+    pull_request_summary,
+    summary_line,
+)
 
 __all__ = [
     "diagnostic_lines", "explain", "file_report", "github_annotations", "hunks", "json_report",

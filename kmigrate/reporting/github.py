@@ -7,8 +7,8 @@ are escaped as ``%25``, ``%0D``, ``%0A``; property values also escape ``:`` and 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from kmigrate.diagnostics import Diagnostic, FileResult, Status
 from kmigrate.reporting.locations import notebook_line, relative_path

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Sequence
+from collections.abc import Sequence
 
 from kmigrate import __version__
 from kmigrate.diagnostics import FileResult, Status
@@ -17,14 +17,19 @@ def json_report(
         "target": target,
         "mode": mode,
         "summary": counts,
-        "files": [
-            {"path": r.path, "status": r.status.value, **({"error": r.error} if r.error else {}),
-             **({"note": r.note} if r.note else {})}
-            for r in results
-        ],  # fmt: skip
+        "files": [_file_entry(r) for r in results],
         "diagnostics": [{"path": r.path, **d.as_dict()} for r in results for d in r.diagnostics],
         "errors": [{"path": r.path, "message": r.error} for r in results if r.status is Status.ERROR],
     }
     if stdin_output is not None:
         report["output"] = stdin_output
     return json.dumps(report, indent=2)
+
+
+def _file_entry(result: FileResult) -> dict:
+    entry = {"path": result.path, "status": result.status.value}
+    if result.error:
+        entry["error"] = result.error
+    if result.note:
+        entry["note"] = result.note
+    return entry

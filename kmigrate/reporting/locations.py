@@ -106,6 +106,5 @@ def _holds(file_line: str, source_line: str) -> bool:
     indentation and a trailing comma)."""
     encoded_variants = {json.dumps(source_line), json.dumps(source_line, ensure_ascii=False)}
     stripped = file_line.strip()
-    if stripped.endswith(","):
-        stripped = stripped[:-1]
+    stripped = stripped.removesuffix(",")
     return stripped in encoded_variants

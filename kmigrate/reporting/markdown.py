@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from kmigrate.diagnostics import FileResult, Status
 from kmigrate.reporting.rules import rule_url

@@ -3,8 +3,8 @@ and the one-line summary every run ends with on stderr."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from kmigrate.diagnostics import Diagnostic, FileResult, Status
 
