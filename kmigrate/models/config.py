@@ -236,9 +236,9 @@ def convert_layer(layer: dict, notes: Notes, *, theano: bool = False) -> LayerRe
     """One legacy ``{"class_name", "config"}`` layer (functional extras are the caller's)."""
     legacy_class = layer.get("class_name")
     config = layer.get("config") or {}
-    where = config.get("name") or layer.get("name") or legacy_class
     if legacy_class in ("Sequential", "Model", "Functional"):
         return _nested_model(layer, notes, theano=theano)
+    where = config.get("name") or layer.get("name") or legacy_class
     if legacy_class == "Merge":
         return _merge(layer, where, notes)
     if legacy_class == "Lambda":
@@ -361,7 +361,7 @@ def convert_model_config(model_config: dict, notes: Notes, *, theano: bool = Fal
 def _sequential(model_config: dict, notes: Notes, theano: bool) -> tuple[dict | None, Saveable]:
     body = model_config.get("config")
     if isinstance(body, list):  # Keras 2.0/2.1 stored the bare layer list
-        body = {"name": "sequential", "layers": body}
+        body = {"name": model_config.get("name") or "sequential", "layers": body}
         notes.change("(model)", "Sequential config stored as a bare list (Keras 2.0/2.1) -> named config")
     name = body.get("name") or "sequential"
     layers_in = list(body.get("layers") or [])
@@ -504,14 +504,35 @@ def _functional(model_config: dict, notes: Notes, theano: bool) -> tuple[dict | 
     if failed:
         return None, Saveable("Functional", name)
     order = functional_layer_order(body)
+    output_layers = body.get("output_layers")
+    # A legacy nested model had a node of its own (index 0) before its first call; a Keras 3
+    # Functional still does, a Keras 3 Sequential does not: references to it shift by one.
+    sequential = {e["name"] for e in entries if e["class_name"] == "Sequential"}
+    if sequential:
+        for entry in entries:
+            entry["inbound_nodes"] = [_shift_nodes(node, sequential) for node in entry["inbound_nodes"]]
+        output_layers = _shift_nodes(output_layers, sequential)
+        notes.change("(model)", f"calls of nested Sequential models ({', '.join(sorted(sequential))}) renumbered "
+                     "(Keras 3 Sequential has no node of its own)")
     entry = {
         "module": "keras.src.models.functional", "class_name": "Functional",
         "config": {"name": name, "trainable": True, "layers": entries,
-                   "input_layers": body.get("input_layers"), "output_layers": body.get("output_layers")},
+                   "input_layers": body.get("input_layers"), "output_layers": output_layers},
         "registered_name": None,
     }
     saveable = Saveable("Functional", name, own=0, children=[("layers", [saveables[n] for n in order])])
     return entry, saveable
+
+
+def _shift_nodes(value: Any, names: set[str]) -> Any:
+    """[name, node_index, ...] references to the layers ``names``: node_index - 1."""
+    if isinstance(value, list):
+        if len(value) >= 3 and isinstance(value[0], str) and isinstance(value[1], int):
+            if value[0] in names and value[1] > 0:
+                return [value[0], value[1] - 1] + list(value[2:])
+            return value
+        return [_shift_nodes(item, names) for item in value]
+    return value
 
 
 def _as_tensor_list(value: Any) -> list[tuple[str, int, int]]:
@@ -551,10 +572,15 @@ def functional_layer_order(body: dict) -> list[str]:
     for layer in body.get("layers", []):
         name = layer.get("name") or layer["config"]["name"]
         nodes = layer.get("inbound_nodes", [])
+        # A nested model's node 0 is its own (legacy configs, and Keras 3 Functional): the
+        # listed calls are nodes 1, 2, ...
+        legacy_nodes = bool(nodes) and isinstance(nodes[0], list)
+        offset = 1 if layer.get("class_name") in ("Model", "Functional") or (
+            legacy_nodes and layer.get("class_name") == "Sequential") else 0
         if not nodes:
             inbound[(name, 0)] = []
         for index, node in enumerate(nodes):
-            inbound[(name, index)] = [(item[0], item[1]) for item in _node_inputs(node)]
+            inbound[(name, index + offset)] = [(item[0], item[1]) for item in _node_inputs(node)]
     inputs = {(n, i) for n, i, _ in _as_tensor_list(body.get("input_layers"))}
 
     finished: set = set()

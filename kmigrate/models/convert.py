@@ -119,7 +119,7 @@ def convert_legacy(legacy: LegacyFile, notes: Notes, *, h5: bool = False) -> Con
     compiled = convert_training_config(legacy.training_config, notes, h5=h5)
     trainable_keras3 = [v for v in tree.variables() if v.trainable]
     order = {name: i for i, name in enumerate(legacy.layer_names)}
-    trainable_legacy = sorted(trainable_keras3, key=lambda v: order.get(v.legacy_layer, len(order)))
+    trainable_legacy = sorted(trainable_keras3, key=lambda v: order.get(v.top_layer, len(order)))
     values = None
     if not h5:
         values = optimizer_state(compiled, legacy.optimizer_weights, trainable_keras3, trainable_legacy, notes)
@@ -286,7 +286,12 @@ def convert_model_file(source: Path, destination: Path | None = None, *, weights
         report.changes, report.problems = notes.changes, notes.problems
         return report
     report.keras_version = legacy.keras_version
-    converted = convert_legacy(legacy, notes, h5=kind == "h5")
+    try:
+        converted = convert_legacy(legacy, notes, h5=kind == "h5")
+    except Exception as error:  # a file this converter does not understand: report, never crash a run
+        notes.problem("(file)", f"internal error while converting: {type(error).__name__}: {error}",
+                      "please report it with the file; meanwhile rebuild the model in code and load the weights")
+        converted = None
     report.changes, report.problems = notes.changes, notes.problems
     if converted is None or report.problems or check or destination is None:
         return report

@@ -26,6 +26,7 @@ class PlacedVariable:
     value: np.ndarray
     trainable: bool
     rescaled: bool
+    top_layer: str = ""  # the top-level legacy layer (a nested model's name for its sublayers)
 
 
 @dataclass
@@ -56,7 +57,7 @@ def _non_trainable(name: str) -> bool:
 
 
 def _own_variables(saveable: Saveable, weights: list[tuple[str, np.ndarray]], layer: str,
-                   trainable: bool) -> list[PlacedVariable]:
+                   trainable: bool, top: str) -> list[PlacedVariable]:
     out = []
     for index, (name, value) in enumerate(weights):
         rescaled = False
@@ -67,13 +68,14 @@ def _own_variables(saveable: Saveable, weights: list[tuple[str, np.ndarray]], la
             if scale.variables is None or index in scale.variables:
                 value = _apply_scale(value, scale, f"{layer}/{name}")
                 rescaled = True
-        out.append(PlacedVariable(layer, name, value, trainable and not _non_trainable(name), rescaled))
+        out.append(PlacedVariable(layer, name, value, trainable and not _non_trainable(name), rescaled, top))
     return out
 
 
 def place(saveable: Saveable, path: str, weights: list[tuple[str, np.ndarray]], tree: WeightTree,
-          layer: str, trainable: bool = True) -> None:
+          layer: str, trainable: bool = True, top: str | None = None) -> None:
     """Give ``weights`` (one legacy layer's list, in order) to ``saveable`` and its children."""
+    top = top or layer
     if saveable.children and saveable.children[0][0] == "layers":  # a nested model
         _place_model(saveable, path, {layer: weights}, tree, nested=True)
         return
@@ -84,21 +86,24 @@ def place(saveable: Saveable, path: str, weights: list[tuple[str, np.ndarray]], 
         share = len(weights) // len(saveable.children)
         tree.groups[path] = (saveable.name, [])
         for i, (attribute, child) in enumerate(saveable.children):
-            place(child, f"{path}/{attribute}", weights[i * share:(i + 1) * share], tree, layer, trainable)
+            place(child, f"{path}/{attribute}", weights[i * share:(i + 1) * share], tree, layer, trainable, top)
         return
     own = weights if saveable.own == -1 else weights[: saveable.own]
     rest = weights[len(own):]
-    tree.groups[path] = (saveable.name, _own_variables(saveable, own, layer, trainable))
+    tree.groups[path] = (saveable.name, _own_variables(saveable, own, layer, trainable, top))
     for attribute, child in saveable.children:
-        place(child, f"{path}/{attribute}", rest, tree, layer, trainable)
+        place(child, f"{path}/{attribute}", rest, tree, layer, trainable, top)
         rest = []
     if rest:
         raise WeightMismatch(f"{layer}: {len(rest)} legacy weights left over")
 
 
 def _place_model(model: Saveable, path: str, weights: dict[str, list[tuple[str, np.ndarray]]],
-                 tree: WeightTree, nested: bool = False) -> None:
+                 tree: WeightTree, nested: bool = False) -> set[str]:
+    """Place a model's layers; returns the legacy layer groups used."""
     layers = model.children[0][1]
+    used_groups: set[str] = set()
+    top = next(iter(weights)) if nested else None
     tree.groups[path] = (model.name, [])
     used: dict[str, int] = {}
     flat = next(iter(weights.values())) if nested else []
@@ -112,11 +117,13 @@ def _place_model(model: Saveable, path: str, weights: dict[str, list[tuple[str, 
             mine = [(n, v) for n, v in flat if n.split("/")[0] == legacy]
         else:
             mine = weights.get(legacy, [])
-        place(child, child_path, mine, tree, legacy)
+            used_groups.add(legacy)
+        place(child, child_path, mine, tree, legacy, top=top)
     if nested:
         placed = sum(len(group) for p, (_n, group) in tree.groups.items() if p.startswith(path + "/"))
         if placed != len(flat):
             raise WeightMismatch(f"{model.name}: {len(flat) - placed} weights of the nested model match no layer")
+    return used_groups
 
 
 def build_weight_tree(model: Saveable, weights: dict[str, list[tuple[str, np.ndarray]]],
@@ -124,8 +131,7 @@ def build_weight_tree(model: Saveable, weights: dict[str, list[tuple[str, np.nda
     """Place every legacy layer's weights; a legacy layer with weights that no converted layer
     takes is an error, never dropped silently."""
     tree = WeightTree()
-    _place_model(model, "", weights, tree)
-    taken = {v.legacy_layer for v in tree.variables()}
+    taken = _place_model(model, "", weights, tree)
     missing = [name for name in layer_order if weights.get(name) and name not in taken]
     if missing:
         raise WeightMismatch(f"legacy weights of {', '.join(missing)} match no layer of the converted model")

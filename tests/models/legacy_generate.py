@@ -113,6 +113,52 @@ def builders(keras, np):
         model.compile("sgd", "categorical_crossentropy")
         return model, [np.random.rand(3, 4), np.random.rand(3, 2)], np.eye(2)[[0, 1, 0]]
 
+    def shared_multi_output():
+        a = layers.Input((4,), name="a")
+        b = layers.Input((4,), name="b")
+        shared = layers.Dense(3, activation="hard_sigmoid", name="shared")
+        sa, sb = shared(a), shared(b)
+        nested = models.Sequential([layers.Dense(2, input_shape=(3,)), layers.LeakyReLU(0.2)], name="tower")
+        out1 = nested(sa)
+        out2 = layers.PReLU(name="second")(layers.Dense(2)(sb))
+        model = models.Model([a, b], [out1, out2])
+        model.compile("adam", loss={"tower": "mse", "second": "mae"}, metrics=["mae"])
+        return model, [np.random.rand(3, 4), np.random.rand(3, 4)], [np.random.rand(3, 2), np.random.rand(3, 2)]
+
+    def conv_misc():
+        model = models.Sequential([
+            layers.SeparableConv2D(3, (3, 3), input_shape=(8, 8, 2), activation="relu"),
+            layers.Conv2DTranspose(2, (2, 2), strides=(2, 2)),
+            layers.ZeroPadding2D(1), layers.AveragePooling2D(), layers.UpSampling2D(),
+            layers.Conv2D(2, 3, activation="elu", kernel_regularizer=regularizers.l1_l2(0.01, 0.01)),
+            layers.GlobalAveragePooling2D(), layers.Dense(3, activation="softmax")])
+        model.compile(optimizers.Adadelta(), "categorical_crossentropy", metrics=["categorical_accuracy"])
+        return model, [np.random.rand(2, 8, 8, 2)], np.eye(3)[[0, 2]]
+
+    def sequence_misc():
+        model = models.Sequential([
+            layers.Masking(0.0, input_shape=(6, 3)),
+            layers.LSTM(4, return_sequences=True, unroll=True),
+            layers.TimeDistributed(layers.Dense(2, activation="hard_sigmoid")),
+            layers.SimpleRNN(2)])
+        model.compile(optimizers.Adamax(lr=0.01), "mse")
+        x = np.random.rand(3, 6, 3)
+        x[0, 4:] = 0.0
+        return model, [x], np.random.rand(3, 2)
+
+    def conv1d():
+        model = models.Sequential([layers.Conv1D(3, 2, activation="relu", input_shape=(6, 3)),
+                                   layers.MaxPooling1D(2), layers.Conv1D(2, 2, dilation_rate=1),
+                                   layers.GlobalMaxPooling1D(), layers.Dense(1)])
+        model.compile(optimizers.SGD(lr=0.01, momentum=0.5), "mse")
+        return model, [np.random.rand(3, 6, 3)], np.random.rand(3, 1)
+
+    def conv_lstm():
+        model = models.Sequential([layers.ConvLSTM2D(2, (3, 3), padding="same", input_shape=(3, 5, 5, 1)),
+                                   layers.Flatten(), layers.Dense(1)])
+        model.compile(optimizers.Nadam(), "mse")
+        return model, [np.random.rand(2, 3, 5, 5, 1)], np.random.rand(2, 1)
+
     def timedistributed_gru():
         inp = layers.Input((3, 4))
         x = layers.TimeDistributed(layers.Dense(5, activation="hard_sigmoid"))(inp)
@@ -128,7 +174,8 @@ def builders(keras, np):
         return model, [np.random.rand(2, 2)], np.random.rand(2, 3)
 
     return {f.__name__: f for f in (mlp, adam_decay, cnn, functional, embedding_lstm, gru, bidirectional, batchnorm,
-                                    keras1_style, keras1_merge, keras1_merge_sequential, timedistributed_gru, lambda_layer)}
+                                    keras1_style, keras1_merge, keras1_merge_sequential, shared_multi_output,
+                                    conv_misc, sequence_misc, conv1d, conv_lstm, timedistributed_gru, lambda_layer)}
 
 
 def main():
@@ -150,6 +197,8 @@ def main():
             model.train_on_batch(inputs if len(inputs) > 1 else inputs[0], target)
             model.save(os.path.join(out, name + ".h5"))
             predictions = model.predict(inputs if len(inputs) > 1 else inputs[0])
+            if isinstance(predictions, list):  # several outputs: stored stacked
+                predictions = np.stack(predictions)
             np.save(os.path.join(out, name + ".inputs.npy"), np.array(inputs + [None], dtype=object)[:-1],
                     allow_pickle=True)
             np.save(os.path.join(out, name + ".predictions.npy"), predictions)
