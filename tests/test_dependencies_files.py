@@ -659,3 +659,11 @@ def test_poetry_dotted_keys_inline_tables_and_a_last_line_without_newline(tmp_pa
         target="tf_keras",
     )
     assert rules(result) == ["KM706"]
+
+
+def test_environment_yml_pip_urls_are_named(tmp_path):
+    result = assert_unchanged(
+        tmp_path / "environment.yml",
+        "dependencies:\n  - pip:\n    - git+https://www.github.com/keras-team/keras-contrib.git#egg=keras_contrib  # CRF\n",
+    )
+    assert rules(result) == ["KM703"]

@@ -22,9 +22,11 @@ from kmigrate.dependencies.requirement import (
     parse,
     provided_names,
 )
+from kmigrate.dependencies.requirements_txt import url_advice
 
 _TOP_KEY = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)\s*:")
-_ITEM = re.compile(r"^(?P<indent>\s*)-(?P<gap>\s+)(?P<value>[^#]*?)\s*(?:#.*)?$")
+# A comment starts at a `#` after whitespace (`#egg=` in a URL is part of the value).
+_ITEM = re.compile(r"^(?P<indent>\s*)-(?P<gap>\s+)(?P<value>.*?)(?:\s+#.*)?\s*$")
 # conda MatchSpec: [channel::]name[ version[ build]] or name=version[=build] or name>=version ...
 _CONDA_SPEC = re.compile(
     r"^(?:[\w.-]+::)?(?P<name>[A-Za-z0-9_][A-Za-z0-9_.-]*)\s*(?P<version>(?:[=<>!~]=?|\s)\s*[^\s=]+)?"
@@ -56,7 +58,9 @@ def _as_requirement(spec: str) -> ParsedRequirement | None:
     return parse(f"{match.group('name')}{version}")
 
 
-def entries(text: str) -> list[Entry]:
+def entries(text: str, urls: list[tuple[int, str]] | None = None) -> list[Entry]:
+    """The dependencies written one per line; pip items installed from a URL go to ``urls``
+    (offset, text) when it is given."""
     found: list[Entry] = []
     in_dependencies, pip_indent = False, None
     position = 0
@@ -83,6 +87,8 @@ def entries(text: str) -> list[Entry]:
         offset = start + item.start("value") + (1 if unquoted is not value else 0)
         conda = pip_indent is None
         parsed = _as_requirement(unquoted) if conda else parse(unquoted)
+        if parsed is None and not conda and "://" in unquoted and urls is not None:
+            urls.append((offset, unquoted))
         if parsed is not None:
             found.append(Entry(offset, len(unquoted), parsed, start, position, item.group("indent"), item.group("gap"), conda))
     return found
@@ -111,7 +117,12 @@ def migrate(changes: Changes) -> None:
     if loaded is None:
         return
     listed = _loaded_requirements(loaded)
-    found = entries(changes.text)
+    urls: list[tuple[int, str]] = []
+    found = entries(changes.text, urls)
+    for offset, url in urls:
+        advice = url_advice(url, changes.settings.target)
+        if advice is not None:
+            changes.apply(advice, offset, [])
     provided = provided_names(e.requirement for e in found)
     target = changes.settings.target
     for entry in found:

@@ -191,6 +191,14 @@ def _edits(changes: Changes, line: Line, parsed: ParsedRequirement, advice: Advi
 def _report_url(changes: Changes, line: Line, content: str) -> None:
     """`-e git+https://github.com/keras-team/keras-contrib.git#egg=keras_contrib`: the name is
     the egg fragment (or the repository name)."""
+    advice = url_advice(content, changes.settings.target)
+    if advice is not None:
+        changes.apply(advice, line.start + line.text.find(content), [])
+
+
+def url_advice(content: str, target: str) -> Advice | None:
+    """The finding for a package installed from a URL or checkout, named by its ``#egg=``
+    fragment or its repository: never rewritten, since the URL says which code it is."""
     match = _EGG.search(content)
     if match:
         name = match.group("name")
@@ -198,13 +206,9 @@ def _report_url(changes: Changes, line: Line, content: str) -> None:
         tail = content.split("#")[0].rstrip("/").rsplit("/", 1)[-1]
         name = tail.split("@")[0].removesuffix(".git")
     parsed = parse(name)
-    if parsed is None:
-        return
-    advice = advise(parsed, changes.settings.target)
+    advice = advise(parsed, target) if parsed is not None else None
     if advice is None:
-        return
+        return None
     if advice.fixed:
-        advice = Advice(NOT_REWRITTEN, f"{content}: installs {parsed.name} from a URL; {advice.message}", None)
-    else:
-        advice = Advice(advice.rule, f"{content}: {advice.message}", None)
-    changes.apply(advice, line.start + line.text.find(content), [])
+        return Advice(NOT_REWRITTEN, f"{content}: installs {parsed.name} from a URL; {advice.message}", None)  # type: ignore[union-attr]
+    return Advice(advice.rule, f"{content}: {advice.message}", None)
