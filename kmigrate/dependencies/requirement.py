@@ -201,9 +201,9 @@ def advise(requirement: ParsedRequirement, target: str, provided: frozenset[str]
     if name in TENSORFLOW_PACKAGES and requirement.url is None and not admits_target_tensorflow(requirement.specifier):
         return Advice(
             OLD_TENSORFLOW,
-            f"{written} excludes TensorFlow {MINIMUM_TENSORFLOW}+, which the migrated code needs "
-            f"(tf.keras is Keras 3 from {MINIMUM_TENSORFLOW}): require {name}>={MINIMUM_TENSORFLOW} "
-            f"once the TensorFlow 1.x code around Keras is migrated too (left as written)",
+            f"{written} excludes TensorFlow {MINIMUM_TENSORFLOW}+, which the migrated code needs: "
+            f"change it to {name}>={MINIMUM_TENSORFLOW} (left as written: a TensorFlow pin may also "
+            f"hold TensorFlow 1.x code or a CUDA version in place, check those first)",
             None,
         )
     return None
