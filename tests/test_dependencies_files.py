@@ -667,3 +667,51 @@ def test_environment_yml_pip_urls_are_named(tmp_path):
         "dependencies:\n  - pip:\n    - git+https://www.github.com/keras-team/keras-contrib.git#egg=keras_contrib  # CRF\n",
     )
     assert rules(result) == ["KM703"]
+
+
+# -- no-op matrix: every format, with keras absent, already Keras 3, or TensorFlow only -------
+
+NO_OP_TEMPLATES = {
+    "requirements.txt": "{0}\n{1}\n",
+    "constraints.txt": "{0}\n{1}\n",
+    "setup.py": "from setuptools import setup\nsetup(name='x', install_requires=['{0}', '{1}'])\n",
+    "setup.cfg": "[options]\ninstall_requires =\n    {0}\n    {1}\n",
+    "pyproject.toml": '[project]\nname = "x"\ndependencies = ["{0}", "{1}"]\n',
+    "Pipfile": '[packages]\n{0.name} = "{0.spec}"\n{1.name} = "{1.spec}"\n',
+    "environment.yml": "dependencies:\n  - python=3.11\n  - pip:\n    - {0}\n    - {1}\n",
+}
+
+
+class _Requirement(str):
+    """A requirement that also offers its name and version for the table formats."""
+
+    @property
+    def name(self) -> str:
+        return self.split(">")[0].split("=")[0]
+
+    @property
+    def spec(self) -> str:
+        return self[len(self.name) :] or "*"
+
+
+@pytest.mark.parametrize("name", sorted(NO_OP_TEMPLATES))
+@pytest.mark.parametrize(
+    "pair",
+    [("numpy>=1.14", "h5py"), ("keras>=3", "numpy"), ("tensorflow>=2.16", "numpy"), ("tensorflow>=2.16", "keras>=3.1")],
+    ids=["keras-absent", "keras3", "tensorflow-only", "both-modern"],
+)
+@pytest.mark.parametrize("target", ["tf.keras", "tf_keras"])
+def test_no_op_in_every_format(tmp_path, name, pair, target):
+    text = NO_OP_TEMPLATES[name].format(*map(_Requirement, pair))
+    result = assert_unchanged(tmp_path / name, text, target=target)
+    assert not result.diagnostics, result.diagnostics
+
+
+def test_a_long_real_pyproject_is_byte_identical_outside_the_entry(tmp_path):
+    """kmigrate's own pyproject.toml (tables, arrays of tables, comments, markers) with a legacy
+    keras added: only that entry changes."""
+    own = (Path(__file__).resolve().parent.parent / "pyproject.toml").read_text(encoding="utf-8")
+    anchor = "dependencies = [\n"
+    assert anchor in own
+    legacy = own.replace(anchor, anchor + '    "Keras>=2.0.8,<2.4",  # legacy\n', 1)
+    assert_rewrites(tmp_path / "pyproject.toml", legacy, own.replace(anchor, anchor + '    "tensorflow>=2.16",  # legacy\n', 1))
