@@ -89,13 +89,6 @@ def line_column(text: str, offset: int) -> tuple[int, int]:
     return line, column
 
 
-def line_span(text: str, offset: int) -> tuple[int, int]:
-    """The whole physical line holding ``offset``, with its line ending."""
-    start = text.rfind("\n", 0, offset) + 1
-    end = text.find("\n", offset)
-    return start, len(text) if end < 0 else end + 1
-
-
 def build_result(
     path: str, changes: Changes, encoding: str, report_fixes: bool, output: str | None = None,
 ) -> FileResult:  # fmt: skip

@@ -267,7 +267,3 @@ def _unescape(raw: str) -> str:
 def scan(text: str) -> list[Pair]:
     """Every top-level key/value pair of ``text`` (pairs of inline tables sit in their values)."""
     return _Scanner(text).document()
-
-
-def top_pairs(pairs: list[Pair]) -> dict[tuple[str, ...], Pair]:
-    return {pair.path: pair for pair in pairs}
