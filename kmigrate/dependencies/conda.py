@@ -127,6 +127,8 @@ def migrate(changes: Changes) -> None:
     target = changes.settings.target
     for entry in found:
         advice = advise(entry.requirement, target, provided)
+        if advice is not None and entry.conda:
+            advice = advice.as_written(entry.requirement, changes.text[entry.offset : entry.offset + entry.length])
         if advice is not None:
             changes.apply(advice, entry.offset, _edits(changes, entry, advice.replacement))
     # Dependencies written in a form the line scan does not read (flow lists `[keras, numpy]`).

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
@@ -152,6 +152,11 @@ class Advice:
     @property
     def fixed(self) -> bool:
         return self.replacement is not None
+
+    def as_written(self, requirement: ParsedRequirement, written: str) -> Advice:
+        """The same advice naming the entry as the file spells it (`keras=2.2.4` in conda,
+        `Keras = "^2.2.4"` in Poetry) rather than as the PEP 508 text it was read as."""
+        return replace(self, message=self.message.replace(requirement.text.strip(), written, 1))
 
 
 def provided_names(requirements: Iterable[ParsedRequirement]) -> frozenset[str]:

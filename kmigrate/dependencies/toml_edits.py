@@ -254,6 +254,7 @@ def migrate_tables(
             advice = advise(entry.requirement, target, provided)
             if advice is None:
                 continue
+            advice = advice.as_written(entry.requirement, changes.text[entry.pair.key_start : entry.pair.value.end])
             if advice.fixed and entry.version is None:
                 advice = Advice(
                     NOT_REWRITTEN,
