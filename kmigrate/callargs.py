@@ -37,6 +37,16 @@ def positionals(call: cst.Call) -> list[cst.Arg]:
     return found
 
 
+def argument(call: cst.Call, name: str, position: int) -> cst.BaseExpression | None:
+    """The value passed for the parameter ``name`` at ``position``: by keyword, else the plain
+    positional argument at that index (None when not passed, or hidden behind ``*args``)."""
+    found = keyword(call, name)
+    if found is not None:
+        return found.value
+    plain = positionals(call)
+    return plain[position].value if 0 <= position < len(plain) else None
+
+
 def has_star_args(call: cst.Call) -> bool:
     """``f(*args)``: which parameter a later positional binds to cannot be known."""
     return any(arg.star == "*" for arg in call.args)

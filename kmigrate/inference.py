@@ -19,14 +19,15 @@ from typing import Iterator, Protocol
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
+from kmigrate.callargs import argument
 from kmigrate.kinds import (
-    KERAS_ONLY_KEYWORDS,
     KERAS_MEMBER_KEYWORDS,
+    KERAS_ONLY_KEYWORDS,
     KERAS_ONLY_MEMBERS,
-    MODEL_MEMBER_KEYWORDS,
-    MODEL_ONLY_MEMBERS,
     MEMBER_KINDS,
     METHOD_RESULTS,
+    MODEL_MEMBER_KEYWORDS,
+    MODEL_ONLY_MEMBERS,
     Kind,
     combine,
     kind_of_api_call,
@@ -477,10 +478,10 @@ class KindResolver(_ImportedKinds):
             if not calls:
                 return combine(passed) if passed else Kind.UNKNOWN
             for call, where in calls:
-                argument = _argument(call, name, position - (1 if is_method else 0))
-                if argument is None:
+                passed_value = argument(call, name, position - (1 if is_method else 0))
+                if passed_value is None:
                     continue
-                passed.append(self.kind_of(argument, where))
+                passed.append(self.kind_of(passed_value, where))
         return combine(passed) if passed else Kind.UNKNOWN
 
     def _definition_reference(self, node: cst.CSTNode, scope: Scope) -> Kind:
@@ -601,19 +602,6 @@ class KindResolver(_ImportedKinds):
         return Kind.KERAS
 
 
-def _argument(call: cst.Call, name: str, position: int) -> cst.BaseExpression | None:
-    index = 0
-    for arg in call.args:
-        if arg.keyword is not None:
-            if arg.keyword.value == name:
-                return arg.value
-        elif arg.star:
-            return None
-        else:
-            if index == position:
-                return arg.value
-            index += 1
-    return None
 
 
 def _enclosing_method(scope: Scope) -> Scope | None:

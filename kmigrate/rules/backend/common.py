@@ -9,7 +9,7 @@ from typing import Callable, ClassVar, Mapping
 import libcst as cst
 import libcst.matchers as m
 
-from kmigrate.callargs import bind_positionals, has_star_args, literal
+from kmigrate.callargs import argument, bind_positionals, has_star_args, literal
 from kmigrate.rules.backend.scan import _is_call_to, _Scan, backend_name
 from kmigrate.rules.backend_table import (
     BUILTIN,
@@ -310,13 +310,12 @@ def _dim_literal(node: cst.BaseExpression) -> str | None:
 
 
 def _literal_arg(call: cst.Call, position: int, keyword: str) -> object:
-    for index, arg in enumerate(call.args):
-        if (arg.keyword is None and index == position) or (arg.keyword and arg.keyword.value == keyword):
-            try:
-                return literal(arg.value)
-            except ValueError:
-                return None
-    return None
+    """The literal value passed for a parameter (None when absent or not a literal)."""
+    value = argument(call, keyword, position)
+    try:
+        return literal(value) if value is not None else None
+    except ValueError:
+        return None
 
 
 def _statement_call(statement: cst.CSTNode) -> cst.Call | None:

@@ -154,10 +154,6 @@ def _optimizer_class(api_path: str) -> tuple[str, bool] | None:
     return None
 
 
-def _kw(call: cst.Call, name: str) -> cst.Arg | None:
-    return callargs.keyword(call, name)
-
-
 def _number(value: float) -> cst.BaseExpression:
     return cst.parse_expression(number_literal(value))
 

@@ -22,7 +22,6 @@ from kmigrate.rules.optimizers.common import (
     KERAS3_LEGACY_DEFAULTS,
     OptimizersBase,
     _add_first,
-    _kw,
     _number,
     _replace_arg,
     _signature,
@@ -93,16 +92,16 @@ class OptimizerConstructors(OptimizersBase):
             call = callargs.bind_positionals(call, names, keep=1)
             self.ctx.fixed("KM303", original, f"positional arguments of {cls} bound to {names[1:count]}{note}")
         # 2. lr -> learning_rate
-        if _kw(call, "lr") is not None and self.ctx.allows("KM301"):
-            if _kw(call, "learning_rate") is not None:
+        if callargs.keyword(call, "lr") is not None and self.ctx.allows("KM301"):
+            if callargs.keyword(call, "learning_rate") is not None:
                 self.ctx.flag("KM301", original, "both `lr` and `learning_rate` given: keep one `learning_rate`")
             else:
                 call = callargs.rename_keyword(call, "lr", "learning_rate")
                 self.ctx.fixed("KM301", original, "`lr=` -> `learning_rate=`")
-        lr_arg = _kw(call, "learning_rate")
+        lr_arg = callargs.keyword(call, "learning_rate")
         lr_positional = count >= 1
         # 3. epsilon
-        eps_arg = _kw(call, "epsilon")
+        eps_arg = callargs.keyword(call, "epsilon")
         eps_none = eps_arg is not None and isinstance(eps_arg.value, cst.Name) and eps_arg.value.value == "None"
         if eps_none and self.ctx.allows("KM304"):
             call = callargs.remove_keyword(call, "epsilon")
@@ -116,18 +115,18 @@ class OptimizerConstructors(OptimizersBase):
                 default_lr = _LEGACY[cls][2]
                 if default_lr != _KERAS3_DEFAULT_LR.get(cls, 0.001):
                     call = _add_first(call, "learning_rate", _number(default_lr))
-                    lr_arg = _kw(call, "learning_rate")
+                    lr_arg = callargs.keyword(call, "learning_rate")
                     self.ctx.fixed("KM305", original, f"{cls}: legacy default learning_rate={default_lr} made explicit")
-            if cls == "Adagrad" and _kw(call, "initial_accumulator_value") is None:
+            if cls == "Adagrad" and callargs.keyword(call, "initial_accumulator_value") is None:
                 call = callargs.add_keyword(call, "initial_accumulator_value", cst.Float("0.0"))
                 self.ctx.fixed("KM305", original, "Adagrad: legacy accumulators started at 0 (Keras 3: 0.1)")
         # 5. decay -> schedule
-        decay_arg = _kw(call, "decay")
+        decay_arg = callargs.keyword(call, "decay")
         if decay_arg is not None and self.ctx.allows("KM302"):
             call = self._decay(original, call, cls, legacy, lr_positional)
         # 6. Nadam
-        if cls == "Nadam" and (legacy or _kw(call, "schedule_decay") is not None) and self.ctx.allows("KM306"):
-            if _kw(call, "schedule_decay") is not None:
+        if cls == "Nadam" and (legacy or callargs.keyword(call, "schedule_decay") is not None) and self.ctx.allows("KM306"):
+            if callargs.keyword(call, "schedule_decay") is not None:
                 call = callargs.remove_keyword(call, "schedule_decay")
             self.ctx.flag("KM306", original, _NADAM_MESSAGE, marker=_NADAM_MARKER)
         return call
@@ -160,12 +159,12 @@ class OptimizerConstructors(OptimizersBase):
         return call
 
     def _decay(self, original: cst.Call, call: cst.Call, cls: str, legacy: bool, lr_positional: bool) -> cst.Call:
-        decay_arg = _kw(call, "decay")
+        decay_arg = callargs.keyword(call, "decay")
         assert decay_arg is not None
         if is_zero(decay_arg.value):
             self.ctx.fixed("KM302", original, "`decay=0` dropped (no decay)")
             return callargs.remove_keyword(call, "decay")
-        lr_arg = _kw(call, "learning_rate")
+        lr_arg = callargs.keyword(call, "learning_rate")
         if lr_arg is not None:
             lr_value = lr_arg.value
         elif lr_positional:

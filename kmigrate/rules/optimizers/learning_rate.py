@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import libcst as cst
 
+from kmigrate import callargs
 from kmigrate.kinds import Kind
 from kmigrate.nodes import code
 from kmigrate.rules.optimizers.common import (
@@ -16,7 +17,6 @@ from kmigrate.rules.optimizers.common import (
     _NADAM_MESSAGE,
     _STRING_IDS,
     OptimizersBase,
-    _kw,
 )
 from kmigrate.rules.training_table import (
     file_is_legacy,
@@ -81,7 +81,7 @@ class LearningRateAccess(OptimizersBase):
     def _compile_string(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         if not file_is_legacy(self.ctx):
             return updated
-        arg = _kw(updated, "optimizer")
+        arg = callargs.keyword(updated, "optimizer")
         if arg is None and positional_count(updated) >= 1:
             arg = updated.args[0]
         if arg is None:

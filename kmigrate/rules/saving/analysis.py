@@ -175,7 +175,7 @@ def _classify(ctx, call: cst.Call) -> _Use | None:  # type: ignore[no-untyped-de
     api = ctx.api(call.func)
     path = api.path if api is not None else None
     if path == "callbacks.ModelCheckpoint":
-        node = _arg(call, "filepath", 0)
+        node = callargs.argument(call, "filepath", 0)
         if node is None:
             return None
         weights_only = callargs.keyword(call, "save_weights_only")
@@ -186,16 +186,16 @@ def _classify(ctx, call: cst.Call) -> _Use | None:  # type: ignore[no-untyped-de
         is_weights = weights_only is not None and weights_only.value.value == "True"  # type: ignore[attr-defined]
         return _Use("weights" if is_weights else "model", call, node, "KM361")
     if path == "models.save_model":
-        node = _arg(call, "filepath", 1)
+        node = callargs.argument(call, "filepath", 1)
         return _Use("model", call, node, "KM341") if node is not None else None
     if path == "models.load_model":
-        node = _arg(call, "filepath", 0)
+        node = callargs.argument(call, "filepath", 0)
         return _Use("read_model", call, node, "") if node is not None else None
     if api is not None or name not in ("save", "save_weights", "load_weights"):
         return None
     if _foreign_receiver(ctx, call.func.value) or not ctx.keras_receiver(call.func.value, name):  # type: ignore[attr-defined]
         return None
-    node = _arg(call, "filepath", 0)
+    node = callargs.argument(call, "filepath", 0)
     if node is None or positional_count(call) > 2:
         return None
     if name == "save_weights":
@@ -222,15 +222,6 @@ def _foreign_receiver(ctx, receiver: cst.BaseExpression) -> bool:  # type: ignor
         return True
     bindings = ctx.resolver.bindings.get(head.value)
     return bool(bindings)
-
-
-def _arg(call: cst.Call, name: str, position: int) -> cst.BaseExpression | None:
-    arg = callargs.keyword(call, name)
-    if arg is not None:
-        return arg.value
-    if positional_count(call) > position:
-        return call.args[position].value
-    return None
 
 
 def _literal(node: cst.BaseExpression, constants, depth: int = 0):  # type: ignore[no-untyped-def]
