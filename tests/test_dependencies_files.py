@@ -715,3 +715,10 @@ def test_a_long_real_pyproject_is_byte_identical_outside_the_entry(tmp_path):
     assert anchor in own
     legacy = own.replace(anchor, anchor + '    "Keras>=2.0.8,<2.4",  # legacy\n', 1)
     assert_rewrites(tmp_path / "pyproject.toml", legacy, own.replace(anchor, anchor + '    "tensorflow>=2.16",  # legacy\n', 1))
+
+
+def test_messages_name_entries_as_the_file_spells_them(tmp_path):
+    result = run(tmp_path / "environment.yml", "dependencies:\n  - keras=2.2.4=py36_0\n")
+    assert result.fixes[0].message.startswith("keras=2.2.4=py36_0 -> tensorflow>=2.16")
+    result = run(tmp_path / "pyproject.toml", '[tool.poetry.dependencies]\nKeras = "^2.2.4"\n')
+    assert result.fixes[0].message.startswith('Keras = "^2.2.4" -> tensorflow>=2.16')
