@@ -26,7 +26,8 @@ def markdown_report(results: Sequence[FileResult], mode: str, output_dir: str | 
         out += [f"#### `{result.path}`", "", "| where | rule | what to do |", "|---|---|---|"]
         for d in findings:
             where = f"cell {d.cell}, line {d.line}" if d.cell is not None else f"line {d.line}"
-            out.append(f"| {where} | [{d.rule}]({rule_url(d.rule)}) | {_cell(d.message)} |")
+            url = rule_url(d.rule)
+            out.append(f"| {where} | {f'[{d.rule}]({url})' if url else f'`{d.rule}`'} | {_cell(d.message)} |")
         out.append("")
     if summary.failures:
         out += ["#### Not migrated (left as they were)", ""]

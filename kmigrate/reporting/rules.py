@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+from importlib import metadata
+
 from kmigrate.rules import all_rules
 
-# Where docs/rules.md is published; each rule has an anchor there (#km103).
-RULES_DOC_URL = "https://github.com/kmigrate/kmigrate/blob/main/docs/rules.md"
+
+@lru_cache(maxsize=1)
+def rules_doc_url() -> str | None:
+    """Where docs/rules.md is published (each rule has an anchor there, #km103): the
+    ``Documentation`` entry of the package's ``[project.urls]`` plus ``/rules.md``. None when the
+    installed package declares no such address; reports then name the rule without a link
+    (``kmigrate rules KM103`` explains it) rather than point at an address nobody checked."""
+    try:
+        urls = metadata.metadata("kmigrate").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        return None
+    for entry in urls:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() == "documentation" and url.strip():
+            return url.strip().rstrip("/") + "/rules.md"
+    return None
 
 
-def rule_url(rule_id: str) -> str:
-    return f"{RULES_DOC_URL}#{rule_id.lower()}"
+def rule_url(rule_id: str) -> str | None:
+    base = rules_doc_url()
+    return f"{base}#{rule_id.lower()}" if base else None
 
 
 def rule_table() -> str:

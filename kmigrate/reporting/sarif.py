@@ -18,7 +18,7 @@ from kmigrate import __version__
 from kmigrate.diagnostics import FileResult, Status
 from kmigrate.reporting.diff import Hunk, hunks, lines_of
 from kmigrate.reporting.locations import artifact_uri, notebook_line, root_uri
-from kmigrate.reporting.rules import RULES_DOC_URL, rule_url
+from kmigrate.reporting.rules import rule_url
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -30,7 +30,7 @@ def _rule_descriptor(rule_id: str) -> dict:
 
     rule = rule_by_id(rule_id)
     if rule is None:  # an id no registered rule carries (a document kind's own message)
-        return {"id": rule_id, "helpUri": rule_url(rule_id), "shortDescription": {"text": rule_id}}
+        return {"id": rule_id, **_help_uri(rule_id), "shortDescription": {"text": rule_id}}
     full = " ".join(part for part in (rule.summary, rule.safety_note, rule.details) if part)
     help_text = (
         f"{rule.summary}\n\nFix safety: {rule.safety.value}. {rule.safety_note}\n\n"
@@ -38,8 +38,8 @@ def _rule_descriptor(rule_id: str) -> dict:
     )
     help_markdown = (
         f"**{rule.id} {rule.name}** ({rule.safety.value})\n\n{rule.summary}\n\n{rule.safety_note}\n\n"
-        f"Before:\n\n```python\n{rule.before}\n```\n\nAfter:\n\n```python\n{rule.after}\n```\n\n"
-        f"[Rule reference]({rule_url(rule.id)})"
+        f"Before:\n\n```python\n{rule.before}\n```\n\nAfter:\n\n```python\n{rule.after}\n```"
+        + (f"\n\n[Rule reference]({rule_url(rule.id)})" if rule_url(rule.id) else "")
     )
     return {
         "id": rule.id,
@@ -47,10 +47,15 @@ def _rule_descriptor(rule_id: str) -> dict:
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": full},
         "help": {"text": help_text, "markdown": help_markdown},
-        "helpUri": rule_url(rule.id),
+        **_help_uri(rule.id),
         "defaultConfiguration": {"level": "note" if rule.safety.value == "safe" else "warning"},
         "properties": {"fixSafety": rule.safety.value, "tags": ["keras", "migration"]},
     }
+
+
+def _help_uri(rule_id: str) -> dict:
+    url = rule_url(rule_id)
+    return {"helpUri": url} if url else {}
 
 
 class _Source:
@@ -181,7 +186,6 @@ def sarif_report(
                 "name": "kmigrate",
                 "version": __version__,
                 "semanticVersion": __version__,
-                "informationUri": RULES_DOC_URL.rsplit("/blob/", 1)[0],
                 "rules": [_rule_descriptor(rule_id) for rule_id in rule_ids],
             }
         },
