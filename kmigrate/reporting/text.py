@@ -99,6 +99,7 @@ def pull_request_summary(results: Sequence[FileResult], mode: str, output_dir: s
 
 
 def marker_note(mode: str) -> str:
+    # Dependency files are reported, never marked: the note speaks of code only.
     if mode in ("write", "copy"):
-        return "Each place is marked in the code with a `# kmigrate: KMxxx` comment; `kmigrate rules KMxxx` explains a rule."
-    return "Migrating marks each place with a `# kmigrate: KMxxx` comment; `kmigrate rules KMxxx` explains a rule."
+        return "Places in code are marked with a `# kmigrate: KMxxx` comment; `kmigrate rules KMxxx` explains a rule."
+    return "Migrating marks places in code with a `# kmigrate: KMxxx` comment; `kmigrate rules KMxxx` explains a rule."
