@@ -168,6 +168,19 @@ def test_an_added_import_goes_into_the_first_importing_cell_not_a_later_one():
     assert sources[0] == "%matplotlib inline"
 
 
+def test_import_words_in_a_docstring_do_not_make_a_cell_the_imports_cell():
+    docstring_cell = '"""An LSTM.\n\nfrom what you see with CNNs\n"""\nfrom __future__ import print_function'
+    text = notebook_text(
+        "%matplotlib inline",
+        docstring_cell,
+        "from keras import backend as K\nimport numpy as np",
+        "a = K.identity(np.ones(3))",
+    )
+    sources = code_sources(run(text).output)
+    assert sources[:2] == ["%matplotlib inline", docstring_cell]
+    assert sources[2] == "from tensorflow.keras import backend as K\nimport numpy as np\nimport tensorflow as tf"
+
+
 def test_markers_land_in_the_cell_of_their_statement():
     text = notebook_text(
         "import keras\nfrom keras.models import Sequential",
@@ -290,6 +303,13 @@ def test_a_cell_whose_only_statement_a_rule_removes_becomes_empty():
     assert result.status is Status.CHANGED, result.error
     assert code_sources(result.output) == ["from tensorflow import keras\nx = 1", "", "y = keras.layers.Dense(3)", ""]
     assert_only_sources_changed(text, result.output)
+
+
+def test_a_statement_removed_at_the_top_of_a_cell_leaves_nothing_behind():
+    # As in a .py file: `K.set_learning_phase(0)` goes; no `pass` stands in for it.
+    text = notebook_text("from keras import backend as K\nimport numpy as np", "K.set_learning_phase(0)\nx = np.ones(3)")
+    result = run(text)
+    assert code_sources(result.output)[1] == "x = np.ones(3)"
 
 
 @pytest.mark.parametrize(

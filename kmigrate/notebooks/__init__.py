@@ -1,7 +1,7 @@
 """Jupyter notebooks (``.ipynb``, nbformat 4): their code cells migrated as one program.
 
-The code cells are joined in cell order into one Python source, with a separator comment
-line between cells, so that an import in cell 1 binds the names used in cell 7 and a rule that
+The code cells are joined in cell order into one Python source, with a separator line
+between cells, so that an import in cell 1 binds the names used in cell 7 and a rule that
 adds an import puts it beside the notebook's imports.  IPython syntax is masked first
 (``kmigrate.notebooks.ipython``); the joined source goes through the same pipeline as a
 ``.py`` file (``migrate_bytes``, with the project index); the result is split back at the
@@ -19,6 +19,7 @@ reads.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import warnings
@@ -41,8 +42,9 @@ SUFFIX = ".ipynb"
 _BOM = "\ufeff"
 _CELL_TAG = "kmigrate-cell"
 _MASK_TAG = "kmigrate-ipython"
-_BLOCK_END = "if True: pass  "  # see _join
-_TOP_LEVEL_IMPORT = re.compile(r"^(?:import|from)\s", re.MULTILINE)
+# Separator lines between cells (see _join).
+_SEPARATOR = "pass  # {tag} {number}\n"
+_BLOCK_END = "if True: "
 _IMPORT_WORDS = re.compile(rb"\b(?:import|from)\b")
 
 
@@ -269,20 +271,20 @@ def _without_migration(path: str, diagnostics: list[Diagnostic], note: str | Non
 def _join(cells: list[_Cell], tag: str) -> str:
     """The cells' masked sources as one program, a separator line before each but the first.
 
-    Separators are comments, except the one after the first cell that imports something: that
-    one is a compound statement (``if True: pass``), which ends the program's leading block,
-    so an import a rule adds goes into that cell, next to the notebook's imports, and never
-    into a later cell that happens to import something too.
+    A separator is a statement of its own (``pass  # kmigrate-cell 7``), not a bare comment: a
+    comment would belong to the next cell's first statement, and a rule that removes that
+    statement would have to keep it (as a ``pass``, or moved elsewhere).  The separator after
+    the first cell that imports something is a compound statement (``if True: pass``): it ends
+    the program's leading block, so an import a rule adds goes into that cell, next to the
+    notebook's imports, and never into a later cell that happens to import something too.
     """
     parts: list[str] = []
     line = 1
-    first_importing = next(
-        (i for i, cell in enumerate(cells) if _TOP_LEVEL_IMPORT.search(cell.masked.text)), None  # type: ignore[union-attr]
-    )
+    first_importing = next((i for i, cell in enumerate(cells) if _imports(cell.masked.text)), None)  # type: ignore[union-attr]
     for position, cell in enumerate(cells):
         if position:
             block_end = _BLOCK_END if position - 1 == first_importing else ""
-            parts.append(f"{block_end}# {tag} {cell.number}\n")
+            parts.append(block_end + _SEPARATOR.format(tag=tag, number=cell.number))
             line += 1
         source = cell.masked.text  # type: ignore[union-attr]
         cell.newline_added = not source.endswith(("\n", "\r"))
@@ -294,10 +296,24 @@ def _join(cells: list[_Cell], tag: str) -> str:
     return "".join(parts)
 
 
+def _imports(source: str) -> bool:
+    """The cell has a top-level import statement (``from __future__`` ones are masked)."""
+    if not _IMPORT_WORDS.search(source.encode("utf-8")):
+        return False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return False
+    return any(isinstance(node, (ast.Import, ast.ImportFrom)) for node in tree.body)
+
+
 def _split(output: str, cells: list[_Cell], cell_tag: str, mask_tag: str) -> list[str] | None:
     """Each cell's migrated source, unmasked; None unless the separators came back exactly
     (every one, once, in order) and each cell's placeholders came back in it, once each."""
-    separator = re.compile(rf"^(?:{re.escape(_BLOCK_END)})?# {re.escape(cell_tag)} (\d+)\n", re.MULTILINE)
+    pattern = re.escape(_SEPARATOR.format(tag=cell_tag, number="NUMBER")).replace("NUMBER", r"(\d+)")
+    separator = re.compile(rf"^(?:{re.escape(_BLOCK_END)})?{pattern}", re.MULTILINE)
     numbers = [int(n) for n in separator.findall(output)]
     if numbers != [cell.number for cell in cells[1:]]:
         return None
