@@ -491,6 +491,17 @@ def test_a_notebook_importing_a_project_module_gets_the_project_answers(tmp_path
     assert migrate_path(str(path), Settings(), write=False).status is Status.SKIPPED
 
 
+def test_in_a_project_a_notebook_importing_no_project_module_is_skipped_unparsed(tmp_path, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    (tmp_path / "model.py").write_text("from keras.models import Sequential\n")
+    path = tmp_path / "plots.ipynb"
+    path.write_text(notebook_text("import numpy as np\nimport matplotlib.pyplot as plt", "plt.plot(np.ones(3))"))
+    project = ProjectIndex.build(tmp_path)
+    assert str(path) not in project.modules  # notebooks are not indexed as modules
+    monkeypatch.setattr(notebooks.ipython, "mask", lambda *args: pytest.fail("read the cells"))
+    assert migrate_path(str(path), Settings(), write=False, project=project).status is Status.SKIPPED
+
+
 def test_notebook_rules_are_registered_and_documented():
     from kmigrate.rules import rule_by_id
 

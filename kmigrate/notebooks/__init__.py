@@ -24,6 +24,7 @@ import json
 import re
 import warnings
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from kmigrate.diagnostics import Diagnostic, DiffSection, FileResult, Status
@@ -89,7 +90,17 @@ def _worth_reading(data: bytes, settings: Settings, project: ProjectIndex | None
     word), or import something that a project module could be."""
     if could_involve_keras(data, settings):
         return True
-    return project is not None and bool(project.top_level_names) and _IMPORT_WORDS.search(data) is not None
+    pattern = _project_imports(project.top_level_names) if project is not None else None
+    return pattern is not None and pattern.search(data) is not None
+
+
+@lru_cache(maxsize=8)
+def _project_imports(names: frozenset[str]) -> re.Pattern[bytes] | None:
+    """``import model`` / ``from model import *`` of one of the project's top-level modules."""
+    if not names:
+        return None
+    alternatives = b"|".join(re.escape(name.encode("utf-8")) for name in sorted(names))
+    return re.compile(rb"\b(?:import|from)\s+(?:" + alternatives + rb")\b")
 
 
 # -- reading -------------------------------------------------------------------------------
