@@ -375,9 +375,34 @@ def _length(value):
         return None
 
 
+# Keras 1 generator keywords that legacy Keras 2.x converts itself (keras/legacy/interfaces.py):
+# `samples_per_epoch` becomes `samples_per_epoch // generator.batch_size` steps (or as many steps
+# as samples when the generator has no batch_size), the others are renamed unchanged.  They are
+# capped under their old names so that the converted values obey the same caps as the Keras 2
+# names the migrated copy passes.
+KERAS1_STEP_KEYWORDS = {"fit": ("nb_val_samples",), "evaluate": ("val_samples",), "predict": ("val_samples",)}
+KERAS1_WORKER_KEYWORDS = {"nb_worker": 1, "pickle_safe": False}
+
+
+def _cap_keras1_generator_keywords(kind, arguments, extra, steps):
+    generator = arguments.get("generator", arguments.get("x"))
+    batch_size = getattr(generator, "batch_size", None)
+    samples_per_step = batch_size if isinstance(batch_size, int) and batch_size > 0 else 1
+    for target in (arguments, extra):
+        if kind == "fit" and target.get("samples_per_epoch"):
+            target["samples_per_epoch"] = min(target["samples_per_epoch"], steps * samples_per_step)
+        for name in KERAS1_STEP_KEYWORDS.get(kind, ()):
+            if target.get(name):
+                target[name] = min(target[name], steps)
+        for name, value in KERAS1_WORKER_KEYWORDS.items():
+            if name in target:
+                target[name] = value
+
+
 def _cap_arguments(kind, arguments, extra, config):
     """Apply the same caps, by argument name, on both sides."""
     samples, steps, epochs = config["samples"], config["steps"], config["epochs"]
+    _cap_keras1_generator_keywords(kind, arguments, extra, steps)
     for name in ("verbose",):
         if name in arguments or kind in ("fit", "evaluate", "predict"):
             arguments[name] = 0
@@ -589,6 +614,85 @@ def describe_model(model):
 
 
 # --------------------------------------------------------------------------
+# Image augmentation
+
+# Modules holding the ImageDataGenerator iterators (the same NumPy code on every side).
+AUGMENTATION_MODULES = {
+    "legacy": ("keras_preprocessing.image.iterator", "keras_preprocessing.image.numpy_array_iterator",
+               "keras.preprocessing.image"),
+    "modern": ("keras.src.legacy.preprocessing.image",),
+    "tf_keras": ("tf_keras.src.preprocessing.image",),
+}
+
+
+def _stable_seed(*numbers):
+    return zlib.crc32(np.asarray(numbers, dtype=np.int64).tobytes())
+
+
+def _with_seed(seed, function, *args):
+    """Call ``function`` with the global ``np.random`` seeded, then put the script's stream back."""
+    script_state = np.random.get_state()
+    np.random.seed(seed)
+    try:
+        return function(*args)
+    finally:
+        np.random.set_state(script_state)
+
+
+def _seeded_batches(original):
+    """ImageDataGenerator draws its random transforms from the global ``np.random``, batch by
+    batch, and Keras 3 fetches a first batch once more to learn the output shapes: the two sides
+    would draw different transforms from the same stream.  Draw each batch's transforms from a
+    stream seeded by the sample indices of the batch instead (the same batch gets the same draws
+    on both sides), leaving the script's own ``np.random`` stream untouched."""
+    @functools.wraps(original)
+    def seeded(self, index_array):
+        if SESSION is None:
+            return original(self, index_array)
+        return _with_seed(_stable_seed(*np.asarray(index_array).ravel()), original, self, index_array)
+
+    seeded._kmigrate_original = original
+    return seeded
+
+
+def _seeded_permutations(original):
+    """The iterator's shuffling order (``np.random.permutation`` at the first batch and at each
+    epoch end).  Keras 3 also reshuffles at the start of every epoch, after fetching a first batch
+    to learn the shapes, so the k-th order is not drawn at the same moment on both sides: every
+    order of an iterator over n samples is one fixed permutation of n on both sides (as `fit`
+    gets shuffle=False for arrays)."""
+    @functools.wraps(original)
+    def seeded(self):
+        if SESSION is None:
+            return original(self)
+        return _with_seed(_stable_seed(getattr(self, "n", 0)), original, self)
+
+    seeded._kmigrate_original = original
+    return seeded
+
+
+AUGMENTATION_METHODS = {"_get_batches_of_transformed_samples": _seeded_batches,
+                        "_set_index_array": _seeded_permutations}
+
+
+def _seed_augmentation(side):
+    import importlib
+
+    for name in AUGMENTATION_MODULES[side]:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        for value in vars(module).values():
+            if not isinstance(value, type):
+                continue
+            for method_name, wrap in AUGMENTATION_METHODS.items():
+                method = vars(value).get(method_name)
+                if method is not None and not hasattr(method, "_kmigrate_original"):
+                    setattr(value, method_name, wrap(method))
+
+
+# --------------------------------------------------------------------------
 # Installation (once per worker)
 
 DATASET_MODULES = {
@@ -629,6 +733,7 @@ def install(side):
         _INSTALLED["seed_generator"] = seed_generator
     layer_class.__call__ = _layer_wrapper(layer_class.__call__, switch_off_randomness)
     patch_model_class(model_class)
+    _seed_augmentation(side)
     for pattern in DATASET_MODULES[side]:
         for dataset in DATASETS:
             try:

@@ -107,6 +107,73 @@ def test_generators_are_capped_in_steps():
     assert extra["nb_epoch"] == 2 and arguments["workers"] == 1
 
 
+def test_keras1_generator_keywords_are_capped_under_their_old_names():
+    """Legacy Keras converts samples_per_epoch // generator.batch_size into steps itself (Keras 1.2.2
+    cifar10_cnn passed samples_per_epoch=50000: 1562 uncapped steps on the legacy side only)."""
+    class Flow:  # ImageDataGenerator.flow(): a Sequence with a batch_size
+        batch_size = 32
+
+        def __len__(self):
+            return 1563
+
+        def __getitem__(self, index):
+            return np.zeros((32, 3)), np.zeros(32)
+
+    arguments = {"generator": Flow()}
+    extra = {"samples_per_epoch": 50000, "nb_val_samples": 10000, "nb_worker": 4, "pickle_safe": True}
+    rt._cap_arguments("fit", arguments, extra, {"samples": 256, "steps": 8, "epochs": 1})
+    assert extra["samples_per_epoch"] // Flow.batch_size == 8  # what legacy Keras turns into steps
+    assert extra["nb_val_samples"] == 8 and extra["nb_worker"] == 1 and extra["pickle_safe"] is False
+
+    def plain_generator():
+        while True:
+            yield np.zeros((4, 3)), np.zeros(4)
+
+    arguments, extra = {"generator": plain_generator()}, {"samples_per_epoch": 1000}
+    rt._cap_arguments("fit", arguments, extra, {"samples": 256, "steps": 8, "epochs": 1})
+    assert extra["samples_per_epoch"] == 8  # no batch_size: legacy Keras takes samples as steps
+
+    arguments, extra = {"generator": plain_generator()}, {"val_samples": 640}
+    rt._cap_arguments("evaluate", arguments, extra, {"samples": 256, "steps": 8, "epochs": 1})
+    assert extra["val_samples"] == 8
+
+
+class FakeFlow:
+    """The shape of an ImageDataGenerator iterator: draws from the global np.random."""
+    n = 50
+
+    def _set_index_array(self):
+        self.index_array = np.random.permutation(self.n)
+
+    def _get_batches_of_transformed_samples(self, index_array):
+        return np.random.uniform(size=len(index_array))  # the random transforms of the batch
+
+
+def test_augmentation_draws_depend_on_the_batch_not_on_when_it_is_fetched(monkeypatch):
+    """Keras 3 fetches a first batch to learn shapes and reshuffles at the start of each epoch:
+    the same batch must still get the same transforms, and every order the same permutation."""
+    monkeypatch.setattr(rt, "SESSION", rt.Session({"side": "modern"}))
+    batches = rt._seeded_batches(FakeFlow._get_batches_of_transformed_samples)
+    orders = rt._seeded_permutations(FakeFlow._set_index_array)
+    flow = FakeFlow()
+    np.random.seed(1)
+    first = batches(flow, np.array([3, 7, 9]))
+    script_draw = np.random.uniform()
+    np.random.seed(1)
+    np.random.uniform(size=100)  # another moment, another global state
+    assert np.array_equal(batches(flow, np.array([3, 7, 9])), first)
+    assert not np.array_equal(batches(flow, np.array([3, 7, 8])), first)
+    np.random.seed(1)
+    batches(flow, np.array([3, 7, 9]))
+    assert np.random.uniform() == script_draw  # the script's own stream is untouched
+    orders(flow)
+    order = flow.index_array.copy()
+    np.random.uniform(size=10)
+    orders(flow)  # a reshuffle later, after other draws: the same order
+    assert np.array_equal(flow.index_array, order) and sorted(order) == list(range(50))
+    assert not np.array_equal(order, np.arange(50))  # still shuffled
+
+
 def test_call_budget_ends_a_training_loop():
     session = rt.Session({"side": "legacy", "budgets": {"train_on_batch": 2}})
     session.spend("train_on_batch")
