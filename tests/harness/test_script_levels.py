@@ -127,3 +127,22 @@ def test_report_says_why_each_script_stopped_and_counts_levels():
     data = json.loads(script_report.render_json(None, report))
     assert data["passed"] is False and data["levels"] == {"1": 2, "2": 1, "3": 1}
     assert [s["status"] for s in data["scripts"]] == ["verified", "differs"]
+
+
+def test_an_original_using_keras_api_the_legacy_runtime_lacks_is_not_run_even_if_both_fail_alike():
+    """A Keras 1 script under Keras 2.2.4 (Merge, keras.initializations): the original does not run,
+    so the migrated copy failing at the same line is no evidence that the migration is right."""
+    for detail in ("cannot import name 'Merge' from 'keras.layers' (/venv/keras/layers/__init__.py)",
+                   "No module named 'keras.initializations'",
+                   "module 'keras.backend' has no attribute 'image_dim_ordering'"):
+        kind = "AttributeError" if detail.startswith("module") else "ImportError"
+        failure = {"kind": "exception", "type": kind, "detail": detail, "line": 19}
+        result = verdict(answer(outcome=failure, models=[], calls=[]), answer(outcome=failure, models=[], calls=[]),
+                         lines={19: 19})
+        assert (result.level, result.status) == (0, scripts.NOT_RUN), detail
+        assert "an API this Keras no longer has" in result.reason
+    third_party = {"kind": "exception", "type": "ModuleNotFoundError", "detail": "No module named 'matplotlib'",
+                   "line": 6}
+    result = verdict(answer(outcome=third_party, models=[], calls=[]),
+                     answer(outcome=third_party, models=[], calls=[]), lines={6: 6})
+    assert (result.level, result.status) == (1, scripts.VERIFIED)  # an ending the migration kept
