@@ -239,6 +239,14 @@ def test_ipython_lines_survive_exactly_and_python_around_them_is_migrated():
     assert code_sources(result.output)[1] == expected
 
 
+def test_an_encoding_declaration_in_a_cell_does_not_garble_its_text():
+    text = notebook_text("# -*- coding: latin-1 -*-\nimport keras\nprint('café')", "x = 'é'\r\nmodel.fit(x, y, nb_epoch=1)\r\n")
+    sources = code_sources(run(text).output)
+    assert sources == [
+        "# -*- coding: latin-1 -*-\nfrom tensorflow import keras\nprint('café')", "x = 'é'\r\nmodel.fit(x, y, epochs=1)\r\n"
+    ]
+
+
 def test_masking_keeps_line_numbers_and_leaves_strings_alone():
     masked = ipython.mask(IPYTHON_CELL, "tag")
     assert masked.text.count("\n") == IPYTHON_CELL.count("\n")

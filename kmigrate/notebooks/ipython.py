@@ -3,9 +3,10 @@
 Masked, at the start of a logical line (not inside a string or brackets): line magics
 (``%time f()``), shell escapes (``!ls``), help (``obj?``, ``??obj``), the other escapes
 (``/f 1``, ``,f a b``, ``;f a b``), assignments from them (``files = !ls``,
-``t = %timeit -o f()``) and ``from __future__`` imports (valid only first in a cell; the
-joined cells are one program).  A line ending in a backslash continues the escape on the
-next line.  Each masked physical line becomes one placeholder line with the same indentation
+``t = %timeit -o f()``), ``from __future__`` imports (valid only first in a cell; the
+joined cells are one program) and encoding declarations (``# -*- coding: latin-1 -*-``: the
+joined program is UTF-8, as the notebook is).  A line ending in a backslash continues the
+escape on the next line.  Each masked physical line becomes one placeholder line with the same indentation
 (``pass  # <tag> N`` for the first line of an escape, ``# <tag> N`` for its continuations), so
 line numbers stay those of the cell and no rule has anything to rewrite there; ``restore``
 puts the original text back.  ``get_ipython()`` calls are Python and stay as they are.
@@ -22,6 +23,8 @@ from dataclasses import dataclass, field
 _ESCAPES = ("%", "!", "?", "/", ",", ";")
 _ASSIGNED_ESCAPE = re.compile(r"[A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*\s*=\s*[!%]")
 _FUTURE_IMPORT = re.compile(r"from\s+__future__\s+import\b")
+# A source-encoding declaration (PEP 263): the joined cells are UTF-8 whatever a cell declares.
+_CODING_COOKIE = re.compile(r"[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+")
 _STRING_START = re.compile(r"""[rRbBuUfF]{0,2}('''|\"\"\"|'|")""")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
@@ -140,7 +143,8 @@ def mask(source: str, tag: str, first_number: int = 0) -> Masked:
     index = 0
     while index < len(lines):
         line = lines[index]
-        if scanner.at_statement_start and (_is_escape(line) or _FUTURE_IMPORT.match(line.lstrip(" \t"))):
+        cookie = index < 2 and _CODING_COOKIE.match(line) is not None
+        if scanner.at_statement_start and (_is_escape(line) or cookie or _FUTURE_IMPORT.match(line.lstrip(" \t"))):
             span = _escape_span(lines, index) if _is_escape(line) else _statement_span(lines, index)
             masked.escapes.append((index + 1, "".join(lines[index : index + span])))
             for offset in range(span):
