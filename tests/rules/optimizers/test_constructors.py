@@ -1,178 +1,11 @@
-"""KM301-KM313, KM227: optimizer constructors, attributes and learning-rate access."""
+"""Tests of ``kmigrate/rules/optimizers/constructors.py``: Optimizer constructors: ``lr=`` -> ``learning_rate=``, legacy defaults made explicit
+(epsilon, Nadam's schedule), ``decay=`` -> an InverseTimeDecay schedule, learning-rate setters."""
 
-from tests.helpers import assert_flags, assert_migrates, assert_unchanged, rules_fired, run
+from tests.helpers import assert_flags, assert_migrates, rules_fired
+from tests.rules.optimizers.cases import IMPORT
 
-IMPORT = "from keras.optimizers import SGD, Adam, RMSprop, Adagrad, Adadelta, Nadam\n"
 NEW = "from tensorflow.keras.optimizers import SGD, Adam, RMSprop, Adagrad, Adadelta, Nadam\n"
 
-
-def test_lr_keyword():
-    assert_migrates(IMPORT + "opt = SGD(lr=0.01, momentum=0.9)\n", NEW + "opt = SGD(learning_rate=0.01, momentum=0.9)\n")
-
-
-def test_lr_keyword_on_tf_keras_code():
-    assert_migrates(
-        "from tensorflow.keras.optimizers import Adam\nopt = Adam(lr=0.1)\n",
-        "from tensorflow.keras.optimizers import Adam\nopt = Adam(learning_rate=0.1)\n",
-    )
-
-
-def test_lr_keyword_through_module_alias():
-    assert_migrates(
-        "import keras\nopt = keras.optimizers.Adam(lr=0.01)\n",
-        "from tensorflow import keras\nopt = keras.optimizers.Adam(learning_rate=0.01)\n",
-    )
-
-
-def test_decay_becomes_inverse_time_decay():
-    diagnostics = assert_migrates(
-        IMPORT + "opt = SGD(lr=0.1, decay=0.05, momentum=0.9, nesterov=True)\n",
-        NEW + "from tensorflow.keras.optimizers.schedules import InverseTimeDecay\n"
-        "opt = SGD(learning_rate=InverseTimeDecay(0.1, decay_steps=1, decay_rate=0.05), momentum=0.9, nesterov=True)\n",
-    )
-    assert {"KM301", "KM302"} <= rules_fired(diagnostics)
-
-
-def test_decay_without_lr_uses_legacy_default():
-    assert_migrates(
-        IMPORT + "opt = Adam(decay=1e-4)\n",
-        NEW + "from tensorflow.keras.optimizers.schedules import InverseTimeDecay\n"
-        "opt = Adam(learning_rate=InverseTimeDecay(0.001, decay_steps=1, decay_rate=1e-4))\n",
-    )
-
-
-def test_decay_zero_is_dropped():
-    assert_migrates(IMPORT + "opt = SGD(lr=0.1, decay=0.0)\n", NEW + "opt = SGD(learning_rate=0.1)\n")
-
-
-def test_decay_with_lr_setters_is_marked():
-    out = assert_flags(
-        IMPORT + "from keras.callbacks import ReduceLROnPlateau\n"
-        "opt = SGD(lr=0.1, decay=1e-3)\ncb = ReduceLROnPlateau()\n",
-        "KM302",
-    )
-    assert "InverseTimeDecay(0.1, decay_steps=1, decay_rate=1e-3)" in out
-
-
-def test_positional_arguments_bound_to_legacy_signature():
-    assert_migrates(
-        IMPORT + "opt = SGD(0.05, 0.9, 0.01, True)\n",
-        NEW + "from tensorflow.keras.optimizers.schedules import InverseTimeDecay\n"
-        "opt = SGD(InverseTimeDecay(0.05, decay_steps=1, decay_rate=0.01), momentum=0.9, nesterov=True)\n",
-    )
-
-
-def test_positional_arguments_keras_2_3_signature():
-    assert_migrates(
-        IMPORT + "opt = SGD(0.05, 0.9, True)\n",
-        NEW + "opt = SGD(0.05, momentum=0.9, nesterov=True)\n",
-        from_version="2.3.1",
-    )
-
-
-def test_epsilon_none_dropped():
-    assert_migrates(
-        IMPORT + "opt = Adam(lr=1e-3, epsilon=None, amsgrad=False)\n",
-        NEW + "opt = Adam(learning_rate=1e-3, amsgrad=False)\n",
-    )
-
-
-def test_rmsprop_and_adagrad_epsilon_and_accumulator():
-    assert_migrates(
-        IMPORT + "a = RMSprop(lr=0.01)\nb = Adagrad(lr=0.05, epsilon=1e-8)\n",
-        NEW + "a = RMSprop(learning_rate=0.01, epsilon=1e-14)\n"
-        "b = Adagrad(learning_rate=0.05, epsilon=1e-16, initial_accumulator_value=0.0)\n",
-    )
-
-
-def test_changed_default_learning_rates():
-    assert_migrates(IMPORT + "opt = Adadelta()\n", NEW + "opt = Adadelta(learning_rate=1.0)\n")
-
-
-def test_compile_string_ids_with_changed_defaults():
-    assert_migrates(
-        "from keras.models import Sequential\nmodel = Sequential()\n"
-        "model.compile(loss='binary_crossentropy', optimizer='adadelta')\nmodel.compile('rmsprop', 'binary_crossentropy')\n",
-        "from tensorflow.keras.models import Sequential\nfrom tensorflow.keras.optimizers import Adadelta, RMSprop\n"
-        "model = Sequential()\n"
-        "model.compile(loss='binary_crossentropy', optimizer=Adadelta(learning_rate=1.0))\n"
-        "model.compile(RMSprop(epsilon=1e-14), 'binary_crossentropy')\n",
-    )
-
-
-def test_nadam_is_marked():
-    out = assert_flags(IMPORT + "opt = Nadam(lr=0.002, schedule_decay=0.004)\n", "KM306")
-    assert "Nadam(learning_rate=0.002)" in out
-
-
-def test_lowercase_alias_keeps_local_name():
-    assert_migrates(
-        "from keras.optimizers import adam\nopt = adam(lr=1e-3)\n",
-        "from tensorflow.keras.optimizers import Adam as adam\nopt = adam(learning_rate=1e-3)\n",
-    )
-
-
-def test_optimizer_lr_attribute_and_set_value():
-    assert_migrates(
-        "from keras import backend as K\nfrom keras.callbacks import Callback\n\n"
-        "class Halve(Callback):\n    def on_epoch_end(self, epoch, logs=None):\n"
-        "        lr = K.get_value(self.model.optimizer.lr)\n"
-        "        K.set_value(self.model.optimizer.lr, lr * 0.5)\n",
-        "from tensorflow.keras import backend as K\nfrom tensorflow.keras.callbacks import Callback\n\n"
-        "class Halve(Callback):\n    def on_epoch_end(self, epoch, logs=None):\n"
-        "        lr = K.get_value(self.model.optimizer.learning_rate)\n"
-        "        self.model.optimizer.learning_rate.assign(lr * 0.5)\n",
-    )
-
-
-def test_lr_attribute_of_an_optimizer_variable():
-    assert_migrates(
-        IMPORT + "opt = SGD(lr=0.1)\nprint(opt.lr)\n",
-        NEW + "opt = SGD(learning_rate=0.1)\nprint(opt.learning_rate)\n",
-    )
-
-
-def test_optimizers_legacy_namespace():
-    assert_migrates(
-        "import tensorflow as tf\nopt = tf.keras.optimizers.legacy.Adam(learning_rate=1e-3)\n",
-        "import tensorflow as tf\nopt = tf.keras.optimizers.Adam(learning_rate=1e-3)\n",
-    )
-
-
-def test_custom_optimizer_get_updates_is_marked():
-    assert_flags(
-        "from keras.optimizers import Optimizer\n\nclass MyOpt(Optimizer):\n"
-        "    def get_updates(self, loss, params):\n        return []\n",
-        "KM311",
-    )
-    assert_flags(
-        "from keras.optimizers import Optimizer\n\nclass MyOpt(Optimizer):\n"
-        "    def get_updates(self, params, constraints, loss):\n        return []\n",
-        "KM227",
-    )
-
-
-def test_star_args_are_marked():
-    assert_flags(IMPORT + "opt = SGD(*args)\n", "KM303")
-
-
-def test_non_keras_code_unchanged():
-    assert_unchanged("from mylib import SGD\nopt = SGD(lr=0.1, decay=0.1)\nK.set_value(model.optimizer.lr, 1)\n")
-
-
-def test_already_migrated_unchanged():
-    assert_unchanged(
-        "from tensorflow.keras.optimizers import SGD\nfrom tensorflow.keras.optimizers.schedules import InverseTimeDecay\n"
-        "opt = SGD(learning_rate=InverseTimeDecay(0.1, decay_steps=1, decay_rate=0.05), momentum=0.9)\n"
-    )
-
-
-def test_ignore_comment_respected():
-    result = run(IMPORT + "opt = SGD(lr=0.1)  # kmigrate: ignore[KM301]\n")
-    assert "lr=0.1" in (result.output or "")
-
-
-# -- numerics: the rewritten optimizers on TF 2.21 against the Keras 2.2.4 update rules ----------
 
 def _legacy_updates(kind, x, y, w, b, steps, batch):  # type: ignore[no-untyped-def]
     """NumPy re-implementation of keras/optimizers.py (2.2.4) for a linear model with MSE loss."""
@@ -202,7 +35,131 @@ def _legacy_updates(kind, x, y, w, b, steps, batch):  # type: ignore[no-untyped-
     return w, b
 
 
-def test_rewritten_optimizers_train_like_keras_2_2_4():
+def test_km301_lr_keyword():
+    assert_migrates(IMPORT + "opt = SGD(lr=0.01, momentum=0.9)\n", NEW + "opt = SGD(learning_rate=0.01, momentum=0.9)\n")
+
+
+def test_km301_lr_keyword_on_tf_keras_code():
+    assert_migrates(
+        "from tensorflow.keras.optimizers import Adam\nopt = Adam(lr=0.1)\n",
+        "from tensorflow.keras.optimizers import Adam\nopt = Adam(learning_rate=0.1)\n",
+    )
+
+
+def test_km301_lr_keyword_through_module_alias():
+    assert_migrates(
+        "import keras\nopt = keras.optimizers.Adam(lr=0.01)\n",
+        "from tensorflow import keras\nopt = keras.optimizers.Adam(learning_rate=0.01)\n",
+    )
+
+
+def test_km301_decay_becomes_inverse_time_decay():
+    diagnostics = assert_migrates(
+        IMPORT + "opt = SGD(lr=0.1, decay=0.05, momentum=0.9, nesterov=True)\n",
+        NEW + "from tensorflow.keras.optimizers.schedules import InverseTimeDecay\n"
+        "opt = SGD(learning_rate=InverseTimeDecay(0.1, decay_steps=1, decay_rate=0.05), momentum=0.9, nesterov=True)\n",
+    )
+    assert {"KM301", "KM302"} <= rules_fired(diagnostics)
+
+
+def test_km302_decay_without_lr_uses_legacy_default():
+    assert_migrates(
+        IMPORT + "opt = Adam(decay=1e-4)\n",
+        NEW + "from tensorflow.keras.optimizers.schedules import InverseTimeDecay\n"
+        "opt = Adam(learning_rate=InverseTimeDecay(0.001, decay_steps=1, decay_rate=1e-4))\n",
+    )
+
+
+def test_km301_decay_zero_is_dropped():
+    assert_migrates(IMPORT + "opt = SGD(lr=0.1, decay=0.0)\n", NEW + "opt = SGD(learning_rate=0.1)\n")
+
+
+def test_km301_decay_with_lr_setters_is_marked():
+    out = assert_flags(
+        IMPORT + "from keras.callbacks import ReduceLROnPlateau\n"
+        "opt = SGD(lr=0.1, decay=1e-3)\ncb = ReduceLROnPlateau()\n",
+        "KM302",
+    )
+    assert "InverseTimeDecay(0.1, decay_steps=1, decay_rate=1e-3)" in out
+
+
+def test_km303_positional_arguments_bound_to_legacy_signature():
+    assert_migrates(
+        IMPORT + "opt = SGD(0.05, 0.9, 0.01, True)\n",
+        NEW + "from tensorflow.keras.optimizers.schedules import InverseTimeDecay\n"
+        "opt = SGD(InverseTimeDecay(0.05, decay_steps=1, decay_rate=0.01), momentum=0.9, nesterov=True)\n",
+    )
+
+
+def test_km303_positional_arguments_keras_2_3_signature():
+    assert_migrates(
+        IMPORT + "opt = SGD(0.05, 0.9, True)\n",
+        NEW + "opt = SGD(0.05, momentum=0.9, nesterov=True)\n",
+        from_version="2.3.1",
+    )
+
+
+def test_km301_epsilon_none_dropped():
+    assert_migrates(
+        IMPORT + "opt = Adam(lr=1e-3, epsilon=None, amsgrad=False)\n",
+        NEW + "opt = Adam(learning_rate=1e-3, amsgrad=False)\n",
+    )
+
+
+def test_km301_rmsprop_and_adagrad_epsilon_and_accumulator():
+    assert_migrates(
+        IMPORT + "a = RMSprop(lr=0.01)\nb = Adagrad(lr=0.05, epsilon=1e-8)\n",
+        NEW + "a = RMSprop(learning_rate=0.01, epsilon=1e-14)\n"
+        "b = Adagrad(learning_rate=0.05, epsilon=1e-16, initial_accumulator_value=0.0)\n",
+    )
+
+
+def test_km305_changed_default_learning_rates():
+    assert_migrates(IMPORT + "opt = Adadelta()\n", NEW + "opt = Adadelta(learning_rate=1.0)\n")
+
+
+def test_km305_compile_string_ids_with_changed_defaults():
+    assert_migrates(
+        "from keras.models import Sequential\nmodel = Sequential()\n"
+        "model.compile(loss='binary_crossentropy', optimizer='adadelta')\nmodel.compile('rmsprop', 'binary_crossentropy')\n",
+        "from tensorflow.keras.models import Sequential\nfrom tensorflow.keras.optimizers import Adadelta, RMSprop\n"
+        "model = Sequential()\n"
+        "model.compile(loss='binary_crossentropy', optimizer=Adadelta(learning_rate=1.0))\n"
+        "model.compile(RMSprop(epsilon=1e-14), 'binary_crossentropy')\n",
+    )
+
+
+def test_km301_nadam_is_marked():
+    out = assert_flags(IMPORT + "opt = Nadam(lr=0.002, schedule_decay=0.004)\n", "KM306")
+    assert "Nadam(learning_rate=0.002)" in out
+
+
+def test_km307_lowercase_alias_keeps_local_name():
+    assert_migrates(
+        "from keras.optimizers import adam\nopt = adam(lr=1e-3)\n",
+        "from tensorflow.keras.optimizers import Adam as adam\nopt = adam(learning_rate=1e-3)\n",
+    )
+
+
+def test_km301_lr_attribute_of_an_optimizer_variable():
+    assert_migrates(
+        IMPORT + "opt = SGD(lr=0.1)\nprint(opt.lr)\n",
+        NEW + "opt = SGD(learning_rate=0.1)\nprint(opt.learning_rate)\n",
+    )
+
+
+def test_km312_optimizers_legacy_namespace():
+    assert_migrates(
+        "import tensorflow as tf\nopt = tf.keras.optimizers.legacy.Adam(learning_rate=1e-3)\n",
+        "import tensorflow as tf\nopt = tf.keras.optimizers.Adam(learning_rate=1e-3)\n",
+    )
+
+
+def test_km303_star_args_are_marked():
+    assert_flags(IMPORT + "opt = SGD(*args)\n", "KM303")
+
+
+def test_km301_rewritten_optimizers_train_like_keras_2_2_4():
     import numpy as np
     import pytest
 

@@ -1,4 +1,5 @@
-"""KM1xx: imports and module paths."""
+"""Tests of ``kmigrate/rules/imports/statements.py``: Import statements: ``import keras...`` / ``from keras... import ...`` rewritten to their tf.keras
+homes (the module table in ``kmigrate/keras_api.py``), names with no home kept and marked."""
 
 from __future__ import annotations
 
@@ -9,13 +10,9 @@ from tests.helpers import (
     assert_flags,
     assert_migrates,
     assert_second_run_is_noop,
-    assert_unchanged,
     rules_fired,
     run,
 )
-
-
-# -- KM101: import keras ----------------------------------------------------------------------
 
 
 def test_km101_import_keras_root():
@@ -76,9 +73,6 @@ def test_km101_comment_and_blank_lines_are_kept():
     )
 
 
-# -- KM102: from keras import modules -------------------------------------------------------
-
-
 def test_km102_from_keras_import_modules():
     assert_migrates(
         "from keras import layers, models, optimizers, backend as K\n",
@@ -91,9 +85,6 @@ def test_km102_root_names():
         "from keras import Input, Model, Sequential\n",
         "from tensorflow.keras import Input, Model, Sequential\n",
     )
-
-
-# -- KM103: layer submodules ---------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -167,9 +158,6 @@ def test_km103_parenthesized_dotted_use_keeps_parentheses():
     )
 
 
-# -- KM104: engine ---------------------------------------------------------------------------------
-
-
 def test_km104_engine_names_go_to_their_public_homes():
     assert_migrates(
         "from keras.engine.topology import Layer, InputSpec, Container, get_source_inputs\n",
@@ -187,9 +175,6 @@ def test_km104_engine_module_alias_is_marked():
     assert_flags("import keras.engine.topology as topology\nt = topology\n", "KM104")
 
 
-# -- KM105: models -------------------------------------------------------------------------------------
-
-
 def test_km105_models_module_split_by_home():
     assert_migrates(
         "from keras.models import Sequential, Model, load_model, Input, model_from_config\n",
@@ -197,9 +182,6 @@ def test_km105_models_module_split_by_home():
         "from tensorflow.keras import Input\n"
         "from tensorflow.keras.layers import deserialize as model_from_config\n",
     )
-
-
-# -- KM106: utils ------------------------------------------------------------------------------------
 
 
 def test_km106_np_utils_module_keeps_its_local_name():
@@ -237,17 +219,11 @@ def test_km106_internal_helper_is_marked():
     assert_flags("from keras.utils.generic_utils import func_dump\nf = func_dump(g)\n", "KM106")
 
 
-# -- KM107: visualize_util.plot ---------------------------------------------------------------------
-
-
 def test_km107_plot_is_plot_model_under_the_old_name():
     assert_migrates(
         "from keras.utils.visualize_util import plot\n",
         "from tensorflow.keras.utils import plot_model as plot\n",
     )
-
-
-# -- KM108 / KM109: preprocessing and applications --------------------------------------------------
 
 
 def test_km108_preprocessing_paths():
@@ -280,44 +256,9 @@ def test_km109_keras1_only_application_is_marked():
     assert_flags("from keras.applications.music_tagger_crnn import MusicTaggerCRNN\nm = MusicTaggerCRNN()\n", "KM109")
 
 
-# -- KM110: scikit-learn wrapper --------------------------------------------------------------------
-
-
 def test_km110_sklearn_wrapper_is_marked_with_the_replacement():
     output = assert_flags("from keras.wrappers.scikit_learn import KerasClassifier\nclf = KerasClassifier(build_fn=make)\n", "KM110")
     assert "scikeras" in output
-
-
-# -- KM111: keras.legacy ----------------------------------------------------------------------------
-
-
-def test_km111_legacy_decorator_and_its_import_are_removed():
-    assert_migrates(
-        """
-        from keras.engine.topology import Layer
-        from keras.legacy import interfaces
-
-        class Scale(Layer):
-            @interfaces.legacy_dense_support
-            def __init__(self, units, **kwargs):
-                super(Scale, self).__init__(**kwargs)
-        """,
-        """
-        from tensorflow.keras.layers import Layer
-
-        class Scale(Layer):
-            def __init__(self, units, **kwargs):
-                super(Scale, self).__init__(**kwargs)
-        """,
-        ignore=("KM421",),  # the layer also lacks get_config: another rule's finding
-    )
-
-
-def test_km111_other_legacy_names_are_marked():
-    assert_flags("from keras.legacy.layers import Recurrent\nclass R(Recurrent):\n    pass\n", "KM111")
-
-
-# -- KM112-KM117: plain module moves ------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -339,7 +280,7 @@ def test_km111_other_legacy_names_are_marked():
          "from tensorflow.keras import backend as KTF\n"),
     ],
 )  # fmt: skip
-def test_module_moves(before, after):
+def test_km112_module_moves(before, after):
     result = run(before)
     assert result.status is Status.CHANGED
     assert result.output == after
@@ -359,9 +300,6 @@ def test_km117_theano_backend_is_marked():
     assert_flags("from keras.backend import theano_backend as T\ny = T.foo(x)\n", "KM117")
 
 
-# -- KM118: tensorflow.python.keras and tf.contrib.keras --------------------------------------------
-
-
 def test_km118_tensorflow_python_keras():
     diagnostics = assert_migrates(
         "from tensorflow.python.keras.layers import Dense\n",
@@ -377,52 +315,7 @@ def test_km118_contrib_keras_attribute():
     )
 
 
-# -- KM119: version and backend gates ---------------------------------------------------------------
-
-
-def test_km119_backend_gate_is_marked():
-    output = assert_flags(
-        """
-        from keras import backend as K
-        if K.backend() == 'theano':
-            x = 1
-        """,
-        "KM119",
-    )
-    assert "# kmigrate: KM119" in output.splitlines()[1] or "# kmigrate: KM119" in output.splitlines()[2]
-
-
-def test_km119_version_check_is_marked():
-    assert_flags("import keras\nold = keras.__version__.startswith('1.')\n", "KM119")
-
-
-def test_km119_tensorflow_backend_check_is_fine():
-    output = run("from keras import backend as K\nok = K.backend() == 'tensorflow'\n").output
-    assert "KM119" not in output
-
-
-# -- what must not change ----------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "code",
-    [
-        "from tensorflow import keras\nx = keras.layers.Dense(3)\n",
-        "from tensorflow.keras.layers import Dense\nimport tensorflow.keras.backend as K\n",
-        "import tensorflow as tf\nm = tf.keras.Sequential([tf.keras.layers.Dense(3)])\n",
-        # names that only look like Keras
-        "class Dense:\n    pass\nlayer = Dense()\n",
-        "keras = {'layers': 3}\nprint(keras['layers'])\n",
-        "from mylib.keras import Dense\nx = Dense(3)\n",
-        "from . import keras\nx = keras.layers\n",
-        "# import keras\ns = 'from keras.layers import Dense'\n",
-    ],
-)
-def test_no_op(code):
-    assert_unchanged(code)
-
-
-def test_local_name_shadowing_an_import_is_left_alone():
+def test_km117_local_name_shadowing_an_import_is_left_alone():
     # `K` the parameter is not the backend; only the module-level use is Keras.
     output = run(
         """
@@ -436,7 +329,7 @@ def test_local_name_shadowing_an_import_is_left_alone():
     assert "from tensorflow.keras import backend as K" in output
 
 
-def test_try_except_import_fallback():
+def test_km103_try_except_import_fallback():
     assert_migrates(
         """
         try:
@@ -453,7 +346,7 @@ def test_try_except_import_fallback():
     )
 
 
-def test_imports_inside_functions():
+def test_km105_imports_inside_functions():
     assert_migrates(
         """
         def build():
@@ -468,7 +361,7 @@ def test_imports_inside_functions():
     )
 
 
-def test_select_and_ignore():
+def test_km101_select_and_ignore():
     code = "import keras\nfrom keras.layers.core import Dense\n"
     only_root = run(code, select=("KM101",)).output
     assert only_root == "from tensorflow import keras\nfrom keras.layers.core import Dense\n"
@@ -476,7 +369,7 @@ def test_select_and_ignore():
     assert without_root == "import keras\nfrom tensorflow.keras.layers import Dense\n"
 
 
-def test_ignore_comment_opts_a_line_out():
+def test_km103_ignore_comment_opts_a_line_out():
     code = "import keras  # kmigrate: ignore\nfrom keras.layers.core import Dense  # kmigrate: ignore[KM101]\n"
     assert run(code).output == (
         "import keras  # kmigrate: ignore\n"
@@ -484,7 +377,7 @@ def test_ignore_comment_opts_a_line_out():
     )
 
 
-def test_every_written_tensorflow_keras_name_exists():
+def test_km103_every_written_tensorflow_keras_name_exists():
     from kmigrate import keras_api
 
     code = """
@@ -515,14 +408,14 @@ def test_every_written_tensorflow_keras_name_exists():
                 assert keras_api.exists(f"{module}.{leaf}".lstrip("."), "tf.keras"), (module, leaf)
 
 
-def test_keras1_merge_function_is_not_the_merge_module():
+def test_km103_keras1_merge_function_is_not_the_merge_module():
     # `from keras.layers import merge` is the Keras 1 function; its uses are another rule's.
     output = run("from keras.layers import Input, merge\n").output
     assert "layers as merge" not in output
     assert "from tensorflow.keras.layers import Input" in output
 
 
-def test_dotted_use_of_the_merge_module_is_shortened():
+def test_km101_dotted_use_of_the_merge_module_is_shortened():
     assert_migrates(
         "import keras\nc = keras.layers.merge.Concatenate()\n",
         "from tensorflow import keras\nc = keras.layers.Concatenate()\n",
@@ -539,11 +432,11 @@ def test_dotted_use_of_the_merge_module_is_shortened():
          "import tensorflow\nd = tensorflow.keras.layers.Dense(3)\n"),
     ],
 )  # fmt: skip
-def test_unaliased_imports_of_other_legacy_roots(before, after):
+def test_km108_unaliased_imports_of_other_legacy_roots(before, after):
     assert_migrates(before, after)
 
 
-def test_unused_import_of_a_name_that_no_longer_exists_is_removed():
+def test_km103_unused_import_of_a_name_that_no_longer_exists_is_removed():
     diagnostics = assert_migrates(
         "from keras.layers import Dense, Highway\nx = Dense(3)\n",
         "from tensorflow.keras.layers import Dense\nx = Dense(3)\n",
@@ -551,31 +444,11 @@ def test_unused_import_of_a_name_that_no_longer_exists_is_removed():
     assert any(d.rule == "KM103" and d.fixed and "unused" in d.message for d in diagnostics)
 
 
-def test_unused_homeless_import_in_a_module_with_dunder_all_is_kept_and_marked():
+def test_km103_unused_homeless_import_in_a_module_with_dunder_all_is_kept_and_marked():
     assert_flags("from keras.layers import Highway\n__all__ = ['Highway']\n", "KM103")
-def test_builtins_do_not_resolve_through_a_star_import():
-    from kmigrate.names import NameResolver
-    import libcst as cst
-
-    module = cst.parse_module("from keras.layers import *\nclass D(object):\n    pass\nx = Dense(3)\n")
-    resolver = NameResolver.for_module(module)
-    assert resolver.qualified_name(cst.Name("object")) is None
-    assert resolver.qualified_name(cst.Name("Dense")) == "keras.layers.Dense"
 
 
-def test_several_star_imports_resolve_each_name_where_it_exists():
-    import libcst as cst
-
-    from kmigrate.names import NameResolver
-
-    module = cst.parse_module("from keras.layers import *\nfrom keras.optimizers import *\nx = Dense(3)\n")
-    resolver = NameResolver.for_module(module)
-    assert resolver.qualified_name(cst.Name("Dense")) == "keras.layers.Dense"
-    assert resolver.qualified_name(cst.Name("SGD")) == "keras.optimizers.SGD"
-    assert resolver.qualified_name(cst.Name("not_a_keras_name")) is None
-
-
-def test_module_alias_is_kept_and_marked_when_it_is_used_for_names_tf_keras_lacks():
+def test_km106_module_alias_is_kept_and_marked_when_it_is_used_for_names_tf_keras_lacks():
     output = assert_flags(
         """
         from keras.utils import conv_utils, np_utils
@@ -588,7 +461,7 @@ def test_module_alias_is_kept_and_marked_when_it_is_used_for_names_tf_keras_lack
     assert "from keras.utils import conv_utils  # kmigrate: KM106 `conv_utils.normalize_tuple` have no" in output
 
 
-def test_dotted_use_of_a_name_without_home_is_marked_at_the_use():
+def test_km101_dotted_use_of_a_name_without_home_is_marked_at_the_use():
     output = assert_flags(
         """
         import keras
@@ -599,22 +472,19 @@ def test_dotted_use_of_a_name_without_home_is_marked_at_the_use():
     assert "x = keras.utils.generic_utils.func_dump(f)  # kmigrate: KM106" in output
 
 
-def test_unaliased_keras_preprocessing_used_for_missing_names_is_kept_and_marked():
+def test_km108_unaliased_keras_preprocessing_used_for_missing_names_is_kept_and_marked():
     output = assert_flags(
         "import keras_preprocessing\nkeras_preprocessing.set_keras_submodules(backend=b)\n", "KM108"
     )
     assert output.startswith("import keras_preprocessing  # kmigrate: KM108")
 
 
-def test_module_dunders_are_not_marked():
+def test_km101_module_dunders_are_not_marked():
     output = run("import keras\nname = keras.__name__\n").output
     assert "kmigrate:" not in output
 
 
-# -- the pitfalls of LibCST's own import helpers (what-users-expect.md) ----------------------------
-
-
-def test_an_import_a_rewrite_needs_is_not_added_twice():
+def test_km103_an_import_a_rewrite_needs_is_not_added_twice():
     output = run(
         """
         from keras.layers import Input, merge
@@ -633,7 +503,7 @@ def test_an_import_a_rewrite_needs_is_not_added_twice():
     )
 
 
-def test_an_import_still_used_in_an_except_branch_is_kept():
+def test_km103_an_import_still_used_in_an_except_branch_is_kept():
     output = run(
         """
         from keras.layers import Highway
@@ -653,7 +523,7 @@ def test_km107_renamed_name_used_through_a_star_import_gets_its_new_name():
     )
 
 
-def test_star_imported_names_that_kept_their_name_and_attribute_names_are_untouched():
+def test_km107_star_imported_names_that_kept_their_name_and_attribute_names_are_untouched():
     assert_migrates(
         "from keras.utils.visualize_util import *\nx = Dense(3)\nobj.plot(1)\nf(plot=2)\n",
         "from tensorflow.keras.utils import *\nx = Dense(3)\nobj.plot(1)\nf(plot=2)\n",

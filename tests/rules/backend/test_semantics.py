@@ -1,0 +1,58 @@
+"""Tests of ``kmigrate/rules/backend/semantics.py``: KM500-KM506: backend names that still exist but behave differently on Keras 3
+(set_value / batch_set_value, gradients, variables inside layers, the tf/np module attributes)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import assert_flags, assert_migrates, assert_unchanged
+from tests.rules.backend.cases import HEAD, NEW_HEAD
+
+
+def test_ops_traps_are_never_modernised_km505():
+    # KM505 documents that these stay on tf.keras.backend (keras.ops differs in meaning).
+    code = NEW_HEAD + "y = K.in_top_k(p, t, 1)\nz = K.batch_normalization(x, m, v, b, g, epsilon=1e-3)\n"
+    assert_unchanged(code)
+
+
+def test_km506_k_np_uses_numpy():
+    assert_migrates(HEAD + "z = K.np.float32(1)\n", NEW_HEAD + "import numpy as np\nz = np.float32(1)\n")
+    assert_migrates(
+        "import numpy\n" + HEAD + "z = K.np.zeros(2)\n", "import numpy\n" + NEW_HEAD + "z = numpy.zeros(2)\n"
+    )
+
+
+def test_set_value_becomes_assign_km501():
+    assert_migrates(
+        HEAD + "K.set_value(model.layers[0].kernel, w)\nK.batch_set_value(list(zip(model.weights, ws)))\n",
+        NEW_HEAD + "model.layers[0].kernel.assign(w)\n"
+        "for variable, value in list(zip(model.weights, ws)):\n    variable.assign(value)\n",
+    )
+
+
+def test_gradients_flag_km502():
+    out = assert_flags(HEAD + "grads = K.gradients(loss, model.trainable_weights)\n", "KM502")
+    assert "tape.gradient(loss, model.trainable_weights)" in out
+
+
+def test_variable_in_layer_flag_km503():
+    code = HEAD + (
+        "from keras.layers import Layer\nclass L(Layer):\n    def build(self, s):\n"
+        "        self.W = K.variable(np.zeros((3, 4)))\nv = K.variable(1.0)\n"
+    )
+    out = assert_flags(code, "KM503")
+    assert out.count("KM503") == 1
+
+
+def test_theano_attr_flag_km506():
+    assert_flags(HEAD + "y = K.T.dot(a, b)\n", "KM506")
+
+
+@pytest.mark.parametrize("line", [
+    "f = K.function([model.input], K.gradients(loss, model.trainable_weights))",
+    "f = K.function([model.input], [model.output], updates=[u])",
+    "f = K.function([model.input], [K.mean(model.output)])",
+    "f = K.function(*args)",
+])  # fmt: skip
+def test_km502_k_function_flags(line):
+    assert_flags(HEAD + line + "\n", "KM519")
