@@ -11,6 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from kmigrate import notebooks, pipeline
 from kmigrate.diagnostics import Status
@@ -516,3 +519,43 @@ def test_notebook_rules_are_registered_and_documented():
     assert rule_by_id("KM720").name == "notebook-pip-keras"
     assert rule_by_id("KM721").name == "notebook-cell-not-migrated"
     assert notebooks.handles("a/B.IPYNB") and not notebooks.handles("a.py")
+
+
+# -- properties ----------------------------------------------------------------------------------
+
+_PIECES = list("ab %!?/,;#\\'\"()[]{}=:\n\r\t") + ["'''", '"""', "if x:\n    ", "from __future__ import x"]
+_TEXT = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
+
+
+@given(_TEXT)
+def test_masking_then_restoring_gives_back_any_text(text):
+    masked = ipython.mask(text, "tag")
+    assert ipython.physical_lines(masked.text).__len__() == len(ipython.physical_lines(text))
+    assert ipython.restore(masked.text, "tag", masked.originals) == text
+
+
+_CELL_LINES = [
+    "import keras", "from keras.layers import Dense, Convolution2D", "from keras import backend as K",
+    "import numpy as np", "%matplotlib inline", "!pip install keras==2.1.2", "files = !ls", "model?",
+    "model = Sequential()", "model.add(Dense(10, init='uniform'))", "model.fit(x, y, nb_epoch=2)",
+    "a = K.identity(x)", "K.set_learning_phase(0)", "# a comment", "", "x = 'é?'",
+    "for i in range(2):\n    %time f(i)\n    model.fit(x, y, nb_epoch=i)",
+    "from keras.wrappers.scikit_learn import KerasClassifier",
+]
+
+
+@hypothesis_settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(st.sampled_from(_CELL_LINES), max_size=4), min_size=1, max_size=5), st.booleans())
+def test_any_notebook_of_legacy_lines_migrates_cleanly(cells, as_lines):
+    sources = ["from keras.models import Sequential"] + ["\n".join(lines) for lines in cells]
+    text = notebook_text(*sources, as_lines=as_lines)
+    result = run(text)
+    assert result.status in (Status.CHANGED, Status.UNCHANGED), result.error
+    output = result.output if result.status is Status.CHANGED else text
+    assert_only_sources_changed(text, output)
+    for source, before in zip(code_sources(output), sources):
+        assert [line for line in source.splitlines() if line.lstrip().startswith(("%", "!"))] == [
+            line for line in before.splitlines() if line.lstrip().startswith(("%", "!"))
+        ]
+    again = run(output)
+    assert again.status in (Status.UNCHANGED, Status.SKIPPED), again.output

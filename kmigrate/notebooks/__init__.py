@@ -333,10 +333,12 @@ def _split(output: str, cells: list[_Cell], cell_tag: str, mask_tag: str) -> lis
         piece = ipython.restore(chunk, mask_tag, cell.masked.originals)  # type: ignore[union-attr]
         if piece is None:
             return None
-        if cell.newline_added and piece:  # empty: a rule removed the cell's only statement
-            if not piece.endswith("\n"):
+        if cell.newline_added:
+            if piece and not piece.endswith("\n"):  # empty: a rule removed the cell's only statement
                 return None
-            piece = piece[:-1]
+            # The cell had no final line end: nor do blank lines a rule left at its end (after
+            # a helper function added below the imports) stay there.
+            piece = piece.rstrip("\r\n")
         sources.append(piece)
     return sources
 
