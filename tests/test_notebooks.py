@@ -21,7 +21,7 @@ from kmigrate.discovery import discover
 from kmigrate.notebooks import ipython, layout
 from kmigrate.pipeline import migrate_document, migrate_path
 from kmigrate.project import ProjectIndex
-from kmigrate.report import unified_diff
+from kmigrate.reporting import unified_diff
 from kmigrate.settings import Settings
 from kmigrate.source_version import detect
 
