@@ -19,5 +19,7 @@ class TrainingFixer(FitArguments, ModelMethods, MetricKeys):
     """The training family: one fixer whose concerns live one module each (fit.py, model_methods.py, metric_keys.py);
     shared state and hooks in ``common.TrainingBase``."""
 
+    method_calls = {**FitArguments.method_calls, **ModelMethods.method_calls, **MetricKeys.method_calls}
+
 
 FIXER = TrainingFixer

@@ -4,7 +4,7 @@ dispatch every concern of the family uses (``TrainingBase``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Callable, ClassVar, Mapping
 
 import libcst as cst
 
@@ -143,6 +143,10 @@ class TrainingBase(FunctionScopes, Fixer):
         return self._facts  # type: ignore[return-value]
 
     # -- calls ---------------------------------------------------------------------------
+    # Method name -> its rewrite (fixer, original, updated, name): each concern lists its own,
+    # the composed fixer merges them (``__init__.py``).
+    method_calls: ClassVar[Mapping[str, Callable[..., cst.BaseExpression]]] = {}
+
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         if not self.ctx.involves_keras:
             return updated
@@ -150,20 +154,9 @@ class TrainingBase(FunctionScopes, Fixer):
         result: cst.BaseExpression = updated
         if name in _MODEL_METHODS and not self.ctx.keras_receiver(original.func.value, name, original):  # type: ignore[attr-defined]
             return updated  # a method of the same name on something that is not a Keras model
-        if name in _GENERATOR_METHODS:
-            result = self._generator_method(original, updated, name)
-        elif name == "fit":
-            result = self._fit(original, updated)
-        elif name in ("evaluate", "predict"):
-            result = self._drop_workers(original, updated, name)
-        elif name in ("predict_classes", "predict_proba"):
-            result = self._predict_classes(original, updated, name)
-        elif name in ("train_on_batch", "test_on_batch"):
-            result = self._reset_metrics(original, updated)
-        elif name == "compile":
-            result = self._compile(original, updated)
-        elif name == "get" and isinstance(original.func, cst.Attribute):
-            result = self._key_get(original, updated)
+        rewrite = self.method_calls.get(name) if name is not None else None
+        if rewrite is not None:
+            result = rewrite(self, original, updated, name)
         if isinstance(result, cst.Call):
             result = self._monitor(original, result)
         return result

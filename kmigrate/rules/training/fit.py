@@ -3,7 +3,7 @@ Keras 1 ``nb_epoch``/``samples_per_epoch`` -> ``epochs``/``steps_per_epoch``, dr
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Callable, ClassVar
 
 import libcst as cst
 
@@ -146,4 +146,12 @@ class FitArguments(TrainingBase):
         return callargs.replace_value(call, new, steps)
 
     # KM321-KM323: the generator methods (``_GENERATOR_METHODS``) rewritten by _generator_method.
+    # Method name -> its rewrite, called as (fixer, original, updated, name) by ``leave_Call``.
+    method_calls: ClassVar[dict[str, Callable[..., cst.BaseExpression]]] = {
+        **dict.fromkeys(_GENERATOR_METHODS, _generator_method),
+        "fit": lambda self, original, updated, name: self._fit(original, updated),
+        "evaluate": _drop_workers,
+        "predict": _drop_workers,
+    }
+
     implements: ClassVar[tuple[str, ...]] = ("KM223", "KM230", "KM231", "KM321", "KM322", "KM323", "KM324")

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Callable, ClassVar
 
 import libcst as cst
 
@@ -118,5 +118,10 @@ class MetricKeys(TrainingBase):
             self.ctx.flag("KM327", node, "Keras 3 metrics_names is ['loss', 'compile_metrics'] and no "
                           "longer lines up with returned lists: call evaluate/train_on_batch with "
                           "return_dict=True and use the dict keys")
+
+    # Method name -> its rewrite, called as (fixer, original, updated, name) by ``leave_Call``.
+    method_calls: ClassVar[dict[str, Callable[..., cst.BaseExpression]]] = {
+        "get": lambda self, original, updated, name: self._key_get(original, updated),
+    }
 
     implements: ClassVar[tuple[str, ...]] = ("KM331", "KM330")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Callable, ClassVar
 
 import libcst as cst
 
@@ -81,5 +81,14 @@ class ModelMethods(TrainingBase):
             self.ctx.flag("KM329", original, "compile(target_tensors=) is gone: pass the targets to "
                           "fit(y=...) or through a tf.data.Dataset")
         return call
+
+    # Method name -> its rewrite, called as (fixer, original, updated, name) by ``leave_Call``.
+    method_calls: ClassVar[dict[str, Callable[..., cst.BaseExpression]]] = {
+        "predict_classes": _predict_classes,
+        "predict_proba": _predict_classes,
+        "train_on_batch": lambda self, original, updated, name: self._reset_metrics(original, updated),
+        "test_on_batch": lambda self, original, updated, name: self._reset_metrics(original, updated),
+        "compile": lambda self, original, updated, name: self._compile(original, updated),
+    }
 
     implements: ClassVar[tuple[str, ...]] = ("KM325", "KM326", "KM327", "KM328", "KM329")
