@@ -141,6 +141,21 @@ def restore_moved_tf_internals():
     config = sys.modules["tensorflow"].__dict__["_real_tf"].config
     if not hasattr(config, "experimental_list_devices"):  # Keras 2.3 GPU detection
         config.experimental_list_devices = _list_devices_v1_style
+    restore_in_place_operators_of_tf1_variables()
+
+
+def _multiply_into_new_tensor(variable, other):
+    return variable * other
+
+
+def restore_in_place_operators_of_tf1_variables():
+    """Keras 2.1 optimizers with ``decay > 0`` write ``lr *= 1 / (1 + decay * t)``
+    where ``lr`` is a variable.  A TF 1 variable had no ``__imul__``, so Python made
+    a new tensor and left the variable alone; resource variables raise instead.
+    Give them TF 1's behaviour (ref variables would work but are nondeterministic)."""
+    from tensorflow.python.ops import resource_variable_ops
+
+    resource_variable_ops.BaseResourceVariable.__imul__ = _multiply_into_new_tensor
 
 
 # 6 -------------------------------------------------------------------------

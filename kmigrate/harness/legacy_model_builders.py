@@ -207,6 +207,116 @@ def keras1_merge_modes(keras):
     return model, [float_inputs(i, (3,)) for i in range(3)]
 
 
+def stateful_lstm(keras):
+    """Stateful LSTM: a fixed batch_input_shape (the batch dimension is part of the model)."""
+    from keras.layers import LSTM, Dense
+    from keras.models import Sequential
+
+    model = Sequential()
+    model.add(LSTM(4, batch_input_shape=(BATCH, 5, 2), stateful=True))
+    model.add(Dense(1))
+    model.compile(loss="mse", optimizer="adam")
+    return model, [float_inputs(0, (5, 2))]
+
+
+def conv1d_text(keras):
+    from keras.layers import Conv1D, Dense, Embedding, GlobalMaxPooling1D
+    from keras.models import Sequential
+
+    model = Sequential()
+    model.add(Embedding(30, 4, input_length=8))
+    model.add(Conv1D(5, 3, padding="valid", activation="relu", strides=1))
+    model.add(GlobalMaxPooling1D())
+    model.add(Dense(1, activation="sigmoid"))
+    model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"])
+    return model, [int_inputs(0, (8,), 30)]
+
+
+def simple_rnn_time_distributed(keras):
+    from keras.layers import Dense, SimpleRNN, TimeDistributed
+    from keras.models import Sequential
+
+    model = Sequential()
+    model.add(SimpleRNN(3, return_sequences=True, input_shape=(5, 2)))
+    model.add(TimeDistributed(Dense(2, activation="softmax")))
+    model.compile(loss="categorical_crossentropy", optimizer="rmsprop")
+    return model, [float_inputs(0, (5, 2))]
+
+
+def shared_sequential_siamese(keras):
+    """A Sequential used as a layer of a functional model, shared by two inputs
+    (the legacy mnist_siamese pattern), with a Lambda-free distance: subtract."""
+    from keras.layers import Dense, Input, subtract
+    from keras.models import Model, Sequential
+
+    base = Sequential()
+    base.add(Dense(5, activation="relu", input_shape=(4,)))
+    base.add(Dense(3))
+    left, right = Input(shape=(4,)), Input(shape=(4,))
+    difference = subtract([base(left), base(right)])
+    model = Model([left, right], Dense(1, activation="sigmoid")(difference))
+    model.compile(loss="binary_crossentropy", optimizer="rmsprop")
+    return model, [float_inputs(0, (4,)), float_inputs(1, (4,))]
+
+
+def gru_reset_after(keras):
+    """GRU(reset_after=True, recurrent_activation='sigmoid'): the CuDNN-compatible layout (Keras >= 2.1.3)."""
+    from keras.layers import GRU, Dense
+    from keras.models import Sequential
+
+    model = Sequential()
+    model.add(GRU(3, reset_after=True, recurrent_activation="sigmoid", input_shape=(5, 2)))
+    model.add(Dense(2))
+    model.compile(loss="mse", optimizer="sgd")
+    return model, [float_inputs(0, (5, 2))]
+
+
+def keras1_gru_dropout(keras):
+    """Keras 1 recurrent arguments: GRU(output_dim, inner_activation=, dropout_W=, dropout_U=, return_sequences)."""
+    from keras.layers import GRU, Dense, Flatten
+    from keras.models import Sequential
+
+    model = Sequential()
+    model.add(GRU(output_dim=3, input_dim=2, input_length=5, inner_activation="hard_sigmoid",
+                  dropout_W=0.2, dropout_U=0.2, return_sequences=True))
+    model.add(Flatten())
+    model.add(Dense(output_dim=2))
+    model.compile(loss="mse", optimizer="sgd")
+    return model, [float_inputs(0, (5, 2))]
+
+
+def advanced_activations(keras):
+    """LeakyReLU(alpha=), PReLU, ELU layers and a Dense with activation='hard_sigmoid'
+    (a name whose formula Keras 3 changed)."""
+    from keras.layers import ELU, Dense, LeakyReLU, PReLU
+    from keras.models import Sequential
+
+    model = Sequential()
+    model.add(Dense(6, input_shape=(4,)))
+    model.add(LeakyReLU(alpha=0.2))
+    model.add(Dense(6))
+    model.add(PReLU())
+    model.add(Dense(6))
+    model.add(ELU(alpha=0.5))
+    model.add(Dense(3, activation="hard_sigmoid"))
+    model.compile(loss="mse", optimizer="adam")
+    return model, [float_inputs(0, (4,))]
+
+
+def cnn_channels_first(keras):
+    """data_format='channels_first' (inputs NCHW; the TF backend transposes)."""
+    from keras.layers import Conv2D, Dense, Flatten, MaxPooling2D
+    from keras.models import Sequential
+
+    model = Sequential()
+    model.add(Conv2D(3, (3, 3), activation="relu", data_format="channels_first", input_shape=(2, 8, 8)))
+    model.add(MaxPooling2D((2, 2), data_format="channels_first"))
+    model.add(Flatten())
+    model.add(Dense(2, activation="softmax"))
+    model.compile(loss="categorical_crossentropy", optimizer="sgd")
+    return model, [float_inputs(0, (2, 8, 8))]
+
+
 def compiled_adam_trained(keras):
     from keras.layers import Dense
     from keras.models import Sequential
@@ -259,6 +369,20 @@ MODELS = {
                            ("2.1",)),
     "compiled_adam_trained": (compiled_adam_trained, "compiled with Adam(lr=, decay=), trained one step "
                               "(optimizer weights saved)", False, True, ALL_VERSIONS),
+    "stateful_lstm": (stateful_lstm, "stateful LSTM with batch_input_shape", False, False, ALL_VERSIONS),
+    "conv1d_text": (conv1d_text, "Embedding + Conv1D + GlobalMaxPooling1D", False, False, ALL_VERSIONS),
+    "simple_rnn_time_distributed": (simple_rnn_time_distributed, "SimpleRNN(return_sequences) + "
+                                    "TimeDistributed(Dense)", False, False, ALL_VERSIONS),
+    "shared_sequential_siamese": (shared_sequential_siamese, "a Sequential shared by two inputs of a functional "
+                                  "model, subtract", False, False, ALL_VERSIONS),
+    "gru_reset_after": (gru_reset_after, "GRU(reset_after=True, recurrent_activation='sigmoid')", False, False,
+                        ALL_VERSIONS),
+    "keras1_gru_dropout": (keras1_gru_dropout, "Keras 1 arguments: GRU(output_dim=, inner_activation=, dropout_W=, "
+                           "dropout_U=)", False, False, ALL_VERSIONS),
+    "advanced_activations": (advanced_activations, "LeakyReLU(alpha=), PReLU, ELU, Dense(activation='hard_sigmoid')",
+                             False, False, ALL_VERSIONS),
+    "cnn_channels_first": (cnn_channels_first, "Conv2D/MaxPooling2D with data_format='channels_first'", False, False,
+                           ALL_VERSIONS),
     "cnn_weights": (cnn_weights, "save_weights of the Sequential CNN (weight-only file)", True, False,
                     ALL_VERSIONS),
 }
@@ -297,45 +421,33 @@ def generate_one(tf, keras, name, out_dir, seed):
 
     builder, kind, weights_only, train, _ = MODELS[name]
     reset(tf, keras)
-    resource_variables = True
-    if train and keras.__version__.startswith("2.1."):
-        # Keras 2.1 optimizers with decay > 0 update `lr` in place, which resource
-        # variables do not support; ref variables work (training is then not
-        # bit-reproducible, which does not matter here: predictions are taken
-        # from the saved weights).
-        tf.disable_resource_variables()
-        resource_variables = False
-    try:
-        model, inputs = builder(keras)
-        randomize_weights(model, seed)
-        if train:
-            fit_one_step(model, inputs)
-        model_input = inputs[0] if len(inputs) == 1 else inputs
-        predictions = model.predict(model_input, batch_size=BATCH)
-        path = os.path.join(out_dir, name + ".h5")
-        entry = {"name": name, "file": name + ".h5", "kind": kind, "weights_only": weights_only,
-                 "keras_version": keras.__version__, "trained": train}
-        if weights_only:
-            model.save_weights(path)
-            architecture = name + ".architecture.json"
-            with open(os.path.join(out_dir, architecture), "w") as handle:
-                handle.write(model.to_json())
-            entry["architecture"] = architecture
-            reloaded = keras.models.model_from_json(model.to_json())
-            reloaded.load_weights(path)
-        else:
-            model.save(path)
-            reloaded = keras.models.load_model(path)
-        # The file is genuine and complete: legacy Keras loads it back to the same predictions.
-        entry["legacy_reload_max_diff"] = float(np.max(np.abs(reloaded.predict(model_input, batch_size=BATCH)
-                                                              - predictions)))
-        entry["inputs"] = save_arrays(out_dir, name, inputs, predictions)
-        entry["predictions"] = name + ".predictions.npy"
-        entry["optimizer_weights"] = bool(not weights_only and getattr(model.optimizer, "weights", None))
-        return entry
-    finally:
-        if not resource_variables:
-            tf.enable_resource_variables()
+    model, inputs = builder(keras)
+    randomize_weights(model, seed)
+    if train:
+        fit_one_step(model, inputs)
+    model_input = inputs[0] if len(inputs) == 1 else inputs
+    predictions = model.predict(model_input, batch_size=BATCH)
+    path = os.path.join(out_dir, name + ".h5")
+    entry = {"name": name, "file": name + ".h5", "kind": kind, "weights_only": weights_only,
+             "keras_version": keras.__version__, "trained": train}
+    if weights_only:
+        model.save_weights(path)
+        architecture = name + ".architecture.json"
+        with open(os.path.join(out_dir, architecture), "w") as handle:
+            handle.write(model.to_json())
+        entry["architecture"] = architecture
+        reloaded = keras.models.model_from_json(model.to_json())
+        reloaded.load_weights(path)
+    else:
+        model.save(path)
+        reloaded = keras.models.load_model(path)
+    # The file is genuine and complete: legacy Keras loads it back to the same predictions.
+    entry["legacy_reload_max_diff"] = float(np.max(np.abs(reloaded.predict(model_input, batch_size=BATCH)
+                                                          - predictions)))
+    entry["inputs"] = save_arrays(out_dir, name, inputs, predictions)
+    entry["predictions"] = name + ".predictions.npy"
+    entry["optimizer_weights"] = bool(not weights_only and getattr(model.optimizer, "weights", None))
+    return entry
 
 
 def main():

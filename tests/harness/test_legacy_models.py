@@ -20,7 +20,9 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "legacy_models"
 VERSIONS = provision.SUPPORTED_KERAS_VERSIONS
 
 EVERY_VERSION = ("cnn_sequential", "mlp_batchnorm", "functional_two_inputs", "embedding_lstm", "gru",
-                 "bidirectional_lstm", "keras1_cnn", "keras1_lstm", "compiled_adam_trained", "cnn_weights")
+                 "bidirectional_lstm", "keras1_cnn", "keras1_lstm", "compiled_adam_trained", "stateful_lstm",
+                 "conv1d_text", "simple_rnn_time_distributed", "shared_sequential_siamese", "gru_reset_after",
+                 "keras1_gru_dropout", "advanced_activations", "cnn_channels_first", "cnn_weights")
 # keras.legacy.layers.Merge exists only up to 2.1.x.
 EXPECTED_MODELS = {
     "2.1.6": (*EVERY_VERSION, "keras1_merge", "keras1_merge_modes"),

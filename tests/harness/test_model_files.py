@@ -43,6 +43,14 @@ def committed_jobs() -> list[model_files.ModelFileJob]:
 
 
 JOBS = committed_jobs()
+# Cases the converter does not handle yet, with what it does instead. Strict: when the converter
+# learns one, the test fails until the entry is removed.
+KNOWN_CONVERTER_GAPS: dict[str, str] = {}  # job name -> what the converter does instead
+
+
+def job_param(job):
+    gap = KNOWN_CONVERTER_GAPS.get(job.name)
+    return pytest.param(job.name, marks=pytest.mark.xfail(reason=gap, strict=True)) if gap else job.name
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +64,7 @@ def committed_results(tmp_path_factory):
     return {result.name: result for result in results}
 
 
-@pytest.mark.parametrize("name", [job.name for job in JOBS])
+@pytest.mark.parametrize("name", [job_param(job) for job in JOBS])
 def test_converted_legacy_file_predicts_the_legacy_predictions_in_a_fresh_process(committed_results, name):
     result = committed_results[name]
     assert result.converted, f"{name}: {result.describe()}"
@@ -109,7 +117,9 @@ def test_fresh_check_loads_predicts_resaves_and_reports_a_difference(tmp_path):
 def test_fresh_check_imports_nothing_of_kmigrate(tmp_path):
     env = model_files.fresh_process_environment()
     assert "PYTHONPATH" not in env and "TF_USE_LEGACY_KERAS" not in env
-    assert "import kmigrate" not in model_files.CHECK_SCRIPT.read_text()
+    imports = [line.split()[1] for line in model_files.CHECK_SCRIPT.read_text().splitlines()
+               if line.strip().startswith(("import ", "from "))]
+    assert imports and not [name for name in imports if name.startswith("kmigrate")]
 
 
 # --------------------------------------------------------------------------
