@@ -4,6 +4,7 @@
     kmigrate convert-model models/ --out converted/    every .h5/.hdf5 under models/, same tree
     kmigrate convert-model OLD.h5 --check              report only, write nothing
     kmigrate convert-model --weights OLD.h5 NEW.weights.h5 --config CONVERTED.keras
+    kmigrate convert-model WEIGHTS.h5 NEW.keras --config ARCHITECTURE.json   save_weights + to_json
 
 Exit status: 0 every file converted (or, with --check, convertible); 1 some file could not be
 converted (each problem is printed with the layer and what to do); 2 usage errors.
@@ -91,8 +92,9 @@ def _plan(source: Path, destination: str | None, out: str | None, output_format:
 @click.option("--weights", "weights", is_flag=True,
               help="Convert weights only into Keras 3's .weights.h5 layout, for the architecture given by --config.")
 @click.option("--config", "config", type=click.Path(path_type=Path), default=None,
-              help="With --weights: the converted .keras file (or the legacy whole-model .h5) whose "
-                   "architecture the weights belong to.")
+              help="The architecture of weights-only sources: a converted .keras, the legacy whole-model "
+                   ".h5, or the legacy model.to_json() file.  With --weights it is required; without, "
+                   "a save_weights SOURCE plus --config makes a whole .keras model.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems and the summary.")
 def convert_model(source: Path, destination: str | None, out: str | None, check: bool,
                   output_format: str | None, weights: bool, config: Path | None, quiet: bool) -> None:
@@ -102,8 +104,6 @@ def convert_model(source: Path, destination: str | None, out: str | None, check:
     converted, 1 some could not be converted, 2 usage error."""
     if weights and config is None:
         _usage("--weights needs --config CONVERTED.keras (the architecture the weights belong to)")
-    if config is not None and not weights:
-        _usage("--config is only used with --weights")
     if config is not None and not config.is_file():
         _usage(f"--config {config}: no such file")
     if weights and output_format == "h5":

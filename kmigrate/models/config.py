@@ -72,7 +72,7 @@ class Saveable:
     scale: list[GateScale] = field(default_factory=list)
     children: list[tuple[str, Any]] = field(default_factory=list)  # (attribute, Saveable | list)
     split: bool = False
-    flip_kernel: bool = False  # a Theano-backend convolution kernel: reverse its spatial axes
+    flip: tuple[int, ...] = ()  # Theano-backend kernels (by index): reverse their spatial axes
     legacy_name: str | None = None  # top-level layers: the group in the legacy file
 
 
@@ -302,12 +302,9 @@ def convert_layer(layer: dict, notes: Notes, *, theano: bool = False) -> LayerRe
     else:
         saveable.scale = scales
     if theano and cls in tables.THEANO_FLIPPED_KERNELS:
-        saveable.flip_kernel = True
-        notes.change(where, "Theano kernel flipped to TensorFlow's (cross-correlation) order")
-    elif theano and cls in ("Conv2DTranspose", "Conv3DTranspose", "SeparableConv2D", "ConvLSTM2D",
-                            "DepthwiseConv2D"):
-        notes.problem(where, f"{cls} kernel saved by the Theano backend",
-                      "flip its spatial axes by hand (np.copy(w[::-1, ::-1, ...])) and check predictions")
+        holder = saveable.children[0][1] if cls in tables.RECURRENT else saveable
+        holder.flip = tables.THEANO_FLIPPED_KERNELS[cls]
+        notes.change(where, "Theano kernel flipped to TensorFlow's cross-correlation order (as Keras 2 did)")
     return LayerResult(_serialized("keras.layers", cls, new), saveable, batch_input_shape, dtype)
 
 

@@ -97,9 +97,10 @@ def convert_legacy(legacy: LegacyFile, notes: Notes, *, h5: bool = False) -> Con
         return None
     if legacy.model_config is None:
         notes.problem("(file)", "a weights-only file (save_weights output): it has no architecture",
-                      "convert the matching whole-model file, then: kmigrate convert-model --weights "
-                      f"{legacy.path.name} NEW.weights.h5 --config CONVERTED.keras, or call "
-                      "kmigrate.models.weights.load_legacy_weights(model, path)")
+                      f"give the architecture: kmigrate convert-model {legacy.path.name} NEW.keras --config "
+                      "ARCHITECTURE.json (the legacy model.to_json()); or convert the whole-model file and "
+                      f"run kmigrate convert-model --weights {legacy.path.name} NEW.weights.h5 --config "
+                      "CONVERTED.keras; or call kmigrate.models.weights.load_legacy_weights(model, path)")
         return None
     theano = legacy.backend == "theano"
     try:
@@ -214,7 +215,8 @@ def h5_bytes(converted: Converted) -> bytes:
         group.attrs["backend"] = "tensorflow"
         group.attrs["keras_version"] = WRITTEN_KERAS_VERSION
         layers = _legacy_layer_weights(converted)
-        group.attrs["layer_names"] = [name.encode("utf8") for name, _ in layers]
+        # Fixed-length byte strings, as Keras's save_attributes_to_hdf5_group writes them.
+        group.attrs["layer_names"] = np.asarray([name.encode("utf8") for name, _ in layers])
         for name, variables in layers:
             layer_group = group.create_group(name)
             names = []
@@ -222,7 +224,7 @@ def h5_bytes(converted: Converted) -> bytes:
                 weight_name = f"{name}/{index}_{variable.legacy_name.rsplit('/', 1)[-1]}"
                 layer_group.create_dataset(weight_name, data=variable.value)
                 names.append(weight_name.encode("utf8"))
-            layer_group.attrs["weight_names"] = names
+            layer_group.attrs["weight_names"] = np.asarray(names, dtype="S") if names else np.zeros(0, "S1")
     return buffer.getvalue()
 
 
@@ -261,8 +263,10 @@ def convert_model_file(source: Path, destination: Path | None = None, *, weights
     """Convert ``source`` (a legacy .h5) to ``destination`` (.keras, or .h5 on request).
 
     ``weights_only``: write only the weights, in Keras 3's ``.weights.h5`` layout, for the
-    architecture of ``config`` (a converted .keras file or the legacy whole-model .h5); the
-    source may be a whole-model file or a save_weights file.  ``check``: write nothing."""
+    architecture of ``config`` (a converted .keras file, the legacy whole-model .h5 or the
+    legacy ``model.to_json()``); the source may be a whole-model file or a save_weights file.
+    Without ``weights_only``, ``config`` gives the architecture of a save_weights source, and
+    the result is a whole model.  ``check``: write nothing."""
     source = Path(source)
     report = ConversionReport(source, Path(destination) if destination else None)
     notes = Notes()
@@ -286,6 +290,18 @@ def convert_model_file(source: Path, destination: Path | None = None, *, weights
         report.changes, report.problems = notes.changes, notes.problems
         return report
     report.keras_version = legacy.keras_version
+    if legacy.is_weights_only and config is not None:
+        # save_weights output + its architecture (model.to_json(), or a whole-model file): a model.
+        from kmigrate.models.weight_files import architecture_config
+
+        try:
+            legacy.model_config = architecture_config(Path(config))
+        except (NotAModelFile, OSError, KeyError, ValueError) as error:
+            notes.problem("(file)", f"--config: {error}", "give the model's JSON architecture (model.to_json()) "
+                          "or the legacy whole-model .h5")
+            report.changes, report.problems = notes.changes, notes.problems
+            return report
+        notes.change("(model)", f"weights-only file: architecture taken from {Path(config).name}")
     try:
         converted = convert_legacy(legacy, notes, h5=kind == "h5")
     except Exception as error:  # a file this converter does not understand: report, never crash a run

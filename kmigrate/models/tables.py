@@ -64,8 +64,11 @@ LINEAR_THEN_ACTIVATION: dict[str, tuple[int, ...] | None] = {
 # relu6(1.2 z + 3) / 6 = clip(0.2 z + 0.5, 0, 1): scaling the pre-activation by 1.2 restores it.
 HARD_SIGMOID_SCALE = 1.2
 
-# Convolutions whose kernel a Theano backend stored flipped (true convolution).
-THEANO_FLIPPED_KERNELS = frozenset({"Conv1D", "Conv2D", "Conv3D"})
+# Theano computed true convolutions, TensorFlow cross-correlations: the variables (by index) whose
+# spatial axes are reversed, as Keras 2.2.4's preprocess_weights_for_loading did for a Theano file.
+THEANO_FLIPPED_KERNELS: dict[str, tuple[int, ...]] = {
+    "Conv1D": (0,), "Conv2D": (0,), "Conv3D": (0,), "Conv2DTranspose": (0,), "ConvLSTM2D": (0, 1),
+}
 
 # Keras 3 optimizer slot variables per trainable variable, in the order Keras 3 writes them
 # (interleaved per variable), and the legacy slot groups they come from (legacy files store

@@ -36,12 +36,22 @@ def _architecture(config_path: Path, notes: Notes) -> tuple[dict, dict[str, list
                             shapes[path] = [obj[str(i)].shape for i in range(len(obj))]
                     handle.visititems(visit)
         return config, shapes
+    if config_path.suffix.lower() == ".json":  # legacy model.to_json(), or a Keras 3 config.json
+        config = json.loads(config_path.read_text(encoding="utf-8"))
+        if "class_name" not in config:
+            raise NotAModelFile(f"{config_path}: not a model architecture (no class_name)")
+        return config, None
     if is_hdf5(config_path):
         legacy = read_legacy_file(config_path)
         if legacy.model_config is None:
             raise NotAModelFile(f"{config_path}: a weights-only file has no architecture")
         return legacy.model_config, None
-    raise NotAModelFile(f"{config_path}: neither a .keras archive nor a legacy .h5 model")
+    raise NotAModelFile(f"{config_path}: neither a .keras archive, a legacy .h5 model nor a JSON architecture")
+
+
+def architecture_config(path: Path) -> dict:
+    """The model config (legacy or Keras 3 schema) held by a .json, .keras or legacy .h5 file."""
+    return _architecture(Path(path), Notes())[0]
 
 
 def _match_layers(expected: list[str], weights: dict[str, list], legacy_order: list[str],

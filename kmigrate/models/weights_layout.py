@@ -61,7 +61,7 @@ def _own_variables(saveable: Saveable, weights: list[tuple[str, np.ndarray]], la
     out = []
     for index, (name, value) in enumerate(weights):
         rescaled = False
-        if saveable.flip_kernel and index == 0:
+        if index in saveable.flip:
             value = np.ascontiguousarray(value[tuple([slice(None, None, -1)] * (value.ndim - 2))])
             rescaled = True
         for scale in saveable.scale:

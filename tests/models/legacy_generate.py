@@ -3,7 +3,9 @@
     LEGACY_PYTHON legacy_generate.py COMPAT_PATH OUT_DIR [NAME ...]
 
 Writes OUT_DIR/NAME.h5 (whole model, after one training step so that optimizer state exists),
-NAME.inputs.npy (a list of input arrays, pickled) and NAME.predictions.npy.  Kept apart from the
+NAME.inputs.npy (a list of input arrays, pickled), NAME.predictions.npy, NAME.weights.h5
+(save_weights) and NAME.trained.npy (predictions after two more steps on targets drawn from
+RandomState(0), one-hot when there are several outputs units).  Kept apart from the
 harness's generator (kmigrate/harness/legacy_models.py) so these tests do not depend on it.
 """
 
@@ -203,6 +205,19 @@ def main():
                     allow_pickle=True)
             np.save(os.path.join(out, name + ".predictions.npy"), predictions)
             model.save_weights(os.path.join(out, name + ".weights.h5"))
+            # Two more training steps on fixed targets: a converted file that kept the optimizer
+            # state must continue training to the same predictions (models without dropout).
+            rng = np.random.RandomState(0)
+            outputs = predictions if isinstance(predictions, np.ndarray) and predictions.ndim and not \
+                isinstance(model.output, list) else None
+            if outputs is not None:
+                y = rng.rand(*outputs.shape)
+                if outputs.shape[-1] > 1:
+                    y = np.eye(outputs.shape[-1])[np.argmax(y, -1)]
+                for _ in range(2):
+                    model.train_on_batch(inputs if len(inputs) > 1 else inputs[0], y)
+                np.save(os.path.join(out, name + ".trained.npy"),
+                        model.predict(inputs if len(inputs) > 1 else inputs[0]))
             print("saved", name, flush=True)
         except Exception as error:  # one model failing must not stop the others
             print("FAILED", name, type(error).__name__, error, flush=True)
