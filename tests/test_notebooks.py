@@ -340,6 +340,19 @@ def test_install_lines_are_findings(line, expected):
     assert all(d.cell == 1 and d.line == 1 for d in result.findings if d.rule == "KM720")
 
 
+def test_install_advice_follows_the_target_and_names_bundled_packages():
+    text = notebook_text("!pip install keras==2.2.4 keras-applications==1.0.8", "import keras")
+    messages = [d.message for d in run(text, target="tf_keras").findings]
+    assert any(m.startswith("pin tensorflow>=2.16 and tf-keras>=2.16 instead of keras==2.2.4") for m in messages)
+    assert any(m.startswith("drop keras-applications==1.0.8: TensorFlow ships it") for m in messages)
+    assert not [d for d in run(text, ignore=("KM720",)).diagnostics if d.rule == "KM720"]
+
+
+def test_ignore_comments_work_in_cells():
+    text = notebook_text("import keras", "model.fit(x, y, nb_epoch=1)  # kmigrate: ignore\nmodel.fit(x, y, nb_epoch=2)")
+    assert code_sources(run(text).output)[1] == "model.fit(x, y, nb_epoch=1)  # kmigrate: ignore\nmodel.fit(x, y, epochs=2)"
+
+
 def test_install_lines_alone_are_reported_without_migrating_anything():
     result = run(notebook_text("!pip install keras==2.1.2", "print('hello')"))
     assert result.status is Status.UNCHANGED

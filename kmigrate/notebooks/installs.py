@@ -85,9 +85,10 @@ def _dependency_advice() -> Callable[[str, str], str | None] | None:
         if found is None:
             return None
         if found.replacement:
-            return f"pin {' '.join(found.replacement)} instead of {requirement} (standalone Keras is replaced by tf.keras)"
-        if found.replacement == ():
-            return f"drop {requirement} from this install ({found.message})"
+            wanted = " and ".join(found.replacement)
+            return f"pin {wanted} instead of {requirement} (standalone Keras is replaced by tf.keras)"
+        if found.replacement == ():  # a package TensorFlow ships now
+            return _own_advice(requirement, target) or f"drop {requirement} from this install line"
         return found.message
 
     return advice
