@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,7 +77,5 @@ def find_project_config(start: Path) -> ProjectConfig:
 
 def _leading_numbers(version: str) -> list[str]:
     """``"2.3.1rc1"`` -> ``["2", "3", "1"]``: the numeric release, ignoring suffixes."""
-    import re
-
     match = re.match(r"\s*(\d+(?:\.\d+)*)", version)
     return match.group(1).split(".") if match else ["2", "2", "4"]

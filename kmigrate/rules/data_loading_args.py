@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 import libcst as cst
+import libcst.matchers as m
 
 from kmigrate import callargs
 from kmigrate.nodes import code
@@ -156,8 +157,6 @@ class DataLoadingArgsFixer(Fixer):
         init = next((s for s in cls.body.body if isinstance(s, cst.FunctionDef) and s.name.value == "__init__"), None)
         if init is None:
             return "none"
-        import libcst.matchers as m
-
         supers = m.findall(init, m.Call(func=m.Attribute(value=m.Call(func=m.Name("super")), attr=m.Name("__init__"))))
         star = init.params.star_kwarg
         if star is None:
@@ -212,8 +211,6 @@ class DataLoadingArgsFixer(Fixer):
 
 def _accept_kwargs(init: cst.FunctionDef) -> cst.FunctionDef:
     params = init.params.with_changes(star_kwarg=cst.Param(name=cst.Name("kwargs"), star="**"))
-    import libcst.matchers as m
-
     bare = m.Call(func=m.Attribute(value=m.Call(func=m.Name("super")), attr=m.Name("__init__")), args=[])
     if m.findall(init, bare):
         return m.replace(init.with_changes(params=params), bare,

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Callable, ClassVar
 
 import libcst as cst
@@ -95,8 +96,6 @@ class MetricKeys(TrainingBase):
         value = string_value(node)
         if value is None or "{" not in value:
             return None
-        import re
-
         changed = value
         for key in sorted(set(re.findall(r"\{(\w+)", value)), key=len, reverse=True):
             new = self.facts.metric_key(key)
