@@ -276,6 +276,14 @@ def test_cell_magic_cells_are_left_alone_and_reported_when_they_need_migrating()
     assert not any(d.cell == 4 for d in result.diagnostics)
 
 
+def test_keras_only_under_a_cell_magic_is_still_reported():
+    result = run(notebook_text("x = 1", "%%time\nimport keras\nmodel.fit(x, y, nb_epoch=2)"))
+    assert [(d.rule, d.cell) for d in result.findings] == [("KM721", 2)]
+    assert code_sources(result.output)[1].startswith("%%time\nimport keras  # kmigrate: KM721")
+    ignored = run(notebook_text("import keras", "print 'x'\nimport keras"), ignore=("KM721",))
+    assert not ignored.findings and code_sources(ignored.output)[1] == "print 'x'\nimport keras"
+
+
 def test_a_cell_that_does_not_parse_is_left_alone_and_the_rest_migrated():
     text = notebook_text("import keras\nfrom keras.models import Sequential", "print 'Python 2', keras.__version__", "m = Sequential()\nm.fit(x, y, nb_epoch=1)")
     result = run(text)

@@ -174,7 +174,11 @@ def _migrate_cells(
         findings += _install_findings(cell, settings)
         python_cells.append(cell)
     program = _join(python_cells, tags[0]).encode("utf-8")
-    involved = could_involve_keras(program, settings) or (project is not None and project.involves_keras(path, program))
+    involved = (
+        could_involve_keras(program, settings)
+        or any(could_involve_keras(cell.source.encode("utf-8"), settings) for cell in magic_cells)
+        or (project is not None and project.involves_keras(path, program))
+    )
     if not involved:
         return _without_migration(path, _sorted(findings))
     # A cell that is not Python 3 on its own (Jupyter runs each cell alone) is left out.
@@ -183,7 +187,7 @@ def _migrate_cells(
         problem = _does_not_compile(cell.masked.text)  # type: ignore[union-attr]
         if problem is None:
             parsing.append(cell)
-        elif could_involve_keras(cell.source.encode("utf-8"), settings):
+        elif could_involve_keras(cell.source.encode("utf-8"), settings) and settings.rule_enabled(CELL_LEFT_ALONE.id):
             findings.append(_left_alone(
                 cell, f"this cell is not Python 3 that kmigrate can read ({problem}): left as it is; "
                 "fix it and run kmigrate again",
