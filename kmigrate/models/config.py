@@ -220,7 +220,7 @@ def _hard_sigmoid_scale(cls: str, config: dict, where: str, notes: Notes) -> lis
                 scales.append(GateScale(factor, len(gates), candidate))
                 notes.change(where, f"legacy hard_sigmoid activation: weights feeding it x{factor}")
         return scales
-    if activation == "hard_sigmoid":
+    if activation == "hard_sigmoid" and cls != "Activation":
         if cls in tables.LINEAR_THEN_ACTIVATION:
             scales.append(GateScale(factor, variables=tables.LINEAR_THEN_ACTIVATION[cls]))
             notes.change(where, f"legacy hard_sigmoid activation: kernel and bias x{factor} for Keras 3's "
@@ -291,6 +291,8 @@ def convert_layer(layer: dict, notes: Notes, *, theano: bool = False) -> LayerRe
             saveable = Saveable(cls, saveable.name, own=0, children=[("layer", inner.saveable)])
         return LayerResult(_serialized("keras.layers", cls, new), saveable, batch_input_shape, dtype)
 
+    if cls == "Activation" and _activation_name(new.get("activation")) == "hard_sigmoid":
+        return _legacy_hard_sigmoid_layer(new, where, notes, batch_input_shape, dtype)
     scales = _hard_sigmoid_scale(cls, new, where, notes)
     if cls in tables.RECURRENT:
         cell_class = tables.RECURRENT[cls][0]
@@ -306,6 +308,28 @@ def convert_layer(layer: dict, notes: Notes, *, theano: bool = False) -> LayerRe
         holder.flip = tables.THEANO_FLIPPED_KERNELS[cls]
         notes.change(where, "Theano kernel flipped to TensorFlow's cross-correlation order (as Keras 2 did)")
     return LayerResult(_serialized("keras.layers", cls, new), saveable, batch_input_shape, dtype)
+
+
+def _legacy_hard_sigmoid_layer(config: dict, where: str, notes: Notes, batch_input_shape: list | None,
+                               dtype: str | None) -> LayerResult:
+    """``Activation('hard_sigmoid')`` has no weights to rescale: the legacy formula
+    clip(0.2 x + 0.5, 0, 1) is ``Rescaling(0.2, offset=0.5)`` then ``ReLU(max_value=1)``, kept
+    as one layer (a small Sequential under the same name) so that the graph keeps its shape."""
+    name = config.get("name", where)
+    common = {"trainable": config.get("trainable", True), "dtype": config.get("dtype", "float32")}
+    steps = [
+        _serialized("keras.layers", "Rescaling", {"name": f"{name}_scale", "scale": 0.2, "offset": 0.5, **common}),
+        _serialized("keras.layers", "ReLU", {"name": f"{name}_clip", "max_value": 1.0, "negative_slope": 0.0,
+                                             "threshold": 0.0, **common}),
+    ]
+    entry = {"module": "keras", "class_name": "Sequential", "config": {"name": name, "trainable": True,
+                                                                       "layers": steps},
+             "registered_name": None}
+    notes.change(where, "Activation('hard_sigmoid') -> Rescaling(0.2, offset=0.5) + ReLU(max_value=1.0): the "
+                 "legacy formula with built-in layers (Keras 3's hard_sigmoid is another one)")
+    saveable = Saveable("Sequential", name, own=0, children=[("layers", [
+        Saveable("Rescaling", f"{name}_scale", own=0), Saveable("ReLU", f"{name}_clip", own=0)])])
+    return LayerResult(entry, saveable, batch_input_shape, dtype)
 
 
 def _merge(layer: dict, where: str, notes: Notes) -> LayerResult | None:
@@ -504,7 +528,8 @@ def _functional(model_config: dict, notes: Notes, theano: bool) -> tuple[dict | 
     output_layers = body.get("output_layers")
     # A legacy nested model had a node of its own (index 0) before its first call; a Keras 3
     # Functional still does, a Keras 3 Sequential does not: references to it shift by one.
-    sequential = {e["name"] for e in entries if e["class_name"] == "Sequential"}
+    sequential = {layer.get("name") for layer in body.get("layers", []) if layer.get("class_name") == "Sequential"
+                  and isinstance((layer.get("inbound_nodes") or [[]])[0], list)}
     if sequential:
         for entry in entries:
             entry["inbound_nodes"] = [_shift_nodes(node, sequential) for node in entry["inbound_nodes"]]

@@ -194,7 +194,7 @@ def optimizer_state(compiled: Compiled, legacy_weights: list[tuple[str, np.ndarr
 
     if not legacy_weights:
         return fresh(None)
-    if any(v.rescaled for v in trainable_keras3):
+    if slots and any(v.rescaled for v in trainable_keras3):
         return fresh("weights were rescaled for Keras 3's hard_sigmoid, so the legacy moments do not apply")
     amsgrad = cls == "Adam" and bool(config.get("amsgrad"))
     needed = len(slots) + (1 if amsgrad else 0)

@@ -161,6 +161,19 @@ def builders(keras, np):
         model.compile(optimizers.Nadam(), "mse")
         return model, [np.random.rand(2, 3, 5, 5, 1)], np.random.rand(2, 1)
 
+    def hard_sigmoid_everywhere():
+        inp = layers.Input((4, 4, 2))
+        x = layers.Conv2D(2, (2, 2), activation="hard_sigmoid")(inp)
+        x = layers.SeparableConv2D(2, (2, 2), activation="hard_sigmoid")(x)
+        x = layers.Reshape((2, 4))(x)
+        x = layers.GRU(3, activation="hard_sigmoid", return_sequences=True)(x)
+        x = layers.SimpleRNN(2, activation="hard_sigmoid", return_sequences=True)(x)
+        x = layers.LSTM(2, recurrent_activation="hard_sigmoid")(x)
+        x = layers.Activation("hard_sigmoid")(layers.Dense(3)(x))
+        model = models.Model(inp, x)
+        model.compile("sgd", "mse")
+        return model, [np.random.rand(3, 4, 4, 2) * 4 - 2], np.random.rand(3, 3)
+
     def timedistributed_gru():
         inp = layers.Input((3, 4))
         x = layers.TimeDistributed(layers.Dense(5, activation="hard_sigmoid"))(inp)
@@ -177,7 +190,7 @@ def builders(keras, np):
 
     return {f.__name__: f for f in (mlp, adam_decay, cnn, functional, embedding_lstm, gru, bidirectional, batchnorm,
                                     keras1_style, keras1_merge, keras1_merge_sequential, shared_multi_output,
-                                    conv_misc, sequence_misc, conv1d, conv_lstm, timedistributed_gru, lambda_layer)}
+                                    conv_misc, sequence_misc, conv1d, conv_lstm, hard_sigmoid_everywhere, timedistributed_gru, lambda_layer)}
 
 
 def main():

@@ -119,12 +119,20 @@ def test_gru_gets_reset_after_false_and_update_reset_gates_scaled():
     assert result.saveable.children[0][1].scale == []
 
 
-def test_dense_hard_sigmoid_scales_kernel_and_bias_and_a_bare_activation_is_a_problem():
+def test_dense_hard_sigmoid_scales_kernel_and_bias_and_an_activation_layer_becomes_builtin_layers():
     notes = Notes()
     result = convert_layer(dense("d", 2, activation="hard_sigmoid"), notes)
     assert result.saveable.scale == [GateScale(1.2)]
-    convert_layer({"class_name": "Activation", "config": {"name": "act", "activation": "hard_sigmoid"}}, notes)
-    assert [p.layer for p in notes.problems] == ["act"]
+    act = convert_layer({"class_name": "Activation", "config": {"name": "act", "activation": "hard_sigmoid"}}, notes)
+    steps = act.entry["config"]["layers"]
+    assert act.entry["class_name"] == "Sequential" and act.entry["config"]["name"] == "act"
+    assert [(s["class_name"], s["config"].get("scale"), s["config"].get("max_value")) for s in steps] == [
+        ("Rescaling", 0.2, None), ("ReLU", None, 1.0)]
+    x = np.linspace(-5, 5, 101)
+    assert np.allclose(np.minimum(np.maximum(0.2 * x + 0.5, 0), 1.0), np.clip(0.2 * x + 0.5, 0, 1))
+    # The LSTM candidate/cell activation cannot be rescaled (the cell state is not a weight).
+    convert_layer(lstm("l", activation="hard_sigmoid"), notes)
+    assert [p.layer for p in notes.problems] == ["l"]
 
 
 def test_bidirectional_nested_layer_has_a_module_and_splits_forward_then_backward():
