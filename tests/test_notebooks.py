@@ -414,6 +414,13 @@ def test_a_byte_order_mark_and_windows_line_ends_in_the_file_are_kept():
     assert result.output_bytes.count(b"\r\n") == text.count("\r\n")
 
 
+def test_nan_in_outputs_does_not_upset_the_check_of_the_written_file():
+    text = notebook_text("import keras").replace('"outputs": []', '"outputs": [{"output_type": "execute_result", "data": {"application/json": {"loss": NaN}}, "metadata": {}, "execution_count": 1}]')
+    result = run(text)
+    assert result.status is Status.CHANGED, result.error
+    assert '"loss": NaN' in result.output
+
+
 def test_one_line_source_lists_and_empty_cells():
     text = '{"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": 3, "source": ["import keras\\n", "x = 1"]}, {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": null, "source": []}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
     result = run(text)
