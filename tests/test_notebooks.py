@@ -8,6 +8,7 @@ import json
 import re
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -587,3 +588,85 @@ def test_any_notebook_of_legacy_lines_migrates_cleanly(cells, as_lines):
         ]
     again = run(output)
     assert again.status in (Status.UNCHANGED, Status.SKIPPED), again.output
+
+
+# -- Keras's own examples as notebooks: the same answers as the scripts -------------------------
+
+
+def _examples_folder() -> Path:
+    from kmigrate.harness.provision import default_cache_dir
+
+    return default_cache_dir() / "keras-2.2.4-examples" / "examples"
+
+
+def notebook_from_script(source: str) -> str:
+    """A notebook of a script: a magics cell, then a cell per top-level block (split at a blank
+    line before a statement at column 0), with outputs and non-ASCII markdown."""
+    lines = source.splitlines(keepends=True)
+    cells, current = [], []
+    for index, line in enumerate(lines):
+        current.append(line)
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        if line.strip() or following[:1] in ("", " ", "\t", "\n", "#", ")", "]", "}"):
+            continue
+        chunk = "".join(current)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # the examples' own invalid escapes
+                compile(chunk, "<chunk>", "exec")
+        except SyntaxError:
+            continue  # inside a string or a bracket: keep going
+        cells.append(chunk.strip("\n"))
+        current = []
+    cells.append("".join(current).strip("\n"))
+    text = notebook_text(("markdown", "# Exemple — réseau"), "%matplotlib inline\n!pip install -q keras==2.2.4", *filter(None, cells))
+    notebook = json.loads(text)
+    for number, cell in enumerate(notebook["cells"]):
+        if cell["cell_type"] == "code":
+            cell["execution_count"] = number
+            cell["outputs"] = [{"name": "stdout", "output_type": "stream", "text": ["fini — ok\n"]}]
+    return json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
+
+
+def _imported_names(code: str) -> set[str]:
+    import ast
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tree = ast.parse(code)
+    return {
+        alias.asname or alias.name
+        for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))
+        for alias in node.names
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ["mnist_cnn", "imdb_lstm", "deep_dream", "babi_rnn", "variational_autoencoder"])
+def test_keras_examples_as_notebooks_get_the_same_migration_as_the_scripts(name):
+    script = _examples_folder() / f"{name}.py"
+    if not script.is_file():
+        pytest.skip("the Keras 2.2.4 examples are not cached (kmigrate verify downloads them)")
+    settings = Settings(from_version="2.2.4")
+    source = script.read_text(encoding="utf-8")
+    text = notebook_from_script(source)
+    as_notebook = migrate_document(text.encode(), f"{name}.ipynb", settings)
+    as_script = migrate_document(source.encode(), f"{name}.py", settings)
+    assert as_notebook.status is Status.CHANGED and as_script.status is Status.CHANGED
+    assert_only_sources_changed(text, as_notebook.output)
+    assert not unmarked_standalone_keras_imports(as_notebook.output)
+    cells = code_sources(as_notebook.output)[1:]  # without the magics cell
+    assert code_sources(as_notebook.output)[0] == "%matplotlib inline\n!pip install -q keras==2.2.4"
+    code = "\n".join(cells)
+    # The same code, line for line, but for where imports added by rules were merged.
+    def body(text):
+        return sorted(line for line in text.splitlines() if line.strip() and not re.match(r"(import|from) ", line))
+
+    assert body(code) == body(as_script.output)
+    assert _imported_names(code) == _imported_names(as_script.output)
+    # The same findings, in the cells, plus the install line.
+    def kinds(result):
+        return sorted((d.rule, d.fixed) for d in result.diagnostics if d.rule != "KM720")
+
+    assert kinds(as_notebook) == kinds(as_script)
+    assert [d.rule for d in as_notebook.diagnostics if d.rule == "KM720"] == ["KM720"]
+    assert migrate_document(as_notebook.output.encode(), f"{name}.ipynb", settings).status is Status.UNCHANGED
