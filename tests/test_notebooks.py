@@ -574,6 +574,8 @@ _CELL_LINES = [
     "a = K.identity(x)", "K.set_learning_phase(0)", "# a comment", "", "x = 'é?'",
     "for i in range(2):\n    %time f(i)\n    model.fit(x, y, nb_epoch=i)",
     "from keras.wrappers.scikit_learn import KerasClassifier",
+    "?model", "t = %time model.predict(x)", "!pip install -q \\\n    keras==2.2.4", "from __future__ import division",
+    "get_ipython().run_line_magic('matplotlib', 'inline')", 's = """\n%not magic\n"""',
 ]
 
 
