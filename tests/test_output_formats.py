@@ -78,7 +78,7 @@ def test_text_summary_after_writing_says_rewritten_and_where_the_markers_are(rep
     result = invoke(".", cwd=repo)
     assert result.exit_code == 1
     assert "2 files rewritten, 1 place needs a person:" in result.stdout
-    assert "marked in the code with a `# kmigrate: KMxxx` comment" in result.stdout
+    assert "Places in code are marked with a `# kmigrate: KMxxx` comment" in result.stdout
     again = invoke(".", cwd=repo)
     assert "0 files rewritten, 1 place needs a person:" in again.stdout
 
