@@ -1,27 +1,31 @@
-"""Migration speed and memory against LibCST's own parse of the same files.
+"""Migration speed and memory, side by side with what users compare it to.
 
-    python benchmarks/bench_migrate.py [--files 300] [--jobs 2]
+    python benchmarks/bench_migrate.py [--files 300] [--keras-share 0.67] [--jobs 2] [--no-upgrader]
+    python benchmarks/bench_migrate.py --files 10000 --keras-share 0.1      # the scale check
 
-Builds a synthetic legacy repository (Keras files in several styles plus plain Python that
-never mentions Keras), then measures, on the same files:
-  * parse:   libcst.parse_module on every file, one process (the yardstick);
-  * index:   the project index kmigrate builds first (ast, whole tree);
-  * migrate: kmigrate's pipeline without writing (--check), with 1 and with N processes;
-and prints seconds, the migrate/parse ratio and the peak memory of the serial run.
+Builds a synthetic legacy repository (Keras files in several styles plus plain Python that never
+mentions Keras), then measures, on the same files, each as its own process:
+  * read:          reading every file (the floor);
+  * parse+codegen: libcst.parse_module + .code on every file, one process (the yardstick);
+  * index:         the project index kmigrate builds first (ast, whole tree);
+  * kmigrate:      `kmigrate --check` with 1 and with N worker processes;
+  * tf_upgrade_v2: TensorFlow's own upgrader over the same files, imported once, file by file
+                   (needs TensorFlow: the test extra installs it);
+and prints seconds, ratios to parse+codegen, and the peak resident memory of each command summed
+over all its processes (workers included), sampled from /proc.
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
-
-import libcst as cst
 
 KERAS_FILE = '''"""Model {index}."""
 import numpy as np
@@ -61,73 +65,131 @@ PLAIN_FILE = '"""Utilities {index}."""\nimport os\n\n' + "\n".join(
 )
 
 
-def make_corpus(folder: Path, files: int) -> list[Path]:
+def make_corpus(folder: Path, files: int, keras_share: float) -> list[Path]:
     paths = []
+    every = max(1, round(1 / keras_share)) if keras_share > 0 else 0
     for index in range(files):
-        template = KERAS_FILE if index % 3 else PLAIN_FILE
-        path = folder / f"module_{index}.py"
+        keras = every and (index % every == 0 if keras_share < 0.5 else index % 3 != 0)
+        template = KERAS_FILE if keras else PLAIN_FILE
+        sub = folder / f"pkg_{index // 200}"  # real trees are folders of modest size
+        sub.mkdir(exist_ok=True)
+        path = sub / f"module_{index}.py"
         path.write_text(template.format(index=index))
         paths.append(path)
     return paths
 
 
-def time_parse(paths: list[Path]) -> float:
-    start = time.perf_counter()
-    for path in paths:
-        cst.parse_module(path.read_bytes())
-    return time.perf_counter() - start
+def _tree_rss_kb(root_pid: int) -> int:
+    """Resident memory of a process and all its descendants, in KiB (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{entry}/status") as handle:
+                kb = next((int(line.split()[1]) for line in handle if line.startswith("VmRSS:")), 0)
+        except (OSError, ValueError, IndexError):
+            continue
+        pid, parent = int(entry), int(fields[1])
+        children.setdefault(parent, []).append(pid)
+        rss[pid] = kb
+    total, stack = 0, [root_pid]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, ()))
+    return total
 
 
-def time_migrate(folder: Path, jobs: int) -> float:
+def measure(command: list[str]) -> tuple[float, float, str]:
+    """(wall seconds, peak MB of the process tree, stdout) of one command."""
     start = time.perf_counter()
-    completed = subprocess.run(
-        [sys.executable, "-m", "kmigrate", "--check", "-j", str(jobs), str(folder)],
-        capture_output=True, text=True,
-    )  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss_kb(process.pid))
+            done.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stdout, stderr = process.communicate()
     elapsed = time.perf_counter() - start
-    if completed.returncode == 2:
-        raise SystemExit(completed.stderr)
-    return elapsed
+    done.set()
+    sampler.join()
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(command[:4])} failed ({process.returncode}):\n{stderr[-2000:]}")
+    return elapsed, peak / 1024, stdout
 
 
-def time_index(folder: Path) -> float:
-    """The project index (the whole-tree ast pass every run starts with)."""
-    from kmigrate.project import ProjectIndex
-
-    start = time.perf_counter()
-    ProjectIndex.build(folder)
-    return time.perf_counter() - start
-
-
-def peak_memory_mb_of_serial_run(paths: list[Path]) -> float:
-    from kmigrate.pipeline import migrate_path
-    from kmigrate.settings import Settings
-
-    for path in paths:
-        migrate_path(str(path), Settings(), write=False)
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+_PYTHON = [sys.executable, "-c"]
+_READ = "import sys\nfor p in open(sys.argv[1]).read().split():\n    open(p, 'rb').read()\n"
+_PARSE = (
+    "import sys, libcst as cst\n"
+    "for p in open(sys.argv[1]).read().split():\n    cst.parse_module(open(p, 'rb').read()).code\n"
+)
+_INDEX = "import sys\nfrom pathlib import Path\nfrom kmigrate.project import ProjectIndex\nProjectIndex.build(Path(sys.argv[1]))\n"
+# The upgrader is imported once (its import is reported apart), then run file by file.
+_UPGRADE = (
+    "import sys, time, tempfile, os\n"
+    "start = time.perf_counter()\n"
+    "from tensorflow.tools.compatibility import ast_edits, tf_upgrade_v2\n"
+    "print(f'import {time.perf_counter() - start:.3f}')\n"
+    "upgrader = ast_edits.ASTCodeUpgrader(tf_upgrade_v2.TFAPIChangeSpec())\n"
+    "out = tempfile.mkdtemp()\n"
+    "start = time.perf_counter()\n"
+    "for i, p in enumerate(open(sys.argv[1]).read().split()):\n"
+    "    upgrader.process_file(p, os.path.join(out, f'{i}.py'))\n"
+    "print(f'files {time.perf_counter() - start:.3f}')\n"
+)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=300)
+    parser.add_argument("--keras-share", type=float, default=2 / 3, help="share of files that use Keras")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--no-upgrader", action="store_true", help="skip tf_upgrade_v2")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="kmigrate-bench-"))
     try:
-        paths = make_corpus(folder, args.files)
+        paths = make_corpus(folder, args.files, args.keras_share)
+        listing = folder / "files.txt"
+        listing.write_text("\n".join(str(p) for p in paths))
+        keras_files = sum("keras" in p.read_text() for p in paths)
         lines = sum(p.read_text().count("\n") for p in paths)
-        parse = time_parse(paths)
-        index = time_index(folder)
-        serial = time_migrate(folder, 1)
-        parallel = time_migrate(folder, args.jobs)
-        memory = peak_memory_mb_of_serial_run(paths)
-        print(f"corpus: {len(paths)} files, {lines} lines ({sum(1 for i in range(args.files) if i % 3)} mention keras)")
-        print(f"libcst parse, 1 process:      {parse:7.2f} s")
-        print(f"project index (ast), 1 proc:  {index:7.2f} s  ({index / parse:.2f}x parse)")
-        print(f"kmigrate --check -j 1:        {serial:7.2f} s  ({serial / parse:.2f}x parse)")
-        print(f"kmigrate --check -j {args.jobs}:        {parallel:7.2f} s  ({parallel / parse:.2f}x parse)")
-        print(f"peak memory, in-process run:  {memory:7.1f} MB")
+        kmigrate = [sys.executable, "-m", "kmigrate", "--check", "--exclude", "files.txt"]
+        rows = [
+            ("read", measure([*_PYTHON, _READ, str(listing)])),
+            ("libcst parse+codegen", measure([*_PYTHON, _PARSE, str(listing)])),
+            ("project index (ast)", measure([*_PYTHON, _INDEX, str(folder)])),
+            ("kmigrate --check -j 1", measure([*kmigrate, "-j", "1", str(folder)])),
+            (f"kmigrate --check -j {args.jobs}", measure([*kmigrate, "-j", str(args.jobs), str(folder)])),
+        ]
+        upgrader = None
+        if not args.no_upgrader:
+            seconds, peak, out = measure([*_PYTHON, _UPGRADE, str(listing)])
+            timings = dict(line.split() for line in out.splitlines() if line.split()[:1] in (["import"], ["files"]))
+            upgrader = (seconds, peak, float(timings["import"]), float(timings["files"]))
+        parse = rows[1][1][0]
+        print(f"corpus: {len(paths)} files, {lines} lines, {keras_files} use Keras; jobs={args.jobs}, "
+              f"{len(os.sched_getaffinity(0))} CPUs")
+        print(f"{'':28} {'seconds':>8} {'x parse':>8} {'peak MB':>8}")
+        for name, (seconds, peak, _) in rows:
+            print(f"{name:28} {seconds:8.2f} {seconds / parse:8.2f} {peak:8.0f}")
+        if upgrader is not None:
+            seconds, peak, imported, files = upgrader
+            print(f"{'tf_upgrade_v2 (whole)':28} {seconds:8.2f} {seconds / parse:8.2f} {peak:8.0f}")
+            print(f"{'tf_upgrade_v2 (files only)':28} {files:8.2f} {files / parse:8.2f}"
+                  f"      (its import: {imported:.1f} s)")
+        serial, parallel = rows[3][1][0], rows[4][1][0]
+        print(f"pool speed-up 1 -> {args.jobs} jobs: {serial / parallel:.2f}x")
     finally:
         shutil.rmtree(folder)
 
