@@ -55,7 +55,8 @@ def job_param(job):
 
 @pytest.fixture(scope="module")
 def committed_results(tmp_path_factory):
-    """Every committed file converted, then checked in two fresh TF 2.21 processes (about 20 s)."""
+    """Every committed file converted, then checked in two fresh TF 2.21 processes (109 checks; 1-4 min
+    on the shared 2-core machine, most of it loading and saving models)."""
     pytest.importorskip("tensorflow")
     sources = {job.legacy_file: job.legacy_file.read_bytes() for job in JOBS}
     results = model_files.check_model_files(JOBS, tmp_path_factory.mktemp("model_files"))
