@@ -142,13 +142,19 @@ def _transform(  # type: ignore[no-untyped-def]
     diagnostics = []
     messages: dict[tuple[str, str], str] = {}  # (rule, marker text) -> the finding's message
     bindings = None
-    for _ in range(MAX_PASSES):
-        ctx = FileContext(module, source, settings, path, project, rules)
-        bindings, previous = _binding_meanings(ctx), bindings
-        ctx.markers.trust_rechecks = previous is not None and _same_meanings(previous, bindings)
-        transformer = MigrationTransformer(ctx, fixer_types)
-        transformer.scan(module)
-        updated = module.visit(transformer)
+    for pass_number in range(MAX_PASSES):
+        previous = bindings
+        ctx, transformer, bindings = _start_pass(module, source, settings, path, project, rules, fixer_types, previous)
+        # A confirming pass, or a file that imports no standalone Keras (already migrated, or
+        # tf.keras code a pre-commit hook sees again), most likely changes nothing: prove that
+        # with a read-only traversal before paying for a rebuilding one.
+        dry_run_first = bool(pass_number) or not _imports_legacy_keras(bindings)
+        if dry_run_first and transformer.changes_nothing(module):
+            updated = module
+        else:
+            if dry_run_first:  # the dry run saw part of the file: start the pass afresh
+                ctx, transformer, _ = _start_pass(module, source, settings, path, project, rules, fixer_types, previous)
+            updated = module.visit(transformer)
         reported = {(d.rule, d.message) for d in diagnostics if not d.fixed}
         # A later pass sees the same unfixable code again: report each finding once.
         diagnostics.extend(
@@ -167,6 +173,26 @@ def _transform(  # type: ignore[no-untyped-def]
             return updated, diagnostics
         module, source = updated, code
     raise Unsettled(f"the rules did not settle after {MAX_PASSES} passes")
+
+
+def _start_pass(  # type: ignore[no-untyped-def]
+    module: cst.Module, source: str, settings: Settings, path: str | None, project: ProjectIndex | None,
+    rules, fixer_types: list[type[Fixer]], previous: dict[str, object] | None,
+):  # fmt: skip
+    """A pass's context (with what its top-level names mean) and transformer, scan done."""
+    ctx = FileContext(module, source, settings, path, project, rules)
+    bindings = _binding_meanings(ctx)
+    ctx.markers.trust_rechecks = previous is not None and _same_meanings(previous, bindings)
+    transformer = MigrationTransformer(ctx, fixer_types)
+    transformer.scan(module)
+    return ctx, transformer, bindings
+
+
+def _imports_legacy_keras(bindings: dict[str, object]) -> bool:
+    stars = bindings.get("*", ())
+    return any(meaning is True for meaning in bindings.values()) or any(
+        (name := classify(star)) is not None and name.legacy for star in stars  # type: ignore[union-attr]
+    )
 
 
 def _binding_meanings(ctx: FileContext) -> dict[str, object]:

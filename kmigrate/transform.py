@@ -71,6 +71,40 @@ class MigrationTransformer(CommentKeeper, cst.CSTTransformer):
         return result
 
 
+    def changes_nothing(self, module: cst.Module) -> bool:
+        """Run every fixer over ``module`` as a read-only traversal: True when no fixer would
+        change anything (the confirming pass of a file that has settled, or a file already
+        migrated), without rebuilding a single node. On False the context has seen part of
+        the file: run a fresh pass."""
+        try:
+            module.visit(_DryRun(self))
+        except _WouldChange:
+            return False
+        return True
+
+
+class _WouldChange(Exception):
+    """A fixer returned something other than the node it was given."""
+
+
+class _DryRun(cst.CSTVisitor):
+    """The transformer's visit and leave logic in a visitor: each node is left with itself as
+    the updated node (no child changed, or the traversal would have stopped), so a fixer that
+    returns anything else is a change. Visitors do not rebuild nodes: this costs about half a
+    transform pass."""
+
+    def __init__(self, transformer: MigrationTransformer) -> None:
+        super().__init__()
+        self._transformer = transformer
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return self._transformer.on_visit(node)
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        if self._transformer.on_leave(original_node, original_node) is not original_node:
+            raise _WouldChange
+
+
 class _AllOf(cst.CSTVisitor):
     """Several visitors in one traversal, each seeing exactly what it would see alone:
     a visitor whose ``visit_X`` returned False is not called below that node.

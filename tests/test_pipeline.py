@@ -362,3 +362,43 @@ def test_a_new_import_goes_before_a_statement_between_imports_that_uses_it():
     lines = _migrated(code).splitlines()
     using = lines.index("model.add(Input(batch_shape=(16, 10, 8)))")
     assert any(line.startswith("from tensorflow.keras") and "Input" in line for line in lines[:using])
+
+
+def _rebuilding_passes(monkeypatch) -> list[int]:
+    """Count the passes that rebuild the tree (a transformer visit), not the read-only ones."""
+    from kmigrate.transform import MigrationTransformer
+
+    calls: list[int] = []
+    real_visit = cst.Module.visit
+
+    def visit(module, visitor):  # type: ignore[no-untyped-def]
+        if isinstance(visitor, MigrationTransformer):
+            calls.append(1)
+        return real_visit(module, visitor)
+
+    monkeypatch.setattr(cst.Module, "visit", visit)
+    return calls
+
+
+def test_code_already_on_tf_keras_is_proven_settled_without_rebuilding(monkeypatch):
+    calls = _rebuilding_passes(monkeypatch)
+    result = migrate_bytes(MIGRATED, "a.py", Settings())
+    assert result.status is Status.UNCHANGED
+    assert calls == []
+
+
+def test_a_legacy_file_is_rebuilt_once_and_confirmed_read_only(monkeypatch):
+    calls = _rebuilding_passes(monkeypatch)
+    result = migrate_bytes(LEGACY, "a.py", Settings())
+    assert result.status is Status.CHANGED and result.output_bytes == MIGRATED
+    assert len(calls) == 1  # the confirming pass changed nothing and rebuilt nothing
+
+
+def test_a_file_needing_a_second_rewriting_pass_still_settles(monkeypatch):
+    # tf.keras code with a legacy idiom: the read-only pass finds work, a real pass follows.
+    source = b"from tensorflow.keras.optimizers import Adam\nopt = Adam(lr=0.1)\n"
+    calls = _rebuilding_passes(monkeypatch)
+    result = migrate_bytes(source, "a.py", Settings())
+    assert result.status is Status.CHANGED
+    assert b"learning_rate=0.1" in result.output_bytes
+    assert len(calls) == 1
