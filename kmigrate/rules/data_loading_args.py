@@ -11,7 +11,9 @@ family owns the decision for every such call (training.py's KM324 leaves them to
   created in that call or in the one assignment of a name used nowhere else, the arguments move to
   the instantiation, and the class's ``__init__`` gets ``**kwargs`` passed to
   ``super().__init__`` (other instantiations pass nothing and get PyDataset's defaults);
-* otherwise the call is marked and keeps its arguments.
+* otherwise they are dropped (Keras 3 fit() would raise TypeError on them; legacy Keras fed the
+  batches in order whatever the number of workers), and a non-default ``use_multiprocessing`` is
+  marked: with processes, legacy Keras gave each worker its own copy of a plain generator.
 """
 
 from __future__ import annotations
@@ -43,8 +45,10 @@ RULES = (
         safety=FixSafety.CONTEXT,
         safety_note="Keras 3 fit/evaluate/predict raise TypeError on them; a PyDataset reads them "
         "from its constructor. Default values are dropped (same data, same order); other values "
-        "move to a Sequence subclass defined in the file when its instance is visible, and the "
-        "call is marked otherwise (a plain generator has no place for them in Keras 3).",
+        "move to a Sequence subclass defined in the file when its instance is visible, and are "
+        "dropped otherwise (legacy Keras fed the batches in order whatever the worker count: only "
+        "the loading speed changes); a non-default use_multiprocessing is also marked, since "
+        "legacy processes each iterated their own copy of a plain generator.",
         catalog=("C-T04", "C-U04"),
         tf_keras=False,
     ),
@@ -187,10 +191,18 @@ class DataLoadingArgsFixer(Fixer):
         elif all(_is_default(a.keyword.value, a.value) for a in present):  # type: ignore[union-attr]
             self.ctx.fixed("KM614", original, f"{spelled} dropped: default data loading, which Keras 3 does")
         else:
-            names = ", ".join(_NAMES[a.keyword.value] for a in present)  # type: ignore[union-attr]
-            self.ctx.flag("KM614", original, f"drop or pass to a PyDataset's __init__: {names}; Keras 3 "
-                          f"{func.attr.value.replace('_generator', '')}() rejects {spelled}")
-            return updated
+            # No Sequence of the file's own to give them to: Keras 3 would raise TypeError on them.
+            # Legacy Keras fed the batches in order whatever the worker count (a Sequence's batches
+            # by index; a generator is not thread-safe), so dropping them changes the speed only.
+            method = func.attr.value.replace("_generator", "")
+            self.ctx.fixed("KM614", original, f"{spelled} dropped: Keras 3 {method}() takes no data-loading "
+                           "arguments (a PyDataset's constructor does: workers=, use_multiprocessing=)")
+            if any(_NAMES[a.keyword.value] == "use_multiprocessing" and not _is_default("use_multiprocessing", a.value)
+                   for a in present):  # type: ignore[union-attr]
+                # With processes, legacy Keras gave each worker its own copy of a plain generator.
+                self.ctx.flag("KM614", original, "data now load in one process; with a plain generator legacy "
+                              "use_multiprocessing repeated batches per worker: compare the batches",
+                              marker="loads in one process now; legacy multiprocessing could repeat batches")
         for arg in present:
             updated = callargs.remove_keyword(updated, arg.keyword.value)  # type: ignore[union-attr]
         return updated

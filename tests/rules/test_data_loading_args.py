@@ -75,14 +75,24 @@ def test_km614_class_already_taking_kwargs_not_edited():
 
 
 # -- markers -----------------------------------------------------------------------------------
-def test_km614_plain_generator_marked_and_kept():
+def test_km614_plain_generator_args_dropped_and_multiprocessing_marked():
     out = assert_flags(
         "from keras.models import Sequential\nmodel = Sequential()\n"
         "model.fit(gen(), epochs=2, workers=4, use_multiprocessing=True)\n", "KM614",
     )
-    assert "workers=4, use_multiprocessing=True)" in out
+    assert "model.fit(gen(), epochs=2)" in out  # Keras 3 fit() would raise TypeError on them
 
 
-def test_km614_shared_instance_marked():
-    out = assert_flags(SEQ + "seq = Batches(x)\nmodel.fit(seq, workers=4)\nmodel.evaluate(seq)\n", "KM614")
+def test_km614_threads_only_dropped_without_a_marker():
+    assert_migrates(
+        "from keras.models import Sequential\nmodel = Sequential()\n"
+        "model.fit_generator(flow, 4, 2, nb_worker=2, max_q_size=3)\n",
+        "from tensorflow.keras.models import Sequential\nmodel = Sequential()\n"
+        "model.fit(flow, steps_per_epoch=4, epochs=2)\n",
+    )
+
+
+def test_km614_shared_instance_keeps_its_constructor_and_drops_the_arguments():
+    out = run(SEQ + "seq = Batches(x)\nmodel.fit(seq, workers=4)\nmodel.evaluate(seq)\n").output
     assert "seq = Batches(x)\n" in out
+    assert "model.fit(seq)\n" in out
