@@ -249,6 +249,9 @@ def convert_layer(layer: dict, notes: Notes, *, theano: bool = False) -> LayerRe
                       "weights (kmigrate.models.weights.load_legacy_weights)")
         return None
     cls = _keras3_class(legacy_class, where, notes)
+    if cls is None and legacy_class in tables.NO_KERAS3_CLASS:
+        notes.problem(where, f"{legacy_class} has no Keras 3 class", tables.NO_KERAS3_CLASS[legacy_class])
+        return None
     if cls is None:
         if not any(p.layer == where for p in notes.problems):
             notes.problem(where, f"unknown layer class {legacy_class!r} (a custom layer, or removed from "
@@ -363,7 +366,11 @@ def _nested_model(layer: dict, notes: Notes, *, theano: bool) -> LayerResult | N
     entry, saveable = convert_model_config(layer, notes, theano=theano)
     if entry is None:
         return None
-    return LayerResult(entry, saveable)
+    # Its input shape, for a Sequential that starts with it (a pretrained base, say).
+    layers = entry["config"]["layers"]
+    inputs = [e for e in layers if e["class_name"] == "InputLayer"]
+    shape = inputs[0]["config"].get("batch_shape") if len(inputs) == 1 else None
+    return LayerResult(entry, saveable, shape, inputs[0]["config"].get("dtype") if inputs else None)
 
 
 def convert_model_config(model_config: dict, notes: Notes, *, theano: bool = False) -> tuple[dict | None, Saveable]:
@@ -527,23 +534,34 @@ def _functional(model_config: dict, notes: Notes, theano: bool) -> tuple[dict | 
     order = functional_layer_order(body)
     output_layers = body.get("output_layers")
     # A legacy nested model had a node of its own (index 0) before its first call; a Keras 3
-    # Functional still does, a Keras 3 Sequential does not: references to it shift by one.
-    sequential = {layer.get("name") for layer in body.get("layers", []) if layer.get("class_name") == "Sequential"
-                  and isinstance((layer.get("inbound_nodes") or [[]])[0], list)}
-    if sequential:
+    # model has none: calls of it in inbound nodes shift by one.  In output_layers Keras 3 still
+    # counts that node for a Functional (functional_from_config subtracts it), not for a Sequential.
+    nested = {layer.get("name"): layer.get("class_name") for layer in body.get("layers", [])
+              if layer.get("class_name") in ("Sequential", "Model", "Functional")
+              and isinstance((layer.get("inbound_nodes") or [[]])[0], list)}
+    if nested:
         for entry in entries:
-            entry["inbound_nodes"] = [_shift_nodes(node, sequential) for node in entry["inbound_nodes"]]
-        output_layers = _shift_nodes(output_layers, sequential)
-        notes.change("(model)", f"calls of nested Sequential models ({', '.join(sorted(sequential))}) renumbered "
-                     "(Keras 3 Sequential has no node of its own)")
+            entry["inbound_nodes"] = [_shift_nodes(node, set(nested)) if isinstance(node, list) else node
+                                      for node in entry["inbound_nodes"]]
+        output_layers = _shift_nodes(output_layers, {n for n, c in nested.items() if c == "Sequential"})
+        notes.change("(model)", f"calls of nested models ({', '.join(sorted(nested))}) renumbered (a Keras 3 "
+                     "model has no node of its own)")
     entry = {
         "module": "keras.src.models.functional", "class_name": "Functional",
         "config": {"name": name, "trainable": True, "layers": entries,
-                   "input_layers": body.get("input_layers"), "output_layers": output_layers},
+                   "input_layers": _single(body.get("input_layers")), "output_layers": _single(output_layers)},
         "registered_name": None,
     }
     saveable = Saveable("Functional", name, own=0, children=[("layers", [saveables[n] for n in order])])
     return entry, saveable
+
+
+def _single(tensors: Any) -> Any:
+    """Legacy configs list even one input/output ([[name, 0, 0]]); Keras 3 reads that as a list
+    of one tensor (predict would return a list), and writes a single one as [name, 0, 0]."""
+    if isinstance(tensors, list) and len(tensors) == 1 and isinstance(tensors[0], list):
+        return tensors[0]
+    return tensors
 
 
 def _shift_nodes(value: Any, names: set[str]) -> Any:

@@ -94,3 +94,16 @@ KNOWN_METRICS = KNOWN_LOSSES | frozenset({
     "accuracy", "acc", "binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy",
     "top_k_categorical_accuracy", "sparse_top_k_categorical_accuracy", "crossentropy", "ce",
 })  # fmt: skip
+
+# Legacy classes with no Keras 3 class, and what to do instead.
+NO_KERAS3_CLASS: dict[str, str] = {
+    "CuDNNLSTM": "not converted yet: in legacy Keras 2.2.4, build the same model with "
+                 "LSTM(recurrent_activation='sigmoid') (Keras 2 converts CuDNN weights on load_weights), "
+                 "save it, then convert that file",
+    "CuDNNGRU": "not converted yet: in legacy Keras 2.2.4, build the same model with "
+                "GRU(recurrent_activation='sigmoid', reset_after=True) (Keras 2 converts CuDNN weights on "
+                "load_weights), save it, then convert that file",
+    "LocallyConnected1D": "Keras 3 has no LocallyConnected layers: write a custom layer (or a Conv1D with "
+                          "unshared weights by hand) and load the weights",
+    "LocallyConnected2D": "Keras 3 has no LocallyConnected layers: write a custom layer and load the weights",
+}

@@ -98,6 +98,16 @@ def place(saveable: Saveable, path: str, weights: list[tuple[str, np.ndarray]], 
         raise WeightMismatch(f"{layer}: {len(rest)} legacy weights left over")
 
 
+def _leaf_names(saveable: Saveable) -> set[str]:
+    """Legacy names of the layers inside a nested model (its weights are named after them)."""
+    if not (saveable.children and saveable.children[0][0] == "layers"):
+        return set()
+    names: set[str] = set()
+    for child in saveable.children[0][1]:
+        names |= _leaf_names(child) or {child.legacy_name or child.name}
+    return names
+
+
 def _place_model(model: Saveable, path: str, weights: dict[str, list[tuple[str, np.ndarray]]],
                  tree: WeightTree, nested: bool = False) -> set[str]:
     """Place a model's layers; returns the legacy layer groups used."""
@@ -114,7 +124,8 @@ def _place_model(model: Saveable, path: str, weights: dict[str, list[tuple[str, 
         child_path = f"{path}/layers/{name}" if path else f"layers/{name}"
         legacy = child.legacy_name or child.name
         if nested:  # a nested model's weights are named "<sublayer>/<weight>" in one list
-            mine = [(n, v) for n, v in flat if n.split("/")[0] == legacy]
+            owners = _leaf_names(child) | {legacy}
+            mine = [(n, v) for n, v in flat if n.split("/")[0] in owners]
         else:
             mine = weights.get(legacy, [])
             used_groups.add(legacy)

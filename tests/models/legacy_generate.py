@@ -174,6 +174,25 @@ def builders(keras, np):
         model.compile("sgd", "mse")
         return model, [np.random.rand(3, 4, 4, 2) * 4 - 2], np.random.rand(3, 3)
 
+    def _base():
+        inner_in = layers.Input((5,))
+        hidden = layers.BatchNormalization()(layers.Dense(4, activation="relu")(inner_in))
+        return models.Model(inner_in, hidden, name="base")
+
+    def pretrained_base():  # the transfer-learning pattern: Sequential([base_model, head layers])
+        model = models.Sequential([_base(), layers.Dense(3, activation="softmax")], name="head")
+        model.compile(optimizers.SGD(lr=0.01, momentum=0.9), "categorical_crossentropy")
+        return model, [np.random.rand(4, 5)], np.eye(3)[[0, 1, 2, 0]]
+
+    def nested_models():
+        base = _base()
+        tower = models.Sequential([layers.Dense(3, input_shape=(5,)), layers.Dense(2)], name="tower")
+        outer_in = layers.Input((5,))
+        out = layers.concatenate([tower(outer_in), base(outer_in)])
+        model = models.Model(outer_in, layers.Dense(2)(out))
+        model.compile(optimizers.SGD(lr=0.01, momentum=0.9), "mse")
+        return model, [np.random.rand(4, 5)], np.random.rand(4, 2)
+
     def timedistributed_gru():
         inp = layers.Input((3, 4))
         x = layers.TimeDistributed(layers.Dense(5, activation="hard_sigmoid"))(inp)
@@ -190,7 +209,7 @@ def builders(keras, np):
 
     return {f.__name__: f for f in (mlp, adam_decay, cnn, functional, embedding_lstm, gru, bidirectional, batchnorm,
                                     keras1_style, keras1_merge, keras1_merge_sequential, shared_multi_output,
-                                    conv_misc, sequence_misc, conv1d, conv_lstm, hard_sigmoid_everywhere, timedistributed_gru, lambda_layer)}
+                                    conv_misc, sequence_misc, conv1d, conv_lstm, hard_sigmoid_everywhere, pretrained_base, nested_models, timedistributed_gru, lambda_layer)}
 
 
 def main():
