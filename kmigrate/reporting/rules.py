@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import ast
+import importlib
+import importlib.util
+import pkgutil
 from functools import lru_cache
+from pathlib import Path
 from importlib import metadata
 
-from kmigrate.rules import all_rules
+from kmigrate.documents import DOCUMENT_MODULES
+from kmigrate.rules import all_rules, rule_by_id, rule_module
 
 
 @lru_cache(maxsize=1)
@@ -41,11 +47,10 @@ def rule_table() -> str:
 
 
 def explain(rule_id: str) -> str | None:
-    from kmigrate.rules import rule_by_id
-
     rule = rule_by_id(rule_id)
     if rule is None:
         return None
+    module = rule_module(rule.id) or _document_module(rule.id)
     return "\n".join(
         [
             f"{rule.id} {rule.name}",
@@ -56,6 +61,7 @@ def explain(rule_id: str) -> str | None:
             f"Target tf_keras: {'applies' if rule.tf_keras else 'skipped (the legacy API still works there)'}",
             *([f"Opt-in: runs only with --select {rule.id}"] if rule.opt_in else []),
             f"Catalog: {', '.join(rule.catalog)}",
+            *([f"Implemented in: {_source_path(module)}"] if module else []),
             *(["", rule.details] if rule.details else []),
             "",
             "Before:",
@@ -65,6 +71,45 @@ def explain(rule_id: str) -> str | None:
             _indent(rule.after),
         ]
     )
+
+
+def _document_module(rule_id: str) -> str | None:
+    """The module of a document kind (notebooks, dependency files) whose own ``RULES`` define
+    ``rule_id`` (a package's submodule, not the package re-exporting them)."""
+    for name in DOCUMENT_MODULES:
+        package = importlib.import_module(name)
+        candidates = [package] + [
+            importlib.import_module(info.name)
+            for info in pkgutil.walk_packages(getattr(package, "__path__", []), prefix=f"{name}.")
+        ]  # fmt: skip
+        holding = [m for m in candidates if any(r.id == rule_id for r in vars(m).get("RULES", ()))]
+        # Several modules may import the table; the one that assigns it is where it is written.
+        defining = [m for m in holding if _assigns_rules(m)]
+        if defining or holding:
+            return (defining or holding)[0].__name__
+    return None
+
+
+def _assigns_rules(module: object) -> bool:
+    path = getattr(module, "__file__", None)
+    if not path:
+        return False
+    tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    return any(
+        isinstance(node, (ast.Assign, ast.AnnAssign))
+        and any(isinstance(t, ast.Name) and t.id == "RULES" for t in getattr(node, "targets", [getattr(node, "target", None)]))
+        for node in tree.body
+    )
+
+
+def _source_path(module: str) -> str:
+    """``kmigrate/rules/backend/semantics.py`` for a dotted module name (packages: __init__.py)."""
+    origin = getattr(importlib.util.find_spec(module), "origin", None) or ""
+    root = Path(importlib.util.find_spec("kmigrate").origin or "").parent.parent  # type: ignore[union-attr]
+    try:
+        return Path(origin).relative_to(root).as_posix()
+    except ValueError:
+        return module
 
 
 def _indent(code: str) -> str:
