@@ -114,7 +114,7 @@ def convert_model(source: Path, destination: str | None, out: str | None, check:
     for src, dest in pairs:
         try:
             report = convert.convert_model_file(src, dest, weights_only=weights, check=check, config=config)
-        except Exception as error:  # one bad file never stops a run
+        except Exception as error:  # noqa: BLE001 - one bad file never stops a run
             failed += 1
             click.echo(f"{src}: cannot be converted: internal error {type(error).__name__}: {error}")
             continue

@@ -128,8 +128,8 @@ def convert_object(value: Any, kind: str, where: str, notes: Notes) -> Any:
         notes.change(where, "VarianceScaling distribution 'normal' -> 'truncated_normal' (same draw)")
     if not keras_api.exists(f"{kind}.{cls}", TARGET):
         notes.problem(where, f"unknown {kind[:-1]} class {cls!r} (a custom object)",
-                      f"Keras 3 cannot import it: remove it from the layer, or register it with "
-                      f"tf.keras.utils.register_keras_serializable and load with custom_objects")
+                      "Keras 3 cannot import it: remove it from the layer, or register it with "
+                      "tf.keras.utils.register_keras_serializable and load with custom_objects")
         return None
     return _serialized(f"keras.{kind}", cls, config)
 

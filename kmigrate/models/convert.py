@@ -23,7 +23,13 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-from kmigrate.models.config import ConversionError, Notes, Problem, Saveable, convert_model_config
+from kmigrate.models.config import (
+    ConversionError,
+    Notes,
+    Problem,
+    Saveable,
+    convert_model_config,
+)
 from kmigrate.models.legacy_file import LegacyFile, NotAModelFile, read_legacy_file
 from kmigrate.models.optimizer import convert_training_config, optimizer_state
 from kmigrate.models.weights_layout import (
@@ -304,7 +310,7 @@ def convert_model_file(source: Path, destination: Path | None = None, *, weights
         notes.change("(model)", f"weights-only file: architecture taken from {Path(config).name}")
     try:
         converted = convert_legacy(legacy, notes, h5=kind == "h5")
-    except Exception as error:  # a file this converter does not understand: report, never crash a run
+    except Exception as error:  # noqa: BLE001 - a file this converter does not understand: report it
         notes.problem("(file)", f"internal error while converting: {type(error).__name__}: {error}",
                       "please report it with the file; meanwhile rebuild the model in code and load the weights")
         converted = None

@@ -81,8 +81,8 @@ def convert_optimizer(legacy: dict, notes: Notes) -> tuple[str, dict, bool] | No
     for key in ("momentum", "nesterov", "rho", "beta_1", "beta_2", "amsgrad", "clipnorm", "clipvalue"):
         if key in config:
             out[key] = config.pop(key)
-    for key in config:
-        notes.change(WHERE, f"{cls} argument {key}={config[key]!r} dropped (Keras 3 has no such argument)")
+    for key, value in config.items():
+        notes.change(WHERE, f"{cls} argument {key}={value!r} dropped (Keras 3 has no such argument)")
     return cls, out, uses_schedule
 
 

@@ -19,7 +19,12 @@ import numpy as np
 
 from kmigrate.models.config import ConversionError, Notes, convert_model_config
 from kmigrate.models.legacy_file import NotAModelFile, is_hdf5, read_legacy_file
-from kmigrate.models.weights_layout import WeightMismatch, WeightTree, build_weight_tree, write_keras3_weights
+from kmigrate.models.weights_layout import (
+    WeightMismatch,
+    WeightTree,
+    build_weight_tree,
+    write_keras3_weights,
+)
 
 
 def _architecture(config_path: Path, notes: Notes) -> tuple[dict, dict[str, list[tuple[int, ...]]] | None]:

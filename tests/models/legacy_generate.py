@@ -84,7 +84,7 @@ def builders(keras, np):
         return model, [np.random.rand(8, 4)], np.random.rand(8, 2)
 
     def keras1_style():
-        from keras.layers import Convolution2D, Dense, Flatten, LSTM, Reshape
+        from keras.layers import LSTM, Convolution2D, Dense, Reshape
         model = models.Sequential()
         model.add(Convolution2D(3, 3, 3, border_mode="same", init="he_normal",
                                 W_regularizer=regularizers.l2(0.01), input_shape=(6, 6, 1)))
@@ -216,6 +216,7 @@ def main():
     tf = _compat(sys.argv[1])
     out = sys.argv[2]
     import os
+
     import keras
     import numpy as np
     from keras import backend as K
@@ -251,7 +252,7 @@ def main():
                 np.save(os.path.join(out, name + ".trained.npy"),
                         model.predict(inputs if len(inputs) > 1 else inputs[0]))
             print("saved", name, flush=True)
-        except Exception as error:  # one model failing must not stop the others
+        except Exception as error:  # noqa: BLE001 - one model failing must not stop the others
             print("FAILED", name, type(error).__name__, error, flush=True)
 
 

@@ -15,7 +15,12 @@ from kmigrate.models.config import (
     to_snake_case,
 )
 from kmigrate.models.optimizer import convert_training_config
-from kmigrate.models.weights_layout import WeightMismatch, WeightTree, _apply_scale, place
+from kmigrate.models.weights_layout import (
+    WeightMismatch,
+    WeightTree,
+    _apply_scale,
+    place,
+)
 
 GLOROT = {"class_name": "VarianceScaling", "config": {"scale": 1.0, "mode": "fan_avg", "distribution": "uniform",
                                                        "seed": None}}

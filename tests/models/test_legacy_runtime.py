@@ -14,7 +14,12 @@ from pathlib import Path
 import pytest
 
 from kmigrate.models.convert import convert_model_file
-from tests.models.test_models_tf import NOT_CONVERTIBLE, TOLERANCE, TRAINING_MATCHES, run_worker
+from tests.models.test_models_tf import (
+    NOT_CONVERTIBLE,
+    TOLERANCE,
+    TRAINING_MATCHES,
+    run_worker,
+)
 
 HERE = Path(__file__).parent
 COMPAT = HERE.parents[1] / "kmigrate" / "harness" / "legacy_compat.py"
@@ -28,7 +33,7 @@ def test_every_generated_model_converts_and_predicts_like_legacy_keras(tmp_path,
     runtime = ensure_legacy_runtime(keras_version=keras_version)
     legacy_dir = tmp_path / "legacy"
     completed = subprocess.run([str(runtime.python), str(HERE / "legacy_generate.py"), str(COMPAT), str(legacy_dir)],
-                               env=runtime.environment(), capture_output=True, text=True, timeout=900)
+                               env=runtime.environment(), capture_output=True, text=True, check=False, timeout=900)
     saved = [line.split()[1] for line in completed.stdout.splitlines() if line.startswith("saved")]
     assert len(saved) >= 12, completed.stdout + completed.stderr[-2000:]
     jobs, resaved_jobs = [], []

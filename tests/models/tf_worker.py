@@ -67,10 +67,12 @@ def main():
     import numpy as np
     import tensorflow as tf
 
-    for job in json.load(open(sys.argv[1])):
+    with open(sys.argv[1]) as handle:
+        jobs = json.load(handle)
+    for job in jobs:
         try:
             result = run(job, np, tf)
-        except Exception as error:  # report every model; one failing must not hide the others
+        except Exception as error:  # noqa: BLE001 - report every model; one failing must not hide the others
             result = {"model": job["model"], "ok": False, "error": f"{type(error).__name__}: {str(error)[:1500]}"}
         print(json.dumps(result), flush=True)
 
