@@ -539,6 +539,14 @@ def _functional(model_config: dict, notes: Notes, theano: bool) -> tuple[dict | 
     nested = {layer.get("name"): layer.get("class_name") for layer in body.get("layers", [])
               if layer.get("class_name") in ("Sequential", "Model", "Functional")
               and isinstance((layer.get("inbound_nodes") or [[]])[0], list)}
+    inside = {name for layer in body.get("layers", []) if layer.get("name") in nested
+              for name in _inner_layer_names(layer)}
+    shared = sorted(set(nested) & inside)
+    if shared:
+        notes.problem(", ".join(shared), "a nested model used both inside another nested model and directly",
+                      "Keras 3 numbers the calls of such a shared model differently: rebuild the model in code "
+                      "and load the weights (kmigrate.models.weights.load_legacy_weights)")
+        return None, Saveable("Functional", name)
     if nested:
         for entry in entries:
             entry["inbound_nodes"] = [_shift_nodes(node, set(nested)) if isinstance(node, list) else node
@@ -554,6 +562,19 @@ def _functional(model_config: dict, notes: Notes, theano: bool) -> tuple[dict | 
     }
     saveable = Saveable("Functional", name, own=0, children=[("layers", [saveables[n] for n in order])])
     return entry, saveable
+
+
+def _inner_layer_names(model: dict) -> set[str]:
+    """Names of the layers inside a legacy nested model config, recursively."""
+    body = model.get("config")
+    layers = body if isinstance(body, list) else (body or {}).get("layers") or []
+    names: set[str] = set()
+    for layer in layers:
+        config = layer.get("config") if isinstance(layer.get("config"), dict) else {}
+        names.add(layer.get("name") or config.get("name"))
+        if layer.get("class_name") in ("Sequential", "Model", "Functional"):
+            names |= _inner_layer_names(layer)
+    return names
 
 
 def _single(tensors: Any) -> Any:

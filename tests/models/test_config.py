@@ -239,3 +239,23 @@ def test_training_config_lr_decay_epsilon_and_loss_names():
                                       "loss": "my_loss"}, notes)
     assert custom.compile_config is None
     assert any("my_loss" in what for _w, what in notes.changes)
+
+
+def test_a_nested_model_shared_inside_another_nested_model_is_refused():
+    base = {"class_name": "Model", "name": "base", "config": {"name": "base", "layers": [
+        {"name": "i", "class_name": "InputLayer", "config": {"batch_input_shape": [None, 2], "name": "i"},
+         "inbound_nodes": []},
+        {"name": "d", "class_name": "Dense", "config": {"name": "d", "units": 1}, "inbound_nodes": [[["i", 0, 0, {}]]]}],
+        "input_layers": [["i", 0, 0]], "output_layers": [["d", 0, 0]]}}
+    head = {"class_name": "Sequential", "name": "head", "config": {"name": "head", "layers": [dict(base)]},
+            "inbound_nodes": [[["x", 0, 0, {}]]]}
+    outer = {"class_name": "Model", "config": {"name": "outer", "layers": [
+        {"name": "x", "class_name": "InputLayer", "config": {"batch_input_shape": [None, 2], "name": "x"},
+         "inbound_nodes": []},
+        head, dict(base, inbound_nodes=[[["x", 0, 0, {}]]]),
+        {"name": "add", "class_name": "Add", "config": {"name": "add"},
+         "inbound_nodes": [[["head", 1, 0, {}], ["base", 1, 0, {}]]]}],
+        "input_layers": [["x", 0, 0]], "output_layers": [["add", 0, 0]]}}
+    notes = Notes()
+    config, _saveable = convert_model_config(outer, notes)
+    assert config is None and [p.layer for p in notes.problems] == ["base"]
