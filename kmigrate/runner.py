@@ -145,15 +145,31 @@ def run_all(
     workers = min(jobs, len(jobs_list))
     chunk = max(1, min(16, len(jobs_list) // (workers * 4)))
     projects = {root: _PROJECTS[root] for root in set(roots.values())}
+    # Largest files first: a big file handed out last would keep one core busy while the others
+    # idle. Results come back in that order and are yielded in the order of ``paths``.
+    order = sorted(range(len(jobs_list)), key=lambda index: -_size(paths[index]))
+    arrived: dict[int, FileResult] = {}
+    following = 0  # the next index of ``paths`` to yield
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(projects,)) as pool:
         try:
-            for result in pool.map(_call, jobs_list, chunksize=chunk):
+            results = pool.map(_call, [jobs_list[index] for index in order], chunksize=chunk)
+            for index, result in zip(order, results):
                 on_result(result)
-                yield result
+                arrived[index] = result
+                while following in arrived:
+                    yield arrived.pop(following)
+                    following += 1
         except BaseException:
             # Ctrl-C or a crash: stop handing out files; files written so far are whole.
             pool.shutdown(wait=False, cancel_futures=True)
             raise
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0  # reported by the worker that reads it
 
 
 def count(results: Sequence[FileResult]) -> dict[str, int]:

@@ -255,3 +255,18 @@ def test_diff_of_a_file_with_form_feeds(tmp_path):
     result = invoke("--diff", str(tmp_path / "a.py"))
     assert "No newline" not in result.stdout
     assert "+from tensorflow import keras\n" in result.stdout
+
+
+def test_pool_results_come_in_path_order_although_the_largest_files_go_first(tmp_path):
+    from kmigrate.runner import POOL_THRESHOLD, Mode, run_all
+    from kmigrate.settings import Settings
+
+    paths = []
+    for index in range(POOL_THRESHOLD + 4):
+        path = tmp_path / f"m{index:02}.py"
+        # Sizes rise and fall, so size order and path order differ.
+        path.write_text("from keras.layers.core import Dense\n" + "x = 1\n" * ((index * 7) % 11) * 50)
+        paths.append(str(path))
+    results = list(run_all(paths, Settings(), Mode.CHECK, jobs=2))
+    assert [r.path for r in results] == paths
+    assert all(r.status.value == "changed" for r in results)
