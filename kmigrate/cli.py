@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -205,12 +206,12 @@ def _run_files(
     files: list[str], settings: Settings, mode: Mode, jobs: int, report_fixes: bool,
     keep_texts: bool = False, plan: OutputPlan | None = None,
 ) -> list[FileResult]:  # fmt: skip
-    options = {"report_fixes": report_fixes, "keep_texts": keep_texts, "plan": plan}
     show_progress = sys.stderr.isatty() and len(files) >= PROGRESS_THRESHOLD
     if not show_progress:
-        return list(run_all(files, settings, mode, jobs, **options))
+        return list(run_all(files, settings, mode, jobs, report_fixes=report_fixes, keep_texts=keep_texts, plan=plan))
     with click.progressbar(length=len(files), label="kmigrate", file=sys.stderr) as bar:
-        return list(run_all(files, settings, mode, jobs, on_result=lambda _: bar.update(1), **options))
+        return list(run_all(files, settings, mode, jobs, on_result=lambda _: bar.update(1),
+                            report_fixes=report_fixes, keep_texts=keep_texts, plan=plan))  # fmt: skip
 
 
 def _run_stdin(
@@ -333,10 +334,11 @@ class _LazyCommand(click.Command):
         module, attribute = self._target.split(":")
         return getattr(importlib.import_module(module), attribute)
 
-    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+    def invoke(self, ctx: click.Context) -> Any:
         return self._real().invoke(ctx)
 
-    def make_context(self, info_name, args, parent=None, **extra):  # type: ignore[no-untyped-def]
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:  # fmt: skip
         try:
             real = self._real()
         except ImportError as exc:

@@ -8,7 +8,7 @@ rewrites need (``reference``), added once per file when the module is left.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import AbstractSet, Mapping
 
 import libcst as cst
 import libcst.matchers as m
@@ -20,6 +20,7 @@ from kmigrate.inference import KindResolver
 from kmigrate.kinds import Kind
 from kmigrate.markers import MarkerBook, ignore_comments
 from kmigrate.names import Api, NameResolver, classify
+from kmigrate.nodes import LeaveResult, Statement
 from kmigrate.positions import locate, statement_start
 from kmigrate.project import ProjectIndex
 from kmigrate.settings import Settings
@@ -188,7 +189,7 @@ class FileContext:
     def enter_statement(self, node: cst.CSTNode) -> None:
         self._statements.append(node)
 
-    def leave_statement(self, original: cst.CSTNode, updated):  # type: ignore[no-untyped-def]
+    def leave_statement(self, original: cst.CSTNode, updated: LeaveResult) -> LeaveResult:
         self._statements.pop()
         nodes = list(updated.nodes) if isinstance(updated, cst.FlattenSentinel) else [updated]
         if not nodes or not isinstance(nodes[0], cst.CSTNode):
@@ -298,14 +299,14 @@ class ImportRequests:
         self._definitions.setdefault(name, code)
 
     def apply(self, module: cst.Module) -> cst.Module:
-        statements = list(module.body)
+        statements: list[Statement] = list(module.body)
         # Two legacy imports can become the same tf.keras import (`import keras` and
         # `import keras.layers` both give `from tensorflow import keras`): keep the first.
         orphans: list[cst.EmptyLine] = []  # comments above a dropped last import: the footer's
-        deduplicated = _drop_duplicate_imports(statements, self._ctx.module.body, orphans)
+        deduplicated = _drop_duplicate_imports(statements, list(self._ctx.module.body), orphans)
         if not self._added and not self._modules and not self._definitions and not deduplicated:
             return module
-        new_lines: list[cst.BaseStatement] = [
+        new_lines: list[Statement] = [
             cst.parse_statement(statement) for statement, _ in self._modules.values()
         ]
         bound = {spelled for _, spelled in self._modules.values()}
@@ -336,7 +337,7 @@ class ImportRequests:
         return module.with_changes(body=statements, footer=[*orphans, *module.footer])
 
 
-def _defines(statements: list, name: str) -> bool:
+def _defines(statements: list[Statement], name: str) -> bool:
     return any(
         isinstance(s, (cst.FunctionDef, cst.ClassDef)) and s.name.value == name for s in statements
     )
@@ -350,7 +351,7 @@ def _is_import(statement: cst.CSTNode) -> bool:
     return False
 
 
-def _definition_position(statements: list, name: str) -> int:
+def _definition_position(statements: list[Statement], name: str) -> int:
     """After the last top-level import that precedes the first use of ``name``."""
     first_use = next(
         (i for i, s in enumerate(statements) if m.findall(s, m.Name(name))), len(statements)
@@ -364,7 +365,7 @@ def _definition_position(statements: list, name: str) -> int:
     return position
 
 
-def _two_blank_lines_before(statement: cst.BaseStatement) -> cst.BaseStatement:
+def _two_blank_lines_before(statement: Statement) -> Statement:
     lines = list(statement.leading_lines)
     blanks = 0
     for line in lines:
@@ -380,7 +381,8 @@ def _home_or_none(legacy_path: str, target: str) -> str | None:
     return keras_api.legacy_home(legacy_path, target).path
 
 
-def _merge_into_existing(statements: list, target: str, names: list[str]) -> tuple[int, cst.CSTNode] | None:
+def _merge_into_existing(statements: list[Statement], target: str, names: list[str]
+                         ) -> tuple[int, cst.SimpleStatementLine] | None:  # fmt: skip
     """``from target import names`` merged into an existing import of ``target`` among
     ``statements`` (those before the insertion point): its index and new statement."""
     for index, statement in enumerate(statements):
@@ -408,7 +410,7 @@ def _merge_into_existing(statements: list, target: str, names: list[str]) -> tup
     return None
 
 
-def _import_insertion_index(statements: list, names: set[str] = frozenset()) -> int:  # type: ignore[assignment]
+def _import_insertion_index(statements: list[Statement], names: AbstractSet[str] = frozenset()) -> int:
     """Where new imports go: after the last import of the file's leading block.
 
     The leading block runs from the top to the first compound statement that is not a
@@ -454,7 +456,7 @@ def _is_guarded_import(statement: cst.CSTNode) -> bool:
     )
 
 
-def _uses_any(statement: cst.CSTNode, names: set[str]) -> bool:
+def _uses_any(statement: cst.CSTNode, names: AbstractSet[str]) -> bool:
     return bool(m.findall(statement, m.Name(value=m.MatchIfTrue(lambda value: value in names))))
 
 
@@ -476,7 +478,7 @@ def _import_bindings(statement: cst.CSTNode) -> list[tuple[str, str]] | None:
     return None
 
 
-def _duplicate_imports(statements: list) -> list[int]:
+def _duplicate_imports(statements: list[Statement]) -> list[int]:
     """Top-level import statements that only rebind names to what they were bound to by an
     import above, with no other binding of those names in between."""
     imports = [_import_bindings(statement) for statement in statements]
@@ -516,11 +518,11 @@ def _names_bound(statement: cst.CSTNode) -> set[str]:
         elif isinstance(target, cst.ImportAlias):
             names.add(target.evaluated_alias or target.evaluated_name.partition(".")[0])
         else:
-            names.update(n.value for n in m.findall(target, m.Name()))
+            names.update(n.value for n in m.findall(target, m.Name()) if isinstance(n, cst.Name))
     return names
 
 
-def _drop_duplicate_imports(statements: list, original: list, orphans: list) -> bool:
+def _drop_duplicate_imports(statements: list[Statement], original: list[Statement], orphans: list[cst.EmptyLine]) -> bool:
     """Remove import statements the rewrite made duplicates of an import above (a duplicate
     the file already had is the author's and stays)."""
     duplicates = _duplicate_imports(statements)

@@ -262,7 +262,8 @@ class ScopeScanner(cst.CSTVisitor):
                 return
             method = scope if isinstance(scope.node, cst.FunctionDef) else None
             owner = method.parent if method is not None else None
-            if owner is not None and owner.is_class and method.params and target.value.value == method.params[0]:
+            if method is not None and owner is not None and owner.is_class and method.params \
+                    and target.value.value == method.params[0]:
                 if value is not None:
                     owner.self_assignments.setdefault(target.attr.value, []).append((value, scope))
 

@@ -184,8 +184,11 @@ def _legacy_api_path(legacy_path: str, target: str) -> str:
 class _ResolvedName(Protocol):
     """What ``modern_path`` reads of a resolved name (``names.KerasName``, a layer above)."""
 
-    path: str
-    legacy: bool
+    @property
+    def path(self) -> str: ...
+
+    @property
+    def legacy(self) -> bool: ...
 
 
 def modern_path(name: _ResolvedName, target: str) -> str:

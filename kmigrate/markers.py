@@ -195,7 +195,10 @@ def _trailing(statement: cst.CSTNode) -> cst.TrailingWhitespace | None:
 def _with_trailing(statement: cst.CSTNode, trailing: cst.TrailingWhitespace) -> cst.CSTNode:
     if isinstance(statement, cst.SimpleStatementLine):
         return statement.with_changes(trailing_whitespace=trailing)
-    return statement.with_changes(body=statement.body.with_changes(header=trailing))  # type: ignore[attr-defined]
+    body = getattr(statement, "body", None)
+    if isinstance(body, cst.IndentedBlock):  # as _trailing found it
+        return statement.with_changes(body=body.with_changes(header=trailing))
+    return statement
 
 
 def add_markers(
@@ -222,7 +225,7 @@ def add_markers(
         cst.EmptyLine(indent=True, whitespace=cst.SimpleWhitespace(""), comment=cst.Comment(marker_text(r, m)))
         for r, m in missing
     ]
-    return statement.with_changes(leading_lines=[*statement.leading_lines, *above])  # type: ignore[attr-defined]
+    return statement.with_changes(leading_lines=[*statement.leading_lines, *above])
 
 
 def _header_is_one_line(statement: cst.CSTNode, module: cst.Module) -> bool:
@@ -230,7 +233,9 @@ def _header_is_one_line(statement: cst.CSTNode, module: cst.Module) -> bool:
         code = module.code_for_node(statement.with_changes(leading_lines=()))
     else:
         # A compound statement: its header is everything before the body.
-        body = statement.body  # type: ignore[attr-defined]
+        body = getattr(statement, "body", None)
+        if not isinstance(body, cst.IndentedBlock):  # _trailing found none: never asked
+            return False
         stripped = statement.with_changes(
             leading_lines=(), body=body.with_changes(body=(), header=cst.TrailingWhitespace())
         )
@@ -285,7 +290,12 @@ def _edit_markers(statement: cst.CSTNode, edit: Callable[[str, str], str | None]
 
 def marker_rules(statement: cst.CSTNode) -> set[str]:
     found: set[str] = set()
-    _edit_markers(statement, lambda rule, comment: found.add(rule) or comment)  # type: ignore[func-returns-value]
+
+    def collect(rule: str, comment: str) -> str:
+        found.add(rule)
+        return comment
+
+    _edit_markers(statement, collect)
     return found
 
 
@@ -298,7 +308,13 @@ def tag_for_recheck(statement: cst.CSTNode, rules: set[str]) -> cst.CSTNode:
 
 def tagged_rules(statement: cst.CSTNode) -> set[str]:
     found: set[str] = set()
-    _edit_markers(statement, lambda rule, comment: (comment.endswith(RECHECK) and found.add(rule)) or comment)  # type: ignore[func-returns-value]
+
+    def collect_tagged(rule: str, comment: str) -> str:
+        if comment.endswith(RECHECK):
+            found.add(rule)
+        return comment
+
+    _edit_markers(statement, collect_tagged)
     return found
 
 

@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Mapping
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
-from libcst.metadata import ImportAssignment, MetadataWrapper, ScopeProvider
+from libcst.metadata import ImportAssignment, MetadataWrapper, Scope, ScopeProvider
 
 from kmigrate import keras_api
 
@@ -168,9 +168,8 @@ class BindingCollector(cst.CSTVisitor):
     def _import(self, node: cst.Import) -> None:
         for alias in node.names:
             dotted = get_full_name_for_node(alias.name) or ""
-            if alias.asname is not None:
-                local = alias.asname.name.value  # type: ignore[union-attr]
-                self._bind(local, dotted, node)
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):  # always, in `import`
+                self._bind(alias.asname.name.value, dotted, node)
             else:
                 head = dotted.split(".")[0]
                 # `import keras.layers.core` binds `keras`, but uses will spell the full path.
@@ -216,7 +215,7 @@ class NameResolver:
         # Set by the file context when a project index is known: maps a name imported from a
         # project module to the Keras name that module re-exports, if any.
         self.reexports: Callable[[str], str | None] | None = None
-        self._scopes: Mapping[cst.CSTNode, object] | None = None
+        self._scopes: Mapping[cst.CSTNode, Scope | None] | None = None
 
     @classmethod
     def for_module(cls, module: cst.Module, rewritten: frozenset[str] = frozenset()) -> "NameResolver":
@@ -241,7 +240,8 @@ class NameResolver:
     def only_imported_at_top_level(self, name: str) -> bool:
         """``name`` is bound by module-level imports and nothing else in the file."""
         bindings = self._imports.get(name)
-        return bool(bindings) and name not in self._other and all(b.top_level for b in bindings)
+        return bindings is not None and bool(bindings) and name not in self._other \
+            and all(b.top_level for b in bindings)
 
     def is_bound(self, name: str) -> bool:
         return name in self._imports or name in self._other
@@ -298,11 +298,12 @@ class NameResolver:
         scope = self._scopes.get(name)
         if scope is None:
             return None
-        assignments = list(scope[name.value])  # type: ignore[index]
-        if not assignments or not all(isinstance(a, ImportAssignment) for a in assignments):
+        assignments = list(scope[name.value])
+        imports = [a for a in assignments if isinstance(a, ImportAssignment)]
+        if not assignments or len(imports) < len(assignments):
             return None
         by_node = {id(b.node): b for b in bindings}
-        found = {by_node[id(a.node)].qualified for a in assignments if id(a.node) in by_node}
+        found = {by_node[id(a.node)].qualified for a in imports if id(a.node) in by_node}
         if len(found) == 1 or _same_keras_object(found):
             return sorted(found)[0]
         return None

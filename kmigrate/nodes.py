@@ -8,6 +8,12 @@ from __future__ import annotations
 
 import libcst as cst
 
+# A statement of a module or block body (both kinds carry the comment lines above them).
+Statement = cst.SimpleStatementLine | cst.BaseCompoundStatement
+# What a transformer's ``leave_`` method may return: LibCST lets it replace a node by a node
+# of another type, by several (FlattenSentinel) or by nothing (RemovalSentinel).
+LeaveResult = cst.CSTNode | cst.FlattenSentinel[cst.CSTNode] | cst.RemovalSentinel
+
 _EMPTY_MODULE = cst.Module(body=[])
 
 

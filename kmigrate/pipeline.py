@@ -16,7 +16,7 @@ from functools import lru_cache
 import libcst as cst
 
 from kmigrate.context import FileContext, RuleSet
-from kmigrate.diagnostics import FileResult, Status
+from kmigrate.diagnostics import Diagnostic, FileResult, Status
 from kmigrate.documents import handler_for
 from kmigrate.markers import RECHECK
 from kmigrate.names import classify
@@ -133,13 +133,13 @@ def migrate_bytes(
     )  # fmt: skip
 
 
-def _transform(  # type: ignore[no-untyped-def]
+def _transform(
     module: cst.Module, source: str, settings: Settings, report_fixes: bool = True,
     path: str | None = None, project: ProjectIndex | None = None,
-):  # fmt: skip
+) -> tuple[cst.Module, list[Diagnostic]]:  # fmt: skip
     fixer_types = list(enabled_fixers(settings))
     rules = _rule_set(settings, tuple(fixer_types))
-    diagnostics = []
+    diagnostics: list[Diagnostic] = []
     messages: dict[tuple[str, str], str] = {}  # (rule, marker text) -> the finding's message
     bindings = None
     for pass_number in range(MAX_PASSES):
@@ -175,10 +175,10 @@ def _transform(  # type: ignore[no-untyped-def]
     raise Unsettled(f"the rules did not settle after {MAX_PASSES} passes")
 
 
-def _start_pass(  # type: ignore[no-untyped-def]
+def _start_pass(
     module: cst.Module, source: str, settings: Settings, path: str | None, project: ProjectIndex | None,
-    rules, fixer_types: list[type[Fixer]], previous: dict[str, object] | None,
-):  # fmt: skip
+    rules: RuleSet, fixer_types: list[type[Fixer]], previous: dict[str, object] | None,
+) -> tuple[FileContext, MigrationTransformer, dict[str, object]]:  # fmt: skip
     """A pass's context (with what its top-level names mean) and transformer, scan done."""
     ctx = FileContext(module, source, settings, path, project, rules)
     bindings = _binding_meanings(ctx)
@@ -189,9 +189,10 @@ def _start_pass(  # type: ignore[no-untyped-def]
 
 
 def _imports_legacy_keras(bindings: dict[str, object]) -> bool:
-    stars = bindings.get("*", ())
+    stars = bindings.get("*")
+    star_modules = stars if isinstance(stars, tuple) else ()  # as _binding_meanings records them
     return any(meaning is True for meaning in bindings.values()) or any(
-        (name := classify(star)) is not None and name.legacy for star in stars  # type: ignore[union-attr]
+        (name := classify(star)) is not None and name.legacy for star in star_modules
     )
 
 

@@ -19,7 +19,7 @@ import os
 from itertools import islice
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Union
+from typing import Iterable, Literal, Union
 
 from kmigrate import keras_api
 from kmigrate.discovery import discover
@@ -38,7 +38,12 @@ MAX_INDEXED_FILES = 20000
 #   ("call", local)              the result of calling it
 #   ("method", ref, method)      the result of calling a method on it
 #   ("called", ref)              the result of calling the object itself (a layer on a tensor)
-Ref = Union[tuple[str, Kind], tuple[str, str], tuple[str, tuple, str]]
+Ref = Union[
+    tuple[Literal["kind"], Kind],
+    tuple[Literal["name", "call"], str],
+    tuple[Literal["called"], "Ref"],
+    tuple[Literal["method"], "Ref", str],
+]
 
 
 @dataclass
@@ -94,12 +99,12 @@ class ProjectIndex:
                 for dependency in self._dependencies(summary)
             )
         self._involves_keras[key] = False  # cycles: assume not while this one is open
-        summary = self.modules.get(key)
+        indexed = self.modules.get(key)
         found = False
-        if summary is not None:
-            found = summary.mentions_keras or any(
+        if indexed is not None:
+            found = indexed.mentions_keras or any(
                 dependency is not None and self.involves_keras(dependency)
-                for dependency in self._dependencies(summary)
+                for dependency in self._dependencies(indexed)
             )
         self._involves_keras[key] = found
         return found
@@ -264,12 +269,10 @@ class ProjectIndex:
         return found if found is not None else Kind.FOREIGN
 
     def _ref(self, summary: ModuleSummary, ref: Ref) -> Kind:
-        tag = ref[0]
-        if tag == "kind":
-            return ref[1]  # type: ignore[return-value]
-        if tag in ("name", "call"):
-            dotted = ref[1]
-            assert isinstance(dotted, str)
+        if ref[0] == "kind":
+            return ref[1]
+        if ref[0] == "name" or ref[0] == "call":
+            tag, dotted = ref
             head, _, rest = dotted.partition(".")
             if rest:  # np.zeros(...), keras.models.Sequential(...) through a module import
                 if head in summary.imports:
@@ -284,14 +287,14 @@ class ProjectIndex:
                 return Kind.UNKNOWN
             found = self._resolve(summary.path, dotted, tag == "call")
             return found if found is not None else Kind.UNKNOWN
-        if tag == "called":
-            return _called(self._ref(summary, ref[1]))  # type: ignore[arg-type]
-        if tag == "method":
-            receiver = self._ref(summary, ref[1])  # type: ignore[arg-type]
+        if ref[0] == "called":
+            return _called(self._ref(summary, ref[1]))
+        if ref[0] == "method":
+            receiver = self._ref(summary, ref[1])
             method = ref[2]
             if receiver is Kind.FOREIGN:
                 return Kind.FOREIGN
-            return METHOD_RESULTS.get((receiver, method), Kind.UNKNOWN)  # type: ignore[arg-type]
+            return METHOD_RESULTS.get((receiver, method), Kind.UNKNOWN)
         return Kind.UNKNOWN
 
     def _instance_kind(self, summary: ModuleSummary, cls: ClassSummary) -> Kind:
@@ -332,7 +335,7 @@ def _module_file(base: Path, modules: dict[str, ModuleSummary]) -> str | None:
 def _top_level_names(root: Path, modules: dict[str, ModuleSummary]) -> set[str]:
     """Names a file of the project can import as its own: every module and package folder
     name along the way from the root (and ``src/``) to each indexed file."""
-    names = set()
+    names: set[str] = set()
     for path in modules:
         relative = Path(path).parent.relative_to(root) if Path(path).is_relative_to(root) else Path()
         names.update(relative.parts)

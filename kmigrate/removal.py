@@ -13,6 +13,8 @@ from typing import Sequence
 
 import libcst as cst
 
+from kmigrate.nodes import LeaveResult
+
 _STATEMENTS = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
 _BLOCKS = (cst.Module, cst.IndentedBlock)
 _DECORATED = (cst.FunctionDef, cst.ClassDef)
@@ -23,9 +25,9 @@ class CommentKeeper:
     node, and use what it returns."""
 
     def __init__(self) -> None:
-        self._results: dict[int, object] = {}
+        self._results: dict[int, LeaveResult] = {}
 
-    def keep(self, original: cst.CSTNode, result):  # type: ignore[no-untyped-def]
+    def keep(self, original: cst.CSTNode, result: LeaveResult) -> LeaveResult:
         if isinstance(original, _DECORATED) and isinstance(result, _DECORATED):
             result = self._carry(original.decorators, result, "decorators", "lines_after_decorators")
         elif isinstance(original, _BLOCKS) and isinstance(result, _BLOCKS):
@@ -34,7 +36,7 @@ class CommentKeeper:
             self._results[id(original)] = result
         return result
 
-    def _carry(self, originals: Sequence[cst.CSTNode], updated, field: str, end: str):  # type: ignore[no-untyped-def]
+    def _carry(self, originals: Sequence[cst.CSTNode], updated: cst.CSTNode, field: str, end: str) -> cst.CSTNode:
         carried: list[cst.EmptyLine] = []
         replaced: dict[int, cst.CSTNode] = {}
         for node in originals:

@@ -8,6 +8,7 @@ from typing import Callable
 import libcst as cst
 
 from kmigrate.context import STATEMENT_TYPES, FileContext
+from kmigrate.nodes import LeaveResult
 from kmigrate.removal import CommentKeeper
 from kmigrate.rules.base import Fixer
 
@@ -51,8 +52,10 @@ class MigrationTransformer(CommentKeeper, cst.CSTTransformer):
         # Nothing inside an import statement concerns any fixer beyond the statement itself.
         return not isinstance(node, (cst.Import, cst.ImportFrom))
 
-    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):  # type: ignore[override]
-        result = updated_node
+    # LibCST types on_leave as returning the node's own type, but lets a transformer return
+    # another kind of node at run time, and the fixers do (a call becomes a name).
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> LeaveResult:  # type: ignore[override]
+        result: LeaveResult = updated_node
         node_type = type(original_node)
         leavers = self._leavers.get(node_type.__name__, ())
         for leave in leavers:
