@@ -19,7 +19,7 @@ from kmigrate.rules.backend_table import (
 class DimOrdering(BackendBase):
     """The Keras 1 image dim ordering: ``K.image_dim_ordering()`` / ``K.set_image_dim_ordering('th')``"""
 
-    def _call_image_dim_ordering(self, entry: Entry, rule: str, original: cst.Call, updated: cst.Call):  # type: ignore[no-untyped-def]
+    def _call_image_dim_ordering(self, entry: Entry, rule: str, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         call = updated.with_changes(func=self._backend_ref(original.func, updated.func, entry.target))
         self.ctx.fixed(rule, original, entry.message)
         if id(original) in self._dim_calls:
@@ -30,14 +30,14 @@ class DimOrdering(BackendBase):
             lpar=[cst.LeftParen()], rpar=[cst.RightParen()],
         )
 
-    def _call_set_image_dim_ordering(self, entry: Entry, rule: str, original: cst.Call, updated: cst.Call):  # type: ignore[no-untyped-def]
+    def _call_set_image_dim_ordering(self, entry: Entry, rule: str, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         if len(updated.args) != 1 or updated.args[0].star:
             self.ctx.flag(rule, original, entry.message)
             return updated
         arg = updated.args[0]
         value = arg.value
         if isinstance(value, cst.SimpleString) and value.evaluated_value in _DIM:
-            new_value: cst.BaseExpression = _restring(value, _DIM[value.evaluated_value])  # type: ignore[index]
+            new_value: cst.BaseExpression = _restring(value, _DIM[value.evaluated_value])
         elif isinstance(value, (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString, cst.Integer)):
             self.ctx.flag(rule, original, entry.message)
             return updated
@@ -53,7 +53,7 @@ class DimOrdering(BackendBase):
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
         operands = [node.left, *(c.comparator for c in node.comparisons)]
-        calls = [o for o in operands if _is_call_to(self.ctx, o, "image_dim_ordering") and not o.args]  # type: ignore[union-attr]
+        calls = [o for o in operands if isinstance(o, cst.Call) and _is_call_to(self.ctx, o, "image_dim_ordering") and not o.args]
         if len(calls) != 1 or len(operands) != 2:
             return
         if not all(isinstance(c.operator, _COMPARABLE) for c in node.comparisons):
@@ -66,9 +66,11 @@ class DimOrdering(BackendBase):
             return
         self._dim_calls.add(id(calls[0]))
         for string in strings:
-            self._strings[id(string)] = _DIM[string.evaluated_value]  # type: ignore[union-attr,index]
+            value = string.evaluated_value if isinstance(string, cst.SimpleString) else None
+            if isinstance(value, str):  # always, as checked above
+                self._strings[id(string)] = _DIM[value]
 
-    def leave_SimpleString(self, original: cst.SimpleString, updated: cst.SimpleString):  # type: ignore[no-untyped-def]
+    def leave_SimpleString(self, original: cst.SimpleString, updated: cst.SimpleString) -> cst.BaseExpression:
         mapped = self._strings.get(id(original))
         if mapped is None or not self.ctx.allows(rule_id("image_dim_ordering")):
             return updated

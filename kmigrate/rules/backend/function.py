@@ -22,7 +22,7 @@ class FunctionAndLearningPhase(BackendBase):
     """``K.function`` (a ``k_function`` helper that builds a sub-model) and the learning phase"""
 
     # -- special rewrites (one method per table name) ---------------------------------------------
-    def _call_function(self, entry: Entry, rule: str, original: cst.Call, updated: cst.Call):  # type: ignore[no-untyped-def]
+    def _call_function(self, entry: Entry, rule: str, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         problem, rewritten = self._k_function(original, updated)
         if problem:
             self.ctx.flag(rule, original, problem)
@@ -78,11 +78,12 @@ class FunctionAndLearningPhase(BackendBase):
         return False
 
     def _calls_backend(self, node: cst.CSTNode) -> bool:
-        return any(backend_name(self.ctx, c.func) is not None for c in m.findall(node, m.Call()))
+        return any(isinstance(c, cst.Call) and backend_name(self.ctx, c.func) is not None for c in m.findall(node, m.Call()))
 
-    def _function_inputs(self, original: cst.BaseExpression, updated: cst.BaseExpression):  # type: ignore[no-untyped-def]
+    def _function_inputs(self, original: cst.BaseExpression, updated: cst.BaseExpression
+                         ) -> tuple[cst.BaseExpression, int | None] | tuple[None, None]:  # fmt: skip
         """(new inputs expression, index of K.learning_phase() or None); (None, None) if unclear."""
-        if isinstance(original, (cst.List, cst.Tuple)):
+        if isinstance(original, (cst.List, cst.Tuple)) and isinstance(updated, (cst.List, cst.Tuple)):
             elements = []
             index = None
             count = len(original.elements)
@@ -102,7 +103,7 @@ class FunctionAndLearningPhase(BackendBase):
         if isinstance(original, cst.BinaryOperation) and isinstance(original.operator, cst.Add) \
                 and isinstance(original.right, cst.List) and len(original.right.elements) == 1 \
                 and _is_call_to(self.ctx, original.right.elements[0].value, "learning_phase"):
-            left = updated.left  # type: ignore[attr-defined]
+            left = updated.left if isinstance(updated, cst.BinaryOperation) else updated
             return self._model_io(original.left, left, "input", element=False), -1
         if m.findall(original, m.Call()) and any(_is_call_to(self.ctx, c, "learning_phase") for c in m.findall(original, m.Call())):
             return None, None
@@ -118,14 +119,16 @@ class FunctionAndLearningPhase(BackendBase):
             return updated.with_changes(elements=elements)
         return self._model_io(original, updated, "output", element=False)
 
-    def _model_io(self, original: cst.BaseExpression, updated: cst.BaseExpression, which: str, element: bool):  # type: ignore[no-untyped-def]
+    def _model_io(self, original: cst.BaseExpression, updated: cst.BaseExpression, which: str,
+                  element: bool) -> cst.BaseExpression:  # fmt: skip
         """``model.input`` -> ``model.inputs[0]`` (or ``model.inputs``): Sequential has no .input."""
-        if not (isinstance(original, cst.Attribute) and original.attr.value == which):
+        if not (isinstance(original, cst.Attribute) and isinstance(updated, cst.Attribute)
+                and original.attr.value == which):  # fmt: skip
             return updated
         owner = self._owner_kind(original.value)
         if owner == "layer" or (owner is None and which == "output"):
             return updated
-        receiver = code(updated.value)  # type: ignore[attr-defined]
+        receiver = code(updated.value)
         return cst.parse_expression(f"{receiver}.{which}s[0]" if element else f"{receiver}.{which}s")
 
     def _owner_kind(self, node: cst.BaseExpression) -> str | None:
@@ -144,11 +147,11 @@ class FunctionAndLearningPhase(BackendBase):
             return "model"
         return None
 
-    def _call_learning_phase(self, entry: Entry, rule: str, original: cst.Call, updated: cst.Call):  # type: ignore[no-untyped-def]
+    def _call_learning_phase(self, entry: Entry, rule: str, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         self.ctx.flag(rule, original, entry.message)
         return updated
 
-    def _call_set_learning_phase(self, entry: Entry, rule: str, original: cst.Call, updated: cst.Call):  # type: ignore[no-untyped-def]
+    def _call_set_learning_phase(self, entry: Entry, rule: str, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         value = _literal_arg(original, 0, "value")
         trains = self._scan.trains if self._scan else True
         if id(original) in self._statement_calls and value in (0, False) and not trains:
@@ -164,7 +167,7 @@ class FunctionAndLearningPhase(BackendBase):
         self.ctx.flag(rule, original, message)
         return updated
 
-    def _phase(self, entry: Entry, rule: str, original: cst.Call, updated: cst.Call, train: bool):  # type: ignore[no-untyped-def]
+    def _phase(self, entry: Entry, rule: str, original: cst.Call, updated: cst.Call, train: bool) -> cst.BaseExpression:
         if has_star_args(updated):
             self.ctx.flag(rule, original, entry.message)
             return updated
@@ -195,10 +198,10 @@ class FunctionAndLearningPhase(BackendBase):
             lpar=[cst.LeftParen()], rpar=[cst.RightParen()],
         )
 
-    def _call_in_train_phase(self, entry: Entry, rule: str, original: cst.Call, updated: cst.Call):  # type: ignore[no-untyped-def]
+    def _call_in_train_phase(self, entry: Entry, rule: str, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         return self._phase(entry, rule, original, updated, train=True)
 
-    def _call_in_test_phase(self, entry: Entry, rule: str, original: cst.Call, updated: cst.Call):  # type: ignore[no-untyped-def]
+    def _call_in_test_phase(self, entry: Entry, rule: str, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         return self._phase(entry, rule, original, updated, train=False)
 
     # Table names (lower case) this concern rewrites -> the method that does it.

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 import libcst as cst
 import libcst.matchers as m
 
+from kmigrate.context import FileContext
+
 _BACKEND_MODULES = frozenset({"backend", "backend.tensorflow_backend", "backend.common", "backend.load_backend"})
 
 
@@ -19,11 +21,11 @@ _MODEL_FACTORIES = frozenset({"Sequential", "Model", "load_model", "model_from_j
 _TRAINING_METHODS = frozenset({"fit", "fit_generator", "train_on_batch"})
 
 
-def _is_call_to(ctx, node: cst.CSTNode, name: str) -> bool:  # type: ignore[no-untyped-def]
+def _is_call_to(ctx: FileContext, node: cst.CSTNode, name: str) -> bool:
     return isinstance(node, cst.Call) and backend_name(ctx, node.func) == name
 
 
-def backend_name(ctx, node: cst.CSTNode) -> str | None:  # type: ignore[no-untyped-def]
+def backend_name(ctx: FileContext, node: cst.CSTNode) -> str | None:
     """``foo`` when ``node`` (Name or Attribute) denotes ``<keras backend>.foo``."""
     if not isinstance(node, (cst.Name, cst.Attribute)):
         return None
@@ -32,18 +34,18 @@ def backend_name(ctx, node: cst.CSTNode) -> str | None:  # type: ignore[no-untyp
         if module is None or module.path not in _BACKEND_MODULES:
             return None
         return node.attr.value
-    name = ctx.resolver.keras_name(node)
-    if name is None:
+    keras_name = ctx.resolver.keras_name(node)
+    if keras_name is None:
         return None
-    module, _, leaf = name.path.rpartition(".")
-    return leaf if module in _BACKEND_MODULES else None
+    parent, _, leaf = keras_name.path.rpartition(".")
+    return leaf if parent in _BACKEND_MODULES else None
 
 
 @dataclass
 class _Scan(cst.CSTVisitor):
     """What the file shows about names: models, layers, local functions, placeholders, training."""
 
-    ctx: object
+    ctx: FileContext
     models: set[str] = field(default_factory=set)
     layers: set[str] = field(default_factory=set)
     functions: set[str] = field(default_factory=set)
@@ -61,7 +63,7 @@ class _Scan(cst.CSTVisitor):
         if kind in ("gradients", "placeholder"):
             self.tainted.update(names)
             return
-        api = self.ctx.api(value.func)  # type: ignore[attr-defined]
+        api = self.ctx.api(value.func)
         if api is None:
             return
         if api.leaf in _MODEL_FACTORIES:

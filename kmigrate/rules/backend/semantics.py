@@ -18,7 +18,7 @@ from kmigrate.rules.backend_table import (
 class SemanticChanges(BackendBase):
     """KM500-KM506: backend names that still exist but behave differently on Keras 3"""
 
-    def _semantic_call(self, name: str, rule: str, original: cst.Call, updated: cst.Call):  # type: ignore[no-untyped-def]
+    def _semantic_call(self, name: str, rule: str, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         if rule == "KM501":
             return self._set_value(name, original, updated)
         if rule == "KM502":
@@ -37,7 +37,7 @@ class SemanticChanges(BackendBase):
                               "call() instead (`variable.assign(new_value)`)")
         return updated
 
-    def _module_attr(self, name: str, original: cst.Attribute, updated: cst.Attribute):  # type: ignore[no-untyped-def]
+    def _module_attr(self, name: str, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
         if not self.ctx.allows("KM506"):
             return updated
         if name == "T":
@@ -48,7 +48,7 @@ class SemanticChanges(BackendBase):
         return cst.parse_expression(local).with_changes(lpar=updated.lpar, rpar=updated.rpar)
 
     # -- C-K01: set_value ---------------------------------------------------------------------
-    def _set_value(self, name: str, original: cst.Call, updated: cst.Call):  # type: ignore[no-untyped-def]
+    def _set_value(self, name: str, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         args = updated.args
         if has_star_args(updated) or any(a.keyword for a in args):
             return updated

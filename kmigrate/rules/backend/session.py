@@ -3,7 +3,7 @@ idiom and the allow_growth session setup (a block-level rewrite to tf.config mem
 
 from __future__ import annotations
 
-from typing import Callable, ClassVar
+from typing import Callable, ClassVar, Sequence
 
 import libcst as cst
 import libcst.matchers as m
@@ -16,7 +16,7 @@ from kmigrate.rules.backend.common import (
     _TF_INITIALIZERS,
     _TF_SESSIONS,
     BackendBase,
-    _assigns_attribute_of,
+    _attribute_assignment,
     _last_assignment,
     _statement_call,
 )
@@ -30,11 +30,11 @@ from kmigrate.rules.backend_table import (
 class SessionIdiom(BackendBase):
     """The TF 1 session: ``K.get_session()`` / ``K.set_session(...)``, the variable-initialiser"""
 
-    def _call_get_session(self, entry: Entry, rule: str, original: cst.Call, updated: cst.Call):  # type: ignore[no-untyped-def]
+    def _call_get_session(self, entry: Entry, rule: str, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         self.ctx.flag(rule, original, entry.message)
         return updated
 
-    def _call_set_session(self, entry: Entry, rule: str, original: cst.Call, updated: cst.Call):  # type: ignore[no-untyped-def]
+    def _call_set_session(self, entry: Entry, rule: str, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         self.ctx.flag(rule, original, entry.message)
         return updated
 
@@ -53,9 +53,11 @@ class SessionIdiom(BackendBase):
             self.ctx.fixed(rule, call, "removed the TF 1 variable initialisation (TF 2 initialises variables on creation)")
 
     # -- the allow_growth session idiom (a block-level rewrite) ----------------------------------------
-    def _plan_block(self, body) -> None:  # type: ignore[no-untyped-def]
+    def _plan_block(self, body: Sequence[cst.BaseStatement]) -> None:
         statements = list(body)
         for index, statement in enumerate(statements):
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue
             call = _statement_call(statement)
             if call is None or backend_name(self.ctx, call.func) != "set_session":
                 continue
@@ -77,12 +79,13 @@ class SessionIdiom(BackendBase):
             self._skip_calls.add(id(call))
             self.ctx.fixed(rule, call, "the TF 1 session setup -> tf.config" + (" memory growth" if growth else ""))
 
-    def _session_idiom(self, before: list, call: cst.Call):  # type: ignore[no-untyped-def]
+    def _session_idiom(self, before: Sequence[cst.BaseStatement], call: cst.Call
+                       ) -> tuple[list[cst.BaseStatement], bool] | None:  # fmt: skip
         if len(call.args) != 1 or call.args[0].keyword or call.args[0].star:
             return None
         resolver = self.ctx.resolver
         uses = self._scan.uses if self._scan else {}
-        doomed = []
+        doomed: list[cst.BaseStatement] = []
         session = call.args[0].value
         if isinstance(session, cst.Name):
             assigned = _last_assignment(before, session.value)
@@ -104,11 +107,11 @@ class SessionIdiom(BackendBase):
             if assigned is None:
                 return None
             doomed.append(assigned[0])
-            settings = [s for s in before if _assigns_attribute_of(s, config.value)]
+            settings = [(s, a) for s in before if (a := _attribute_assignment(s, config.value)) is not None]
             if uses.get(config.value, 0) != 2 + len(settings):
                 return None
-            for setting in settings:
-                target, value = setting.body[0].targets[0].target, setting.body[0].value
+            for setting, assignment in settings:
+                target, value = assignment.targets[0].target, assignment.value
                 if code(target) != f"{config.value}.gpu_options.allow_growth" or not m.matches(value, m.Name("True")):
                     return None
                 growth = True

@@ -34,7 +34,7 @@ class TableRewrites(BackendBase):
     """KM511-KM559 from the table (``backend_table.py``): renames, tf/builtin swaps, removals, values,"""
 
     # -- K.<name>(...) -------------------------------------------------------------------------
-    def leave_Call(self, original: cst.Call, updated: cst.Call):  # type: ignore[no-untyped-def]
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         if id(original) in self._skip_calls:
             return updated
         name = backend_name(self.ctx, original.func)
@@ -55,7 +55,7 @@ class TableRewrites(BackendBase):
             self._missing(name, original)
         return updated
 
-    def _table_call(self, entry: Entry, rule: str, original: cst.Call, updated: cst.Call):  # type: ignore[no-untyped-def]
+    def _table_call(self, entry: Entry, rule: str, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         kind = entry.kind
         if kind == FLAG:
             self.ctx.flag(rule, original, entry.message)
@@ -80,7 +80,7 @@ class TableRewrites(BackendBase):
         handler = self.special_calls[entry.name.lower()]
         return handler(self, entry, rule, original, updated)
 
-    def _function_swap(self, entry: Entry, rule: str, original: cst.Call, updated: cst.Call):  # type: ignore[no-untyped-def]
+    def _function_swap(self, entry: Entry, rule: str, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         if has_star_args(updated) and entry.params:
             self.ctx.flag(rule, original, entry.message)
             return updated
@@ -110,7 +110,7 @@ class TableRewrites(BackendBase):
         return cst.parse_expression(entry.target.format(tf=self._tf()))
 
     # -- K.<name> without a call ----------------------------------------------------------------
-    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):  # type: ignore[no-untyped-def]
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
         if id(original) in self._callees:
             return updated
         name = backend_name(self.ctx, original)
@@ -157,7 +157,7 @@ class TableRewrites(BackendBase):
         hint = _MISSING_HINTS.get(name, "use the TensorFlow API (`tf.*`) instead")
         self.ctx.flag("KM500", original, f"`K.{name}` does not exist in tf.keras.backend: {hint}")
 
-    def leave_Decorator(self, original: cst.Decorator, updated: cst.Decorator):  # type: ignore[no-untyped-def]
+    def leave_Decorator(self, original: cst.Decorator, updated: cst.Decorator) -> cst.Decorator | cst.RemovalSentinel:
         target = original.decorator
         name = backend_name(self.ctx, target)
         if name not in ("eager", "symbolic") or not self.ctx.allows(rule_id(name)):
@@ -165,7 +165,7 @@ class TableRewrites(BackendBase):
         self.ctx.fixed(rule_id(name), original, TABLE[name].message)
         return cst.RemovalSentinel.REMOVE
 
-    def _call_asymmetric_spatial_2d_padding(self, entry: Entry, rule: str, original: cst.Call, updated: cst.Call):  # type: ignore[no-untyped-def]
+    def _call_asymmetric_spatial_2d_padding(self, entry: Entry, rule: str, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         args = self._bound(entry, updated)
         if args is None or "x" not in args or set(args) - set(entry.params):
             self.ctx.flag(rule, original, entry.message)
@@ -183,7 +183,7 @@ class TableRewrites(BackendBase):
         self.ctx.fixed(rule, original, entry.message)
         return cst.parse_expression(f"{code(func)}({code(args['x'])}, padding={padding}{extra})")
 
-    def _call_asymmetric_temporal_padding(self, entry: Entry, rule: str, original: cst.Call, updated: cst.Call):  # type: ignore[no-untyped-def]
+    def _call_asymmetric_temporal_padding(self, entry: Entry, rule: str, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         args = self._bound(entry, updated)
         if args is None or "x" not in args or set(args) - set(entry.params):
             self.ctx.flag(rule, original, entry.message)
@@ -193,7 +193,7 @@ class TableRewrites(BackendBase):
         self.ctx.fixed(rule, original, entry.message)
         return cst.parse_expression(f"{code(func)}({code(args['x'])}, padding=({pads[0]}, {pads[1]}))")
 
-    def _call_is_variable(self, entry: Entry, rule: str, original: cst.Call, updated: cst.Call):  # type: ignore[no-untyped-def]
+    def _call_is_variable(self, entry: Entry, rule: str, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         args = self._bound(entry, updated)
         if args is None or set(args) != {"x"}:
             self.ctx.flag(rule, original, entry.message)
@@ -202,7 +202,7 @@ class TableRewrites(BackendBase):
         self.ctx.fixed(rule, original, entry.message)
         return cst.parse_expression(f"isinstance({code(args['x'])}, ({tf}.Variable, {tf}.keras.Variable))")
 
-    def _call_legacy_weight_ordering(self, entry: Entry, rule: str, original: cst.Call, updated: cst.Call):  # type: ignore[no-untyped-def]
+    def _call_legacy_weight_ordering(self, entry: Entry, rule: str, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         if updated.args or (self._scan and self._scan.legacy_ordering_set):
             self.ctx.flag(rule, original, "Keras 1 weight ordering is gone: the value is False unless "
                           "K.set_legacy_weight_ordering(True) was called; decide the branch")
@@ -210,7 +210,7 @@ class TableRewrites(BackendBase):
         self.ctx.fixed(rule, original, entry.message)
         return cst.Name("False")
 
-    def _call_normalize_data_format(self, entry: Entry, rule: str, original: cst.Call, updated: cst.Call):  # type: ignore[no-untyped-def]
+    def _call_normalize_data_format(self, entry: Entry, rule: str, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         args = self._bound(entry, updated)
         value = args.get("value") if args and set(args) == {"value"} else None
         func = self._backend_ref(original.func, updated.func, "image_data_format")
