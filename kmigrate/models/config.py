@@ -234,11 +234,11 @@ def _hard_sigmoid_scale(cls: str, config: dict, where: str, notes: Notes) -> lis
 
 def convert_layer(layer: dict, notes: Notes, *, theano: bool = False) -> LayerResult | None:
     """One legacy ``{"class_name", "config"}`` layer (functional extras are the caller's)."""
-    legacy_class = layer.get("class_name")
+    legacy_class = str(layer.get("class_name"))
     config = layer.get("config") or {}
     if legacy_class in ("Sequential", "Model", "Functional"):
         return _nested_model(layer, notes, theano=theano)
-    where = config.get("name") or layer.get("name") or legacy_class
+    where = str(config.get("name") or layer.get("name") or legacy_class)
     if legacy_class == "Merge":
         return _merge(layer, where, notes)
     if legacy_class == "Lambda":
@@ -387,7 +387,7 @@ def convert_model_config(model_config: dict, notes: Notes, *, theano: bool = Fal
 
 
 def _sequential(model_config: dict, notes: Notes, theano: bool) -> tuple[dict | None, Saveable]:
-    body = model_config.get("config")
+    body = model_config.get("config") or {}
     if isinstance(body, list):  # Keras 2.0/2.1 stored the bare layer list
         body = {"name": model_config.get("name") or "sequential", "layers": body}
         notes.change("(model)", "Sequential config stored as a bare list (Keras 2.0/2.1) -> named config")
@@ -469,7 +469,7 @@ def _branching_sequential(name: str, layers_in: list[dict], notes: Notes,
                                "inbound_nodes": [[out + [{}] for out in outputs]]})
                 current = [flat.get("name"), 0, 0]
                 continue
-            layer_name = config.get("name")
+            layer_name = str(config.get("name"))
             if current is None:
                 shape = config.get("batch_input_shape")
                 if shape is None:
@@ -522,7 +522,7 @@ def _functional(model_config: dict, notes: Notes, theano: bool) -> tuple[dict | 
             failed = True
             continue
         entry = dict(result.entry)
-        layer_name = layer.get("name") or (layer.get("config") or {}).get("name")
+        layer_name = str(layer.get("name") or (layer.get("config") or {}).get("name"))
         entry["name"] = layer_name
         entry["inbound_nodes"] = [_clean_node(node) if isinstance(node, list) else node
                                   for node in layer.get("inbound_nodes", [])]
@@ -571,7 +571,7 @@ def _inner_layer_names(model: dict) -> set[str]:
     names: set[str] = set()
     for layer in layers:
         config = layer.get("config") if isinstance(layer.get("config"), dict) else {}
-        names.add(layer.get("name") or config.get("name"))
+        names.add(str(layer.get("name") or config.get("name")))
         if layer.get("class_name") in ("Sequential", "Model", "Functional"):
             names |= _inner_layer_names(layer)
     return names
@@ -599,21 +599,22 @@ def _shift_nodes(value: Any, names: set[str]) -> Any:
 def _as_tensor_list(value: Any) -> list[tuple[str, int, int]]:
     """input_layers/output_layers: one [name, node, tensor] triple or a list of them."""
     if value and isinstance(value[0], str):
-        return [tuple(value)]  # type: ignore[list-item]
-    return [tuple(v) for v in value or []]  # type: ignore[misc]
+        return [(value[0], value[1], value[2])]
+    return [(v[0], v[1], v[2]) for v in value or []]
 
 
 def _node_inputs(node: Any) -> list[tuple[str, int, int]]:
     """The [layer, node, tensor] inputs of a node: legacy list form, or Keras 3's
     ``{"args": ..., "kwargs": ...}`` with ``__keras_tensor__`` entries (a re-saved .keras)."""
     if isinstance(node, list):
-        return [tuple(item[:3]) for item in node]  # type: ignore[misc]
+        return [(item[0], item[1], item[2]) for item in node]
     found: list[tuple[str, int, int]] = []
 
     def walk(value: Any) -> None:
         if isinstance(value, dict):
             if value.get("class_name") == "__keras_tensor__":
-                found.append(tuple(value["config"]["keras_history"]))  # type: ignore[arg-type]
+                history = value["config"]["keras_history"]
+                found.append((history[0], history[1], history[2]))
                 return
             for item in value.values():
                 walk(item)

@@ -13,12 +13,16 @@ import io
 import json
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import h5py
 import numpy as np
 
 from kmigrate.models.config import ConversionError, Notes, convert_model_config
 from kmigrate.models.legacy_file import NotAModelFile, is_hdf5, read_legacy_file
+
+if TYPE_CHECKING:
+    from kmigrate.models.convert import ConversionReport
 from kmigrate.models.weights_layout import (
     WeightMismatch,
     WeightTree,
@@ -75,7 +79,7 @@ def _match_layers(expected: list[str], weights: dict[str, list], legacy_order: l
 
 
 def convert_weights_file(source: Path, destination: Path | None, config_path: Path | None, notes: Notes,
-                         report, *, check: bool = False) -> None:  # type: ignore[no-untyped-def]
+                         report: ConversionReport, *, check: bool = False) -> None:
     from kmigrate.models.convert import write_file_atomically
 
     if config_path is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import h5py
 import numpy as np
 
 from kmigrate.models.config import GateScale, Saveable, to_snake_case
@@ -149,7 +150,7 @@ def build_weight_tree(model: Saveable, weights: dict[str, list[tuple[str, np.nda
     return tree
 
 
-def write_keras3_weights(tree: WeightTree, handle, optimizer: tuple[str, list[np.ndarray]] | None,
+def write_keras3_weights(tree: WeightTree, handle: h5py.File, optimizer: tuple[str, list[np.ndarray]] | None,
                          model_name: str) -> None:
     """Write an h5py File in Keras 3's ``model.weights.h5`` layout."""
     for path, (name, variables) in tree.groups.items():
