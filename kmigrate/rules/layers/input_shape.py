@@ -48,9 +48,10 @@ class InputShape(LayersBase):
             return call
         place = self._places.get(id(original))
         if batch_shape_arg is not None:
-            shape = batch_shape_arg.value
+            shape: cst.BaseExpression | None = batch_shape_arg.value
         else:
-            shape = _batch_shape(call, batch_size_arg.value)  # type: ignore[union-attr]
+            assert batch_size_arg is not None  # one of the two is given (checked above)
+            shape = _batch_shape(call, batch_size_arg.value)
         stripped = call
         for name in ("batch_input_shape", "batch_size"):
             stripped = callargs.remove_keyword(stripped, name)
@@ -67,9 +68,9 @@ class InputShape(LayersBase):
         dtype = callargs.keyword(call, "dtype")
         input_call = f"{code(self.ctx.imports.reference('layers.Input'))}(batch_shape={code(shape)}"
         input_call += f", dtype={code(dtype.value)})" if dtype is not None else ")"
-        if place is not None and place.kind == "first-add" and place.statement is not None:
-            statement = cst.parse_statement(f"{code(place.receiver)}.add({input_call})")  # type: ignore[arg-type]
-            self._before.setdefault(id(place.statement), []).append(statement)  # type: ignore[arg-type]
+        if place is not None and place.kind == "first-add" and place.statement is not None and place.receiver is not None:
+            statement = cst.parse_statement(f"{code(place.receiver)}.add({input_call})")
+            self._before.setdefault(id(place.statement), []).append(statement)
             self.ctx.fixed("KM402", original, f"batch_input_shape -> a leading {input_call}")
             return stripped
         if place is not None and place.kind == "first-in-list" and place.list_node is not None:
@@ -89,12 +90,17 @@ class InputShape(LayersBase):
             return call  # nothing to move, or both given (ambiguous), or KM402's case
         if not self.ctx.allows("KM403"):
             return call
-        shape = code(shape_arg.value) if shape_arg is not None else f"({code(dim_arg.value)},)"  # type: ignore[union-attr]
+        if shape_arg is not None:
+            shape = code(shape_arg.value)
+        elif dim_arg is not None:
+            shape = f"({code(dim_arg.value)},)"
+        else:
+            return call  # not reached: exactly one of the two is given
         input_call = f"{code(self.ctx.imports.reference('layers.Input'))}(shape={shape})"
         stripped = callargs.remove_keyword(callargs.remove_keyword(call, "input_shape"), "input_dim")
-        if place.kind == "first-add" and place.statement is not None:
-            statement = cst.parse_statement(f"{code(place.receiver)}.add({input_call})")  # type: ignore[arg-type]
-            self._before.setdefault(id(place.statement), []).append(statement)  # type: ignore[arg-type]
+        if place.kind == "first-add" and place.statement is not None and place.receiver is not None:
+            statement = cst.parse_statement(f"{code(place.receiver)}.add({input_call})")
+            self._before.setdefault(id(place.statement), []).append(statement)
         elif place.kind == "first-in-list" and place.list_node is not None:
             self._list_heads[id(place.list_node)] = cst.parse_expression(input_call)
         else:
@@ -114,12 +120,14 @@ class InputShape(LayersBase):
         if head is None:
             return call
         container = call.args[0].value
-        elements = list(container.elements)  # type: ignore[attr-defined]
+        if not isinstance(container, (cst.List, cst.Tuple)):  # as the original was (visit_Call)
+            return call
+        elements = list(container.elements)
         first = elements[0]
         comma = first.comma if isinstance(first.comma, cst.Comma) else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
         elements.insert(0, cst.Element(value=head, comma=comma))
         args = list(call.args)
-        args[0] = args[0].with_changes(value=container.with_changes(elements=elements))  # type: ignore[attr-defined]
+        args[0] = args[0].with_changes(value=container.with_changes(elements=elements))
         return call.with_changes(args=args)
 
     implements: ClassVar[tuple[str, ...]] = ("KM405", "KM402", "KM403")

@@ -9,7 +9,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from kmigrate import callargs
-from kmigrate.nodes import code
+from kmigrate.nodes import code, find_all
 from kmigrate.rules.layers.common import (
     _BUILTIN_NAMES,
     _SHAPE_PRESERVING_OPS,
@@ -35,13 +35,13 @@ class LambdaLayers(LayersBase):
         has_shape = callargs.keyword(call, "output_shape") is not None or len(positional) >= 2
         function_arg = positional[0] if positional else callargs.keyword(call, "function")
         function = getattr(function_arg, "value", None)
-        if not isinstance(function, cst.Lambda) or not self.ctx.allows("KM415"):
+        if function_arg is None or not isinstance(function, cst.Lambda) or not self.ctx.allows("KM415"):
             return call
         free = _free_names(function)
         globals_used = free - _BUILTIN_NAMES
         uses_backend = any(
-            self._is_backend_or_tf(node.func)  # type: ignore[attr-defined]
-            for node in m.findall(function.body, m.Call())
+            self._is_backend_or_tf(node.func)
+            for node in find_all(function.body, m.Call(), cst.Call)
         )
         if not globals_used and not uses_backend:
             return call  # plain arithmetic on the argument: Keras 3 handles it

@@ -10,7 +10,7 @@ import libcst.matchers as m
 
 from kmigrate import callargs
 from kmigrate.kinds import Kind
-from kmigrate.nodes import code
+from kmigrate.nodes import code, find_all
 from kmigrate.rules.base import is_layer_subclass
 from kmigrate.rules.layers.common import _NODE_METHODS, _PRIVATE_RNN, LayersBase, _attribute_chain
 
@@ -21,10 +21,11 @@ class LayerMembers(LayersBase):
     # -- methods on layers/models: get_output_at, add_update, add_loss(inputs=) ------------
     def _method_call(self, original: cst.Call, call: cst.Call) -> cst.BaseExpression | None:
         func = call.func
-        if not isinstance(func, cst.Attribute) or not self.ctx.involves_keras:
+        if not isinstance(func, cst.Attribute) or not isinstance(original.func, cst.Attribute) \
+                or not self.ctx.involves_keras:
             return None
         name = func.attr.value
-        if not self.ctx.keras_receiver(original.func.value, name):  # type: ignore[attr-defined]
+        if not self.ctx.keras_receiver(original.func.value, name):
             return None
         if name in _NODE_METHODS:
             if not self.ctx.allows("KM406"):
@@ -41,8 +42,8 @@ class LayerMembers(LayersBase):
         if name == "reset_states" and not call.args and self.ctx.target != "tf_keras":
             if not self.ctx.allows("KM420"):
                 return call
-            if self.ctx.kind_of(original.func.value) is not Kind.MODEL:  # type: ignore[attr-defined]
-                if self.ctx.kind_of(original.func.value) is Kind.UNKNOWN:  # type: ignore[attr-defined]
+            if self.ctx.kind_of(original.func.value) is not Kind.MODEL:
+                if self.ctx.kind_of(original.func.value) is Kind.UNKNOWN:
                     self.ctx.flag("KM420", original, "if this is a model, reset each stateful layer "
                                   "(Keras 3 models have no reset_states)")
                 return call
@@ -98,8 +99,8 @@ class LayerMembers(LayersBase):
         if not is_layer_subclass(self.ctx, original) or not isinstance(original.body, cst.IndentedBlock):
             return updated
         methods = {s.name.value: s for s in original.body.body if isinstance(s, cst.FunctionDef)}
-        for assign in m.findall(original.body, m.Assign(targets=[m.AssignTarget(m.Attribute(value=m.Name("self")))])):
-            value = assign.value  # type: ignore[attr-defined]
+        for assign in find_all(original.body, m.Assign(targets=[m.AssignTarget(m.Attribute(value=m.Name("self")))]), cst.Assign):
+            value = assign.value
             if isinstance(value, cst.Call) and self.ctx.resolver.qualified_name(value.func) == "tensorflow.Variable":
                 if self.ctx.allows("KM421"):
                     self.ctx.flag("KM421", value, "Keras 3 does not track a bare tf.Variable on a layer (not "
