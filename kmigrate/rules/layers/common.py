@@ -316,38 +316,34 @@ class LayersBase(Fixer):
         return cst.FlattenSentinel([first, *rest, updated.with_changes(leading_lines=())])
 
     # -- provided by the concerns LayersFixer is composed of (declared for the calls above) ------
-    # arguments.py
     def _activity_regularizer(self, original: cst.Call, call: cst.Call) -> cst.Call:
-        raise NotImplementedError
+        raise NotImplementedError  # arguments.py
     def _rename(self, original: cst.Call, call: cst.Call, rule: str, old: str, new: str) -> cst.Call:
-        raise NotImplementedError
+        raise NotImplementedError  # arguments.py
     def _thresholded_relu(self, original: cst.Call, call: cst.Call) -> cst.BaseExpression:
-        raise NotImplementedError
+        raise NotImplementedError  # arguments.py
     def _cudnn(self, original: cst.Call, call: cst.Call, path: str) -> cst.BaseExpression:
-        raise NotImplementedError
+        raise NotImplementedError  # arguments.py
     def _rnn_args(self, original: cst.Call, call: cst.Call) -> cst.Call:
-        raise NotImplementedError
+        raise NotImplementedError  # arguments.py
     def _embedding(self, original: cst.Call, call: cst.Call) -> cst.Call:
-        raise NotImplementedError
+        raise NotImplementedError  # arguments.py
     def _weights(self, original: cst.Call, call: cst.Call) -> cst.Call:
-        raise NotImplementedError
-    # input_shape.py
+        raise NotImplementedError  # arguments.py
     def _sequence_input(self, original: cst.Call, call: cst.Call, path: str) -> cst.Call:
-        raise NotImplementedError
+        raise NotImplementedError  # input_shape.py
     def _batch_input(self, original: cst.Call, call: cst.Call) -> cst.Call:
-        raise NotImplementedError
+        raise NotImplementedError  # input_shape.py
     def _first_layer_input(self, original: cst.Call, call: cst.Call) -> cst.Call:
-        raise NotImplementedError
+        raise NotImplementedError  # input_shape.py
     def _sequential_list(self, original: cst.Call, call: cst.Call) -> cst.Call:
-        raise NotImplementedError
-    # lambdas.py
+        raise NotImplementedError  # input_shape.py
     def _lambda_output_shape(self, original: cst.Call, call: cst.Call) -> cst.Call:
-        raise NotImplementedError
+        raise NotImplementedError  # lambdas.py
     def _plain_name_registration(self, name: str) -> str:
-        raise NotImplementedError
-    # members.py
+        raise NotImplementedError  # lambdas.py
     def _method_call(self, original: cst.Call, call: cst.Call) -> cst.BaseExpression | None:
-        raise NotImplementedError
+        raise NotImplementedError  # members.py
 
 
 
