@@ -48,7 +48,8 @@ EXIT_PASSED, EXIT_FAILED, EXIT_HARNESS_ERROR = 0, 1, 2
                    "an ordinary script.")
 @click.option("--fixture-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="Folder of contract fixtures for names and for the default selection "
-                   "[default: fixtures/programs of the kmigrate checkout, if there is one].")
+                   "[default: fixtures/programs of the kmigrate checkout, else the fixtures bundled with "
+                   "the installed package].")
 @click.option("--epochs", type=click.IntRange(1), default=1, show_default=True,
               help="Scripts: epochs each fit() runs at most (both sides).")
 @click.option("--samples", type=click.IntRange(1), default=256, show_default=True,
@@ -60,10 +61,12 @@ EXIT_PASSED, EXIT_FAILED, EXIT_HARNESS_ERROR = 0, 1, 2
 @click.option("--models", "model_files", is_flag=True,
               help="Fixtures: also convert each legacy model file with convert-model and compare its predictions "
                    "in TF 2.21 (plain load_model in a fresh process, before and after a re-save).")
+@click.option("--list", "list_only", is_flag=True,
+              help="Print the programs that would run (name, kind, path) and exit; needs no runtime.")
 @click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of failing steps.")
 def verify(fixtures, output_format, legacy_python, legacy_keras, cache_dir, jobs, keep_scratch, timeout,
            kmigrate_args, target, legacy_only, mode, fixture_dir, epochs, samples, steps, data_dir, model_files,
-           verbose):
+           list_only, verbose):
     """Verify that kmigrate's output behaves like the original.
 
     Each PROGRAM is a .py file, a folder of them, or a fixture name (default:
@@ -73,11 +76,27 @@ def verify(fixtures, output_format, legacy_python, legacy_keras, cache_dir, jobs
     architecture, 3 same numerics).  Exit status: 0 nothing differed, 1 a check
     failed or a script behaved differently, 2 the harness could not run.
     """
-    missing = [name for name in VERIFY_EXTRAS if importlib.util.find_spec(name) is None]
-    if missing:
-        click.echo(f"kmigrate verify: {', '.join(missing)} not installed. The verification harness needs "
-                   f"the extras: pip install 'kmigrate[verify]'", err=True)
+    missing = missing_extras()
+    if missing and not list_only:  # said first: whatever else is wrong, the harness cannot run without them
+        click.echo(f"kmigrate verify: {missing_extras_message(missing)}", err=True)
         sys.exit(EXIT_HARNESS_ERROR)
+    # Discovery needs neither NumPy nor TensorFlow: --list works without the extras.
+    from kmigrate.harness import discovery
+    from kmigrate.harness.errors import HarnessError
+
+    try:
+        selected = discovery.discover_fixtures(tuple(fixtures), fixture_dir)
+    except HarnessError as exc:
+        click.echo(f"kmigrate verify: {exc}", err=True)
+        sys.exit(EXIT_HARNESS_ERROR)
+    if mode == "auto":
+        contract = [p for p in selected if discovery.is_contract_fixture(p.path)]
+        ordinary = [p for p in selected if not discovery.is_contract_fixture(p.path)]
+    else:
+        contract, ordinary = (selected, []) if mode == "fixture" else ([], selected)
+    if list_only:
+        _list_programs(contract, ordinary, output_format)
+        sys.exit(EXIT_PASSED)
     from kmigrate.harness import provision, report, runner, script_report, scripts
 
     def say(message: str) -> None:
@@ -85,14 +104,6 @@ def verify(fixtures, output_format, legacy_python, legacy_keras, cache_dir, jobs
             click.echo(message, err=True)
 
     try:
-        selected = runner.discover_fixtures(tuple(fixtures), fixture_dir)
-        if not selected:
-            raise runner.HarnessError("nothing to verify")
-        if mode == "auto":
-            contract = [p for p in selected if scripts.is_contract_fixture(p.path)]
-            ordinary = [p for p in selected if not scripts.is_contract_fixture(p.path)]
-        else:
-            contract, ordinary = (selected, []) if mode == "fixture" else ([], selected)
         if legacy_python:
             runtime = provision.runtime_from_interpreter(legacy_python, legacy_keras)
         else:
@@ -124,7 +135,7 @@ def verify(fixtures, output_format, legacy_python, legacy_keras, cache_dir, jobs
                 caps=scripts.Caps(epochs=epochs, samples=samples, steps=steps), data_dir=data_dir,
             )
             script_result = scripts.run_script_verification(ordinary, options)
-    except (provision.ProvisionError, runner.HarnessError) as exc:
+    except (provision.ProvisionError, HarnessError) as exc:
         click.echo(f"kmigrate verify: {exc}", err=True)
         sys.exit(EXIT_HARNESS_ERROR)
     if output_format == "json":
@@ -140,6 +151,31 @@ def verify(fixtures, output_format, legacy_python, legacy_keras, cache_dir, jobs
         click.echo("\n\n".join(parts))
     passed = all(r.passed for r in (fixture_result, script_result, model_result) if r is not None)
     sys.exit(EXIT_PASSED if passed else EXIT_FAILED)
+
+
+def missing_extras() -> list[str]:
+    return [name for name in VERIFY_EXTRAS if importlib.util.find_spec(name) is None]
+
+
+def missing_extras_message(missing: list[str]) -> str:
+    return (f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not installed: the verification "
+            f"harness runs the migrated programs on TensorFlow 2.21. Install the extra: "
+            f"pip install 'kmigrate[verify]'")
+
+
+def _list_programs(contract, ordinary, output_format: str) -> None:
+    """What a run with the same arguments would verify (for an installed kmigrate: the bundled fixtures)."""
+    rows = [(p, "fixture") for p in contract] + [(p, "script") for p in ordinary]  # the order they run in
+    if output_format == "json":
+        import json
+
+        click.echo(json.dumps([{"name": p.name, "kind": kind, "path": str(p.path)} for p, kind in rows], indent=2))
+        return
+    width = max(len(p.name) for p, _ in rows)
+    for program, kind in rows:
+        click.echo(f"{program.name:<{width}}  {kind:<7}  {program.path}")
+    folders = sorted({str(p.path.parent) for p, _ in rows})
+    click.echo(f"{len(contract)} contract fixtures, {len(ordinary)} scripts, from {', '.join(folders)}", err=True)
 
 
 # --------------------------------------------------------------------------

@@ -20,40 +20,26 @@ or a side timed out: nothing can be proved).
 
 from __future__ import annotations
 
-import ast
 import difflib
 import json
 import re
-import shutil
-import time
 import sys
-from concurrent.futures import Future, ThreadPoolExecutor
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from kmigrate.harness import compare
-from kmigrate.harness.provision import COMPAT_LAYER, LegacyRuntime
-from kmigrate.harness.runner import (
-    WORKER_SCRIPT, Fixture, HarnessError, Migration, Worker, WorkerPool, default_jobs,
-    load_arrays, migrate_all, modern_environment, prepare_scratch,
-)
+from kmigrate.harness.discovery import Fixture
+from kmigrate.harness.migration import Migration, migrate_all, unmigrated
+from kmigrate.harness.provision import LegacyRuntime
+from kmigrate.harness.scheduling import default_jobs, make_pools, prepare_scratch, run_pipelined, scratch_to_report
+from kmigrate.harness.workers import WorkerPool, load_arrays, modern_worker_command
 
 SCRIPT_RUNTIME = Path(__file__).resolve().parent / "script_runtime.py"
-CONTRACT_FUNCTIONS = {"data", "build", "train"}
 VERIFIED, DIFFERS, NOT_RUN = "verified", "differs", "not run"
 LOSS_TOLERANCE, OUTPUT_TOLERANCE = 1e-5, 1e-6
 LOSS_KINDS = ("fit", "evaluate", "train_on_batch", "test_on_batch")
-
-
-def is_contract_fixture(path: Path) -> bool:
-    """A fixture defines ``data``, ``build`` and ``train`` at module level; anything else is a script."""
-    try:
-        tree = ast.parse(Path(path).read_text(encoding="utf-8", errors="replace"))
-    except SyntaxError:
-        return False
-    defined = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
-    return CONTRACT_FUNCTIONS <= defined
 
 
 # --------------------------------------------------------------------------
@@ -313,13 +299,12 @@ def evaluate(name: str, path: str, migration: Migration, legacy: dict, migrated:
 # --------------------------------------------------------------------------
 # Running
 
-def legacy_script_worker(runtime: LegacyRuntime) -> list[str]:
-    return [str(runtime.python), str(WORKER_SCRIPT), "--side", "legacy", "--compat", str(COMPAT_LAYER),
-            "--script-runtime", str(SCRIPT_RUNTIME)]
+# A real script spends most of its time in TensorFlow on both sides, unlike fixtures.
+MODERN_PER_LEGACY = 2
 
 
 def modern_script_worker(python: str) -> list[str]:
-    return [python, str(WORKER_SCRIPT), "--side", "modern", "--script-runtime", str(SCRIPT_RUNTIME)]
+    return modern_worker_command(python, SCRIPT_RUNTIME)
 
 
 def _prepare_workdir(workdir: Path, data_dir: Path | None) -> None:
@@ -338,85 +323,50 @@ def _run(pool: WorkerPool, script: Path, folder: Path, side: str, options: Scrip
               "epochs": options.caps.epochs, "samples": options.caps.samples, "steps": options.caps.steps,
               "budgets": options.caps.budgets()}
     (folder / "weights").mkdir(exist_ok=True)
-    started = time.perf_counter()
-    try:
-        answer = pool.run({"script": str(script), "workdir": str(workdir), "config": config,
-                           "arrays": str(folder / f"{side}-results.npz")}, options.timeout)
-    except HarnessError as exc:
-        answer = {"ok": False, "error": str(exc)}
-    answer["seconds"] = time.perf_counter() - started
+    answer = pool.ask({"script": str(script), "workdir": str(workdir), "config": config,
+                       "arrays": str(folder / f"{side}-results.npz")}, options.timeout)
     # Kept with the scratch folder: outcome, models and calls of this side, to inspect.
     (folder / f"{side}-answer.json").write_text(json.dumps(answer, indent=1, default=str))
     return answer
 
 
-def _run_migrated(pool: WorkerPool, script: Fixture, folder: Path, migrations: Future, legacy: Future,
-                  options: ScriptOptions) -> dict:
-    migration = migrations.result()[script.name]
-    legacy_answer = legacy.result()  # the migrated copy loads the weights the original saved
-    if migration.error or not legacy_answer.get("ok"):
-        return {"ok": False, "error": "not run", "seconds": 0.0}
-    return _run(pool, migration.path, folder, "migrated", options)
-
-
 def run_script_verification(scripts: list[Fixture], options: ScriptOptions) -> ScriptReport:
     started = time.perf_counter()
     scratch = prepare_scratch(options.scratch_dir)
-    logs = scratch / "logs"
-    logs.mkdir(exist_ok=True)
-    modern_jobs = max(1, options.jobs)
-    # A real script spends most of its time in TensorFlow on both sides, unlike fixtures.
-    legacy_jobs = max(1, modern_jobs // 2)
-    legacy_pool = WorkerPool([Worker(f"legacy-{i}", legacy_script_worker(options.legacy_runtime),
-                                     options.legacy_runtime.environment(), logs / f"script-legacy-{i}.log")
-                              for i in range(legacy_jobs)])
-    modern_pool = WorkerPool([Worker(f"modern-{i}", modern_script_worker(options.modern_python),
-                                     modern_environment(options.target), logs / f"script-modern-{i}.log")
-                              for i in range(modern_jobs)])
-    legacy_pool.start_all()
-    if not options.legacy_only:
-        modern_pool.start_all()
-    results = []
-    try:
-        with ThreadPoolExecutor(1) as migrator, ThreadPoolExecutor(legacy_jobs) as legacy_runs, \
-                ThreadPoolExecutor(modern_jobs) as modern_runs:
-            if options.legacy_only:
-                migrations: Future = migrator.submit(lambda: {s.name: Migration(s.path) for s in scripts})
-            else:
-                migrations = migrator.submit(migrate_all, scripts, scratch, options.legacy_runtime.keras_version,
-                                             options.kmigrate_args, options.post_migrate, options.target)
-            folders = {s.name: scratch / "runs" / s.name for s in scripts}
-            legacy_futures = {s.name: legacy_runs.submit(_run, legacy_pool, s.path, folders[s.name], "legacy",
-                                                         options) for s in scripts}
-            modern_futures = {s.name: modern_runs.submit(_run_migrated, modern_pool, s, folders[s.name],
-                                                         migrations, legacy_futures[s.name], options)
-                              for s in scripts if not options.legacy_only}
-            for script in scripts:
-                legacy = legacy_futures[script.name].result()
-                migration = migrations.result()[script.name]
-                migrated = modern_futures[script.name].result() if not options.legacy_only \
-                    else {"legacy_only": True}
-                lines = line_map(script.path.read_text(errors="replace"), migration.path.read_text(errors="replace")) \
-                    if migration.path.exists() else {}
-                result = evaluate(script.name, str(script.path), migration, legacy, migrated,
-                                  load_arrays(legacy.get("arrays")), load_arrays(migrated.get("arrays")), lines)
-                for side, answer in (("legacy", legacy), ("migrated", migrated)):
-                    trace = answer.get("outcome", {}).get("traceback") or answer.get("traceback")
-                    if trace:
-                        result.errors[side] = trace
-                options.progress(f"{script.name}: level {result.level} ({result.status})")
-                results.append(result)
-            runtimes = {"legacy": _versions(legacy_pool), "modern": _versions(modern_pool)}
-    finally:
-        legacy_pool.stop_all()
-        modern_pool.stop_all()
+    pools = make_pools(scratch / "logs", options.legacy_runtime, options.modern_python, options.target,
+                       options.jobs, MODERN_PER_LEGACY, SCRIPT_RUNTIME, log_prefix="script-")
+    folders = {s.name: scratch / "runs" / s.name for s in scripts}
+
+    def migrate() -> dict[str, Migration]:
+        if options.legacy_only:
+            return unmigrated(scripts)
+        return migrate_all(scripts, scratch, options.legacy_runtime.keras_version, options.kmigrate_args,
+                           options.post_migrate, options.target)
+
+    def run_legacy(script: Fixture) -> dict:
+        return _run(pools.legacy, script.path, folders[script.name], "legacy", options)
+
+    def run_migrated(script: Fixture, migration: Migration, legacy: dict) -> dict:
+        # The migrated copy loads the weights the original saved.
+        if migration.error or not legacy.get("ok"):
+            return {"ok": False, "error": "not run", "seconds": 0.0}
+        return _run(pools.modern, migration.path, folders[script.name], "migrated", options)
+
+    def conclude(script: Fixture, migration: Migration, legacy: dict, migrated: dict | None) -> ScriptResult:
+        migrated = migrated if migrated is not None else {"legacy_only": True}
+        lines = line_map(script.path.read_text(errors="replace"), migration.path.read_text(errors="replace")) \
+            if migration.path.exists() else {}
+        result = evaluate(script.name, str(script.path), migration, legacy, migrated,
+                          load_arrays(legacy.get("arrays")), load_arrays(migrated.get("arrays")), lines)
+        for side, answer in (("legacy", legacy), ("migrated", migrated)):
+            trace = answer.get("outcome", {}).get("traceback") or answer.get("traceback")
+            if trace:
+                result.errors[side] = trace
+        options.progress(f"{script.name}: level {result.level} ({result.status})")
+        return result
+
+    results, runtimes = run_pipelined(scripts, pools, migrate, run_legacy,
+                                      None if options.legacy_only else run_migrated, conclude)
     report = ScriptReport(results, time.perf_counter() - started, runtimes, str(scratch), options.caps)
-    if options.scratch_dir is None and report.passed:
-        shutil.rmtree(scratch, ignore_errors=True)
-        report.scratch = ""
+    report.scratch = scratch_to_report(scratch, options.scratch_dir is not None, report.passed)
     return report
-
-
-def _versions(pool: WorkerPool) -> dict:
-    worker = pool.workers[0]
-    return {**worker.versions, "startup_seconds": worker.startup_seconds}

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kmigrate.harness import compare, report, runner
+from kmigrate.harness import compare, migration, report, runner
 from kmigrate.harness.compare import Check
 from kmigrate.harness.runner import Fixture, FixtureResult, Migration, VerifyReport
 
@@ -67,9 +67,9 @@ def test_keep_scratch_never_empties_a_foreign_folder(tmp_path):
 
 def test_a_crashing_cli_is_a_tool_error_even_with_exit_status_1():
     crash = subprocess.CompletedProcess([], 1, "", "Traceback (most recent call last):\n  boom\n")
-    assert runner._crashed(crash)
-    assert not runner._crashed(subprocess.CompletedProcess([], 1, "prog.py: rewritten\n", ""))
-    assert runner._crashed(subprocess.CompletedProcess([], 2, "", "error"))
+    assert migration.crashed(crash)
+    assert not migration.crashed(subprocess.CompletedProcess([], 1, "prog.py: rewritten\n", ""))
+    assert migration.crashed(subprocess.CompletedProcess([], 2, "", "error"))
 
 
 def make_report(passed: bool) -> VerifyReport:

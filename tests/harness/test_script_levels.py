@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kmigrate.harness import script_report, scripts
+from kmigrate.harness import discovery, script_report, scripts
 from kmigrate.harness.runner import Migration
 
 LAYERS = [{"class": "Dense", "name": "dense_1", "output_shape": [None, 4], "params": 36, "trainable": True,
@@ -112,7 +112,7 @@ def test_contract_fixtures_are_told_from_scripts(tmp_path):
     fixture.write_text("def data(): pass\ndef build(): pass\ndef train(m, d): pass\n")
     script = tmp_path / "s.py"
     script.write_text("def build(): pass\nmodel = build()\n")
-    assert scripts.is_contract_fixture(fixture) and not scripts.is_contract_fixture(script)
+    assert discovery.is_contract_fixture(fixture) and not discovery.is_contract_fixture(script)
 
 
 def test_report_says_why_each_script_stopped_and_counts_levels():
