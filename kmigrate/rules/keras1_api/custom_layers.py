@@ -37,9 +37,9 @@ class Keras1CustomLayers(Keras1ApiBase):
             return updated
         for target in original.targets:
             t = target.target
-            if not m.matches(t, m.Attribute(value=m.Name("self"))):
+            if not isinstance(t, cst.Attribute) or not m.matches(t, m.Attribute(value=m.Name("self"))):
                 continue
-            attr = t.attr.value  # type: ignore[attr-defined]
+            attr = t.attr.value
             if attr in ("regularizers", "constraints"):  # weight lists: KM609 (keras1_internals)
                 if self.ctx.allows("KM253"):
                     self.ctx.flag("KM253", original, f"self.{attr} cannot be assigned in Keras 3: create "

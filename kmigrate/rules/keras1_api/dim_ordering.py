@@ -8,6 +8,7 @@ from typing import ClassVar
 import libcst as cst
 
 from kmigrate import callargs
+from kmigrate.names import Api
 from kmigrate.nodes import code
 from kmigrate.rules.keras1_api.common import Keras1ApiBase, _leaf, _map_ordering, _mapping_expression, _ordering_literal
 
@@ -64,7 +65,7 @@ class DimOrderingValues(Keras1ApiBase):
         api = self.ctx.api(node.func)
         return api is not None and api.path == "backend.image_dim_ordering"
 
-    def _image_dim_ordering(self, original: cst.Call, call: cst.Call, api) -> cst.BaseExpression:  # type: ignore[no-untyped-def]
+    def _image_dim_ordering(self, original: cst.Call, call: cst.Call, api: Api) -> cst.BaseExpression:
         if not self.ctx.allows("KM250") or _leaf(call.func) != api.leaf:
             return call  # already rewritten (the backend family handles these names too)
         getter = api.leaf == "image_dim_ordering"

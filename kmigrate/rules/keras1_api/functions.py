@@ -9,6 +9,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from kmigrate import callargs
+from kmigrate.names import Api
 from kmigrate.rules.keras1_api.common import CONSTRAINTS, REGULARIZERS, Keras1ApiBase
 
 
@@ -25,7 +26,7 @@ class Keras1Functions(Keras1ApiBase):
         self.ctx.fixed(rule, original, ", ".join(f"{o}= -> {renames[o]}=" for o in present))
         return call
 
-    def _regularizer(self, original: cst.Call, call: cst.Call, api) -> cst.BaseExpression:  # type: ignore[no-untyped-def]
+    def _regularizer(self, original: cst.Call, call: cst.Call, api: Api) -> cst.BaseExpression:
         new_path, defaults = REGULARIZERS[api.path]
         if not self.ctx.allows("KM241") or callargs.has_star_args(call) or any(a.star for a in call.args):
             return call
@@ -76,7 +77,7 @@ class Keras1Functions(Keras1ApiBase):
         self.ctx.fixed("KM242", original, "; ".join(notes))
         return result
 
-    def _print_summary(self, original: cst.Call, call: cst.Call, api) -> cst.BaseExpression:  # type: ignore[no-untyped-def]
+    def _print_summary(self, original: cst.Call, call: cst.Call, api: Api) -> cst.BaseExpression:
         if not self.ctx.allows("KM246"):
             return call
         positional = callargs.positionals(call)

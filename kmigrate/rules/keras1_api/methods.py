@@ -37,7 +37,7 @@ class Keras1Methods(Keras1ApiBase):
         elif name == "get_output_shape_for" and self._layer_classes and self._layer_classes[-1]:
             if self.ctx.allows("KM253"):
                 self.ctx.fixed("KM253", original, "get_output_shape_for -> compute_output_shape")
-                return call.with_changes(func=call.func.with_changes(attr=cst.Name("compute_output_shape")))  # type: ignore[attr-defined]
+                return call.with_changes(func=call.func.with_changes(attr=cst.Name("compute_output_shape")))
         return call
 
     def _imports_image_preprocessing(self) -> bool:

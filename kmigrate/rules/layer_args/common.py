@@ -117,6 +117,19 @@ class LayerArgsBase(Fixer):
             self.ctx.flag(removed[0], original, removed[1])
         return updated
 
+    # -- provided by the concerns LayerArgsFixer is composed of (declared for the calls here) -----
+    def _extra_positionals(self, call: cst.Call, spec: LayerSpec, edit: _Edit) -> cst.Call:
+        raise NotImplementedError  # positionals.py
+    def _fold_kernel(self, call: cst.Call, dims: tuple[str, ...], rule: str, edit: _Edit) -> cst.Call:
+        raise NotImplementedError  # positionals.py
+    def _renames(self, original: cst.Call, call: cst.Call, spec: LayerSpec, edit: _Edit) -> cst.Call:
+        raise NotImplementedError  # renames.py
+    def _time_distributed_dense(self, original: cst.Call, updated: cst.Call, api: Api) -> cst.BaseExpression:
+        raise NotImplementedError  # special_layers.py
+    def _add_weight(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        raise NotImplementedError  # special_layers.py
+
+
     # -- one layer call ------------------------------------------------------------------
     def _layer(self, original: cst.Call, updated: cst.Call, api: Api, spec: LayerSpec) -> cst.Call:
         edit = _Edit()

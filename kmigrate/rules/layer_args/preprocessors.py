@@ -144,7 +144,7 @@ class Keras1Preprocessors(LayerArgsBase):
                 key = element.key.evaluated_value
                 if key not in keys:
                     return call
-                found[key] = element.value  # type: ignore[index]
+                found[key] = element.value
             pairs = [found.get(k, cst.Integer("0")) for k in keys]
         elif isinstance(value, (cst.Tuple, cst.List)) and len(value.elements) == 4:
             if any(not isinstance(e, cst.Element) for e in value.elements):

@@ -60,7 +60,7 @@ class KeywordRenames(LayerArgsBase):
         if isinstance(value, cst.SimpleString):
             text = value.evaluated_value
             if text in DIM_ORDERING:
-                mapped = DIM_ORDERING[text]  # type: ignore[index]
+                mapped = DIM_ORDERING[text]
                 if mapped is None:
                     edit.fix("KM229", "`dim_ordering='default'` dropped (data_format defaults to the "
                              "configured image_data_format)")
