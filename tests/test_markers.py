@@ -57,7 +57,6 @@ from kmigrate.diagnostics import Status  # noqa: E402
 from kmigrate.markers import MARKER_LIMIT, RECHECK, short_marker  # noqa: E402
 from kmigrate.rules import all_rules  # noqa: E402
 from kmigrate.rules.base import Fixer  # noqa: E402
-from tests.test_rule_examples import PRELUDE  # noqa: E402
 
 _MARKER = re.compile(r"# kmigrate: (KM\d+) (.*)$")
 
@@ -105,7 +104,7 @@ def test_explicit_marker_is_used_and_message_reported():
 def _example_outputs():
     for rule in all_rules():
         settings = {"select": (rule.id,)} if rule.opt_in else {}
-        result = run(PRELUDE + rule.before + "\n", **settings)
+        result = run(rule.before + "\n", **settings)  # the examples are complete programs
         if result.status is Status.CHANGED:
             yield rule.id, result.output
 

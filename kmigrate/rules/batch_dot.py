@@ -31,25 +31,43 @@ from kmigrate.rules.base import Fixer, FixSafety, Rule
 
 RULES = (
     Rule(
-        id="KM611", name="batch-dot-axes", summary="`K.batch_dot` whose result changed in Keras 2.2.5 "
-        "(rank > 3 inputs, negative axes, 2-D inputs without axes) is rewritten or marked.",
-        before="from keras.layers import Input\nfrom keras import backend as K\n\n"
-               "a = Input(shape=(2, 4, 5))\nb = Input(shape=(2, 6, 5))\n"
-               "c = K.batch_dot(a, b, axes=(3, 3))\n",
-        after="from tensorflow.keras.layers import Input\nfrom tensorflow.keras import backend as K\n"
-              "import tensorflow as tf\n\n"
-              "a = Input(shape=(2, 4, 5))\nb = Input(shape=(2, 6, 5))\n"
-              "c = tf.linalg.matmul(a, b, adjoint_b=True)\n",
+        id="KM611",
+        name="batch-dot-axes",
+        summary=(
+            "`K.batch_dot` whose result changed in Keras 2.2.5 (rank > 3 inputs, negative axes, 2-D inputs "
+            "without axes) is rewritten or marked."
+        ),
+        before=(
+            "from keras.layers import Input\n"
+            "from keras import backend as K\n"
+            "\n"
+            "a = Input(shape=(2, 4, 5))\n"
+            "b = Input(shape=(2, 6, 5))\n"
+            "c = K.batch_dot(a, b, axes=(3, 3))"
+        ),
+        after=(
+            "from tensorflow.keras.layers import Input\n"
+            "from tensorflow.keras import backend as K\n"
+            "import tensorflow as tf\n"
+            "\n"
+            "a = Input(shape=(2, 4, 5))\n"
+            "b = Input(shape=(2, 6, 5))\n"
+            "c = tf.linalg.matmul(a, b, adjoint_b=True)"
+        ),
         safety=FixSafety.CONTEXT,
-        safety_note="Keras <= 2.2.4 contracted the last two axes with tf.matmul(adjoint_a=, "
-        "adjoint_b=) and batched over the others; for inputs of equal visible rank that exact call "
-        "is written. Rank 2-3 inputs with positive axes compute the same on both and are left "
-        "alone; when ranks are not visible, or differ, the call is marked.",
+        safety_note=(
+            "Keras <= 2.2.4 contracted the last two axes with tf.matmul(adjoint_a=, adjoint_b=) and batched "
+            "over the others; for inputs of equal visible rank that exact call is written. Rank 2-3 inputs "
+            "with positive axes compute the same on both and are left alone; when ranks are not visible, or "
+            "differ, the call is marked."
+        ),
         catalog=(),
-        details="Measured on genuine Keras 2.2.4 and TF 2.21: (b,2,4,5) x (b,2,5,6) with axes "
-        "(3, 2) gives (b,2,4,6) on 2.2.4 and (b,2,4,2,6) on Keras 3; (b,2,4) x (b,2,4,5) with axes "
-        "(2, 2) (the CapsNet routing idiom) gives (b,2,5) vs (b,2,2,5); axes=-1 on 3-D inputs "
-        "contracted axis 1 of x on 2.2.4. Not applied with --from-version 2.2.5 or later.",
+        details=(
+            "Measured on genuine Keras 2.2.4 and TF 2.21: (b,2,4,5) x (b,2,5,6) with axes (3, 2) gives "
+            "(b,2,4,6) on 2.2.4 and (b,2,4,2,6) on Keras 3; (b,2,4) x (b,2,4,5) with axes (2, 2) (the "
+            "CapsNet routing idiom) gives (b,2,5) vs (b,2,2,5); axes=-1 on 3-D inputs contracted axis 1 of x "
+            "on 2.2.4. Not applied with --from-version 2.2.5 or later."
+        ),
     ),
 )
 

@@ -22,23 +22,38 @@ from kmigrate.rules.base import Fixer, FixSafety, Rule
 
 RULES = (
     Rule(
-        id="KM613", name="batchnorm-zero-debias", summary="BatchNormalization trained under Keras "
-        "2.1.3-2.2.5 zero-debiased its moving statistics; Keras 3 does not.",
-        before="from keras.models import Sequential\nfrom keras.layers import Dense, BatchNormalization\n\n"
-               "model = Sequential([Dense(4, input_shape=(3,)), BatchNormalization(), Dense(1)])\n"
-               "model.compile(loss='mse', optimizer='sgd')\nmodel.fit(x, y, epochs=2)\n",
-        after="model.fit(x, y, epochs=2)  # kmigrate: KM613 re-validate predictions: BatchNorm moving "
-              "stats lost zero-debias (assumed 2.2.4)",
+        id="KM613",
+        name="batchnorm-zero-debias",
+        summary=(
+            "BatchNormalization trained under Keras 2.1.3-2.2.5 zero-debiased its moving statistics; Keras 3 "
+            "does not."
+        ),
+        before=(
+            "import numpy as np\n"
+            "from keras.models import Sequential\n"
+            "from keras.layers import Dense, BatchNormalization\n"
+            "\n"
+            "x, y = np.zeros((64, 3)), np.zeros((64, 1))\n"
+            "model = Sequential([Dense(4, input_shape=(3,)), BatchNormalization(), Dense(1)])\n"
+            "model.compile(loss='mean_squared_error', optimizer='sgd')\n"
+            "model.fit(x, y, epochs=2)"
+        ),
+        after=(
+            "model.fit(x, y, epochs=2)  # kmigrate: KM613 re-validate predictions: BatchNorm moving stats lost zero-debias (assumed 2.2.4)"
+        ),
         safety=FixSafety.FLAG,
-        safety_note="Keras 2.1.3-2.2.5 updated moving_mean/moving_variance with TF's zero-debiased "
-        "moving average; Keras 3 uses the plain exponential average, so after the same training the "
-        "moving statistics (and every prediction in inference mode) differ, most in short trainings. "
-        "Marked once per trained model in files that build BatchNormalization; skipped when "
-        "--from-version is before 2.1.3 or 2.3.0 and later.",
+        safety_note=(
+            "Keras 2.1.3-2.2.5 updated moving_mean/moving_variance with TF's zero-debiased moving average; "
+            "Keras 3 uses the plain exponential average, so after the same training the moving statistics "
+            "(and every prediction in inference mode) differ, most in short trainings. Marked once per "
+            "trained model in files that build BatchNormalization; skipped when --from-version is before "
+            "2.1.3 or 2.3.0 and later."
+        ),
         catalog=(),
-        details="Measured by the verify fixtures (batchnorm_keras1_mode0 declares the moving "
-        "statistics not comparable). Without --from-version the code is assumed to be 2.2.4 and the "
-        "message says so.",
+        details=(
+            "Measured by the verify fixtures (batchnorm_keras1_mode0 declares the moving statistics not "
+            "comparable). Without --from-version the code is assumed to be 2.2.4 and the message says so."
+        ),
     ),
 )
 

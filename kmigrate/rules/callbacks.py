@@ -21,35 +21,154 @@ from kmigrate.rules.training_table import (
 SAFE, CONTEXT, FLAG = FixSafety.SAFE, FixSafety.CONTEXT, FixSafety.FLAG
 
 RULES = (
-    Rule("KM362", "modelcheckpoint-period", "ModelCheckpoint `period=` is gone.",
-         "ModelCheckpoint(path, period=1)", "ModelCheckpoint(path)",
-         CONTEXT, "period=1 was the default (save every epoch, like save_freq='epoch'); other periods "
-         "need save_freq=N * steps_per_epoch and are marked.", ("C-CB02",), tf_keras=False),
-    Rule("KM363", "tensorboard-args", "TensorBoard arguments Keras 3 rejects are dropped.",
-         "TensorBoard(log_dir='./logs', histogram_freq=1, batch_size=32, write_grads=True)",
-         "TensorBoard(log_dir='./logs', histogram_freq=1)",
-         SAFE, "batch_size, write_grads, embeddings_layer_names and embeddings_data raise TypeError "
-         "on Keras 3; positionals are bound first (Keras 2's third was batch_size, Keras 3's is "
-         "write_graph). Logs only, no effect on training.", ("C-CB03",), tf_keras=False),
-    Rule("KM364", "progbarlogger-args", "ProgbarLogger takes no arguments in Keras 3.",
-         "ProgbarLogger(count_mode='steps')", "ProgbarLogger()",
-         SAFE, "Display only.", ("C-CB04",), tf_keras=False),
-    Rule("KM365", "baselogger", "`BaseLogger()` in a callbacks list is removed.",
-         "callbacks=[BaseLogger(), stopper]", "callbacks=[stopper]",
-         SAFE, "Metric averaging is built into Keras 3; BaseLogger does not exist.", ("C-CB05",),
-         tf_keras=False),
-    Rule("KM366", "reducelronplateau-epsilon", "ReduceLROnPlateau `epsilon=` becomes `min_delta=`.",
-         "ReduceLROnPlateau(monitor='val_loss', epsilon=1e-4)",
-         "ReduceLROnPlateau(monitor='val_loss', min_delta=1e-4)",
-         SAFE, "Renamed in Keras 2.1.6; same meaning.", ("C-CB06",)),
-    Rule("KM367", "callback-validation-data", "`self.validation_data` is gone from callbacks.",
-         "x_val, y_val = self.validation_data[0], self.validation_data[1]",
-         "pass the validation data to the callback's constructor",
-         FLAG, "AttributeError on Keras 3 (always None in tf_keras).", ("C-CB07",)),
-    Rule("KM368", "callback-params-keys", "Callback `params` only has 'verbose', 'epochs' and "
-         "'steps'.",
-         "self.params['samples']", "self.params['steps']  # batches, not samples",
-         FLAG, "The other keys were removed in TF 2.x tf.keras.", ("C-CB08",)),
+    Rule(
+        id="KM362",
+        name="modelcheckpoint-period",
+        summary="ModelCheckpoint `period=` is gone.",
+        before=(
+            "from keras.callbacks import ModelCheckpoint\n"
+            "\n"
+            "checkpoint = ModelCheckpoint('model.{epoch:02d}.h5', period=1)"
+        ),
+        after=(
+            "from tensorflow.keras.callbacks import ModelCheckpoint\n"
+            "\n"
+            "checkpoint = ModelCheckpoint('model.{epoch:02d}.h5')"
+        ),
+        safety=CONTEXT,
+        safety_note=(
+            "period=1 was the default (save every epoch, like save_freq='epoch'); other periods need "
+            "save_freq=N * steps_per_epoch and are marked."
+        ),
+        catalog=("C-CB02",),
+        tf_keras=False,
+    ),
+    Rule(
+        id="KM363",
+        name="tensorboard-args",
+        summary="TensorBoard arguments Keras 3 rejects are dropped.",
+        before=(
+            "from keras.callbacks import TensorBoard\n"
+            "\n"
+            "board = TensorBoard(log_dir='./logs', histogram_freq=1, batch_size=32, write_grads=True)"
+        ),
+        after=(
+            "from tensorflow.keras.callbacks import TensorBoard\n"
+            "\n"
+            "board = TensorBoard(log_dir='./logs', histogram_freq=1)"
+        ),
+        safety=SAFE,
+        safety_note=(
+            "batch_size, write_grads, embeddings_layer_names and embeddings_data raise TypeError on Keras 3; "
+            "positionals are bound first (Keras 2's third was batch_size, Keras 3's is write_graph). Logs "
+            "only, no effect on training."
+        ),
+        catalog=("C-CB03",),
+        tf_keras=False,
+    ),
+    Rule(
+        id="KM364",
+        name="progbarlogger-args",
+        summary="ProgbarLogger takes no arguments in Keras 3.",
+        before=(
+            "from keras.callbacks import ProgbarLogger\n"
+            "\n"
+            "progress = ProgbarLogger(count_mode='steps')"
+        ),
+        after=(
+            "from tensorflow.keras.callbacks import ProgbarLogger\n"
+            "\n"
+            "progress = ProgbarLogger()"
+        ),
+        safety=SAFE,
+        safety_note="Display only.",
+        catalog=("C-CB04",),
+        tf_keras=False,
+    ),
+    Rule(
+        id="KM365",
+        name="baselogger",
+        summary="`BaseLogger()` in a callbacks list is removed.",
+        before=(
+            "import numpy as np\n"
+            "from keras.models import Sequential\n"
+            "from keras.layers import Dense\n"
+            "from keras.callbacks import BaseLogger, EarlyStopping\n"
+            "\n"
+            "x, y = np.zeros((64, 4)), np.zeros((64, 1))\n"
+            "model = Sequential([Dense(1, input_dim=4)])\n"
+            "model.compile(loss='mean_squared_error', optimizer='sgd')\n"
+            "model.fit(x, y, epochs=5, callbacks=[BaseLogger(), EarlyStopping(monitor='loss')])"
+        ),
+        after=(
+            "import numpy as np\n"
+            "from tensorflow.keras.models import Sequential\n"
+            "from tensorflow.keras.layers import Dense\n"
+            "from tensorflow.keras.callbacks import EarlyStopping\n"
+            "\n"
+            "x, y = np.zeros((64, 4)), np.zeros((64, 1))\n"
+            "model = Sequential([Dense(1, input_dim=4)])\n"
+            "model.compile(loss='mean_squared_error', optimizer='sgd')\n"
+            "model.fit(x, y, epochs=5, callbacks=[EarlyStopping(monitor='loss')])"
+        ),
+        safety=SAFE,
+        safety_note="Metric averaging is built into Keras 3; BaseLogger does not exist.",
+        catalog=("C-CB05",),
+        tf_keras=False,
+    ),
+    Rule(
+        id="KM366",
+        name="reducelronplateau-epsilon",
+        summary="ReduceLROnPlateau `epsilon=` becomes `min_delta=`.",
+        before=(
+            "from keras.callbacks import ReduceLROnPlateau\n"
+            "\n"
+            "reduce_lr = ReduceLROnPlateau(monitor='val_loss', epsilon=1e-4)"
+        ),
+        after=(
+            "from tensorflow.keras.callbacks import ReduceLROnPlateau\n"
+            "\n"
+            "reduce_lr = ReduceLROnPlateau(monitor='val_loss', min_delta=1e-4)"
+        ),
+        safety=SAFE,
+        safety_note="Renamed in Keras 2.1.6; same meaning.",
+        catalog=("C-CB06",),
+    ),
+    Rule(
+        id="KM367",
+        name="callback-validation-data",
+        summary="`self.validation_data` is gone from callbacks.",
+        before=(
+            "from keras.callbacks import Callback\n"
+            "\n"
+            "\n"
+            "class Validate(Callback):\n"
+            "    def on_epoch_end(self, epoch, logs=None):\n"
+            "        x_val, y_val = self.validation_data[0], self.validation_data[1]\n"
+            "        print(self.model.evaluate(x_val, y_val))"
+        ),
+        after="pass the validation data to the callback's constructor",
+        safety=FLAG,
+        safety_note="AttributeError on Keras 3 (always None in tf_keras).",
+        catalog=("C-CB07",),
+    ),
+    Rule(
+        id="KM368",
+        name="callback-params-keys",
+        summary="Callback `params` only has 'verbose', 'epochs' and 'steps'.",
+        before=(
+            "from keras.callbacks import Callback\n"
+            "\n"
+            "\n"
+            "class Count(Callback):\n"
+            "    def on_train_begin(self, logs=None):\n"
+            "        print(self.params['samples'])"
+        ),
+        after="self.params['steps']  # batches, not samples",
+        safety=FLAG,
+        safety_note="The other keys were removed in TF 2.x tf.keras.",
+        catalog=("C-CB08",),
+    ),
 )
 
 _TENSORBOARD = (

@@ -30,25 +30,66 @@ from kmigrate.rules.base import Fixer, FixSafety, Rule
 
 RULES = (
     Rule(
-        id="KM614", name="data-loading-args-to-pydataset", summary="`workers`, `use_multiprocessing` "
-        "and `max_queue_size` move from fit/evaluate/predict to the Sequence's constructor.",
-        before="from keras.utils import Sequence\n\n\nclass Batches(Sequence):\n"
-               "    def __init__(self, x):\n        self.x = x\n\n"
-               "    def __len__(self):\n        return 1\n\n"
-               "    def __getitem__(self, i):\n        return self.x\n\n\n"
-               "model.fit_generator(Batches(x), 1, workers=4, use_multiprocessing=True)\n",
-        after="from tensorflow.keras.utils import Sequence\n\n\nclass Batches(Sequence):\n"
-              "    def __init__(self, x, **kwargs):\n        super().__init__(**kwargs)\n        self.x = x\n\n"
-              "    def __len__(self):\n        return 1\n\n"
-              "    def __getitem__(self, i):\n        return self.x\n\n\n"
-              "model.fit(Batches(x, workers=4, use_multiprocessing=True), steps_per_epoch=1)\n",
+        id="KM614",
+        name="data-loading-args-to-pydataset",
+        summary=(
+            "`workers`, `use_multiprocessing` and `max_queue_size` move from fit/evaluate/predict to the "
+            "Sequence's constructor."
+        ),
+        before=(
+            "import numpy as np\n"
+            "from keras.models import Sequential\n"
+            "from keras.layers import Dense\n"
+            "from keras.utils import Sequence\n"
+            "\n"
+            "\n"
+            "class Batches(Sequence):\n"
+            "    def __init__(self, x):\n"
+            "        self.x = x\n"
+            "\n"
+            "    def __len__(self):\n"
+            "        return 1\n"
+            "\n"
+            "    def __getitem__(self, index):\n"
+            "        return self.x, self.x[:, :1]\n"
+            "\n"
+            "\n"
+            "model = Sequential([Dense(1, input_dim=4)])\n"
+            "model.compile(loss='mean_squared_error', optimizer='sgd')\n"
+            "model.fit(Batches(np.zeros((8, 4))), epochs=1, workers=4, use_multiprocessing=True)"
+        ),
+        after=(
+            "import numpy as np\n"
+            "from tensorflow.keras.models import Sequential\n"
+            "from tensorflow.keras.layers import Dense\n"
+            "from tensorflow.keras.utils import Sequence\n"
+            "\n"
+            "\n"
+            "class Batches(Sequence):\n"
+            "    def __init__(self, x, **kwargs):\n"
+            "        super().__init__(**kwargs)\n"
+            "        self.x = x\n"
+            "\n"
+            "    def __len__(self):\n"
+            "        return 1\n"
+            "\n"
+            "    def __getitem__(self, index):\n"
+            "        return self.x, self.x[:, :1]\n"
+            "\n"
+            "\n"
+            "model = Sequential([Dense(1, input_dim=4)])\n"
+            "model.compile(loss='mean_squared_error', optimizer='sgd')\n"
+            "model.fit(Batches(np.zeros((8, 4)), workers=4, use_multiprocessing=True), epochs=1)"
+        ),
         safety=FixSafety.CONTEXT,
-        safety_note="Keras 3 fit/evaluate/predict raise TypeError on them; a PyDataset reads them "
-        "from its constructor. Default values are dropped (same data, same order); other values "
-        "move to a Sequence subclass defined in the file when its instance is visible, and are "
-        "dropped otherwise (legacy Keras fed the batches in order whatever the worker count: only "
-        "the loading speed changes); a non-default use_multiprocessing is also marked, since "
-        "legacy processes each iterated their own copy of a plain generator.",
+        safety_note=(
+            "Keras 3 fit/evaluate/predict raise TypeError on them; a PyDataset reads them from its "
+            "constructor. Default values are dropped (same data, same order); other values move to a "
+            "Sequence subclass defined in the file when its instance is visible, and are dropped otherwise "
+            "(legacy Keras fed the batches in order whatever the worker count: only the loading speed "
+            "changes); a non-default use_multiprocessing is also marked, since legacy processes each "
+            "iterated their own copy of a plain generator."
+        ),
         catalog=("C-T04", "C-U04"),
         tf_keras=False,
     ),

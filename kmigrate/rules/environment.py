@@ -14,39 +14,134 @@ from kmigrate.rules.base import Fixer, FixSafety, Rule
 CTX, FLAG = FixSafety.CONTEXT, FixSafety.FLAG
 
 RULES = (
-    Rule("KM461", "tf-use-legacy-keras", "Under --target tf_keras, entry points set "
-         "`TF_USE_LEGACY_KERAS=1` before TensorFlow is imported.",
-         "import tensorflow as tf\n\nif __name__ == '__main__':\n    main()",
-         'import os; os.environ["TF_USE_LEGACY_KERAS"] = "1"\nimport tensorflow as tf\n\n'
-         "if __name__ == '__main__':\n    main()",
-         CTX, "tf.keras is tf_keras (Keras 2.21) only when the variable is set before the first "
-         "TensorFlow import; set later, `from tensorflow.keras...` pins Keras 3. Added to scripts "
-         "(a __main__ guard or top-level calls), not to library modules; `pip install tf-keras` is "
-         "also needed. One line, so that imports added after it stay after it.",
-         ("C-E01",)),
-    Rule("KM462", "keras-backend-env", "`KERAS_BACKEND` set to a non-TensorFlow backend in code.",
-         "os.environ['KERAS_BACKEND'] = 'theano'",
-         "os.environ['KERAS_BACKEND'] = 'tensorflow'",
-         CTX, "tf.keras on Keras 3 follows KERAS_BACKEND: 'theano'/'cntk' make TensorFlow's Keras "
-         "unimportable. Backend-specific code paths elsewhere are marked by their own rules; a "
-         "~/.keras/keras.json with \"backend\": \"theano\" must be fixed by hand (D16).",
-         ("C-E02", "D01", "D16"), tf_keras=False),
-    Rule("KM463", "jit-compile-default", "Keras 3 compiles with XLA on GPU by default; ops XLA "
-         "cannot compile (py_function, numpy_function, tf.strings) in the model fail there.",
-         "model.compile(optimizer='adam', loss='mse')  # a Lambda calls tf.py_function",
-         "model.compile(optimizer='adam', loss='mse', jit_compile=False)",
-         FLAG, "Only GPUs are affected and only at run time; the marker goes on compile() calls in "
-         "files whose model code uses an op XLA cannot compile.", ("C-E03",), tf_keras=False),
-    Rule("KM464", "compat-v1-keras", "`tf.compat.v1.keras` is Keras 3 under TF 2.21.",
-         "tf.compat.v1.keras.backend.get_session()",
-         "# use the tf.keras 2 API (or --target tf_keras)",
-         FLAG, "Only the tf_keras target provides the Keras 2 compat.v1 names.", ("C-E04",),
-         tf_keras=False),
-    Rule("KM465", "batchnorm-trainable-semantics", "`trainable = False` on BatchNormalization "
-         "meant 'frozen weights, batch statistics' before Keras 2.1.3.",
-         "base.trainable = False   # fine-tuning code for Keras <= 2.1.2",
-         "# re-validate: frozen BatchNormalization layers now run in inference mode",
-         FLAG, "Reported only when --from-version says the code predates 2.1.3.", ("C-E05", "D17")),
+    Rule(
+        id="KM461",
+        name="tf-use-legacy-keras",
+        summary=(
+            "Under --target tf_keras, entry points set `TF_USE_LEGACY_KERAS=1` before TensorFlow is "
+            "imported."
+        ),
+        before=(
+            "import tensorflow as tf\n"
+            "from keras.models import Sequential\n"
+            "from keras.layers import Dense\n"
+            "\n"
+            "\n"
+            "def main():\n"
+            "    model = Sequential([Dense(1, input_dim=4)])\n"
+            "    model.compile(loss='mean_squared_error', optimizer='sgd')\n"
+            "\n"
+            "\n"
+            "if __name__ == '__main__':\n"
+            "    main()"
+        ),
+        after=(
+            'import os; os.environ["TF_USE_LEGACY_KERAS"] = "1"\n'
+            "import tensorflow as tf\n"
+            "from tensorflow.keras.models import Sequential\n"
+            "from tensorflow.keras.layers import Dense\n"
+            "\n"
+            "\n"
+            "def main():\n"
+            "    model = Sequential([Dense(1, input_dim=4)])\n"
+            "    model.compile(loss='mean_squared_error', optimizer='sgd')\n"
+            "\n"
+            "\n"
+            "if __name__ == '__main__':\n"
+            "    main()"
+        ),
+        safety=CTX,
+        safety_note=(
+            "tf.keras is tf_keras (Keras 2.21) only when the variable is set before the first TensorFlow "
+            "import; set later, `from tensorflow.keras...` pins Keras 3. Added to scripts (a __main__ guard "
+            "or top-level calls), not to library modules; `pip install tf-keras` is also needed. One line, "
+            "so that imports added after it stay after it."
+        ),
+        catalog=("C-E01",),
+    ),
+    Rule(
+        id="KM462",
+        name="keras-backend-env",
+        summary="`KERAS_BACKEND` set to a non-TensorFlow backend in code.",
+        before=(
+            "import os\n"
+            "\n"
+            "os.environ['KERAS_BACKEND'] = 'theano'\n"
+            "import keras"
+        ),
+        after=(
+            "import os\n"
+            "\n"
+            "os.environ['KERAS_BACKEND'] = 'tensorflow'\n"
+            "from tensorflow import keras"
+        ),
+        safety=CTX,
+        safety_note=(
+            "tf.keras on Keras 3 follows KERAS_BACKEND: 'theano'/'cntk' make TensorFlow's Keras "
+            "unimportable. Backend-specific code paths elsewhere are marked by their own rules; a "
+            '~/.keras/keras.json with "backend": "theano" must be fixed by hand (D16).'
+        ),
+        catalog=("C-E02", "D01", "D16"),
+        tf_keras=False,
+    ),
+    Rule(
+        id="KM463",
+        name="jit-compile-default",
+        summary=(
+            "Keras 3 compiles with XLA on GPU by default; ops XLA cannot compile (py_function, "
+            "numpy_function, tf.strings) in the model fail there."
+        ),
+        before=(
+            "import tensorflow as tf\n"
+            "from keras.models import Sequential\n"
+            "from keras.layers import Dense, Lambda\n"
+            "\n"
+            "model = Sequential([Dense(4, input_dim=4), Lambda(lambda t: tf.py_function(tf.sort, [t], tf.float32))])\n"
+            "model.compile(optimizer='adam', loss='mean_squared_error')"
+        ),
+        after="model.compile(optimizer='adam', loss='mse', jit_compile=False)",
+        safety=FLAG,
+        safety_note=(
+            "Only GPUs are affected and only at run time; the marker goes on compile() calls in files whose "
+            "model code uses an op XLA cannot compile."
+        ),
+        catalog=("C-E03",),
+        tf_keras=False,
+    ),
+    Rule(
+        id="KM464",
+        name="compat-v1-keras",
+        summary="`tf.compat.v1.keras` is Keras 3 under TF 2.21.",
+        before=(
+            "import tensorflow as tf\n"
+            "\n"
+            "session = tf.compat.v1.keras.backend.get_session()"
+        ),
+        after="# use the tf.keras 2 API (or --target tf_keras)",
+        safety=FLAG,
+        safety_note="Only the tf_keras target provides the Keras 2 compat.v1 names.",
+        catalog=("C-E04",),
+        tf_keras=False,
+    ),
+    Rule(
+        id="KM465",
+        name="batchnorm-trainable-semantics",
+        summary=(
+            "`trainable = False` on BatchNormalization meant 'frozen weights, batch statistics' before Keras "
+            "2.1.3."
+        ),
+        before=(
+            "from keras.models import Sequential\n"
+            "from keras.layers import Dense, BatchNormalization\n"
+            "\n"
+            "base = Sequential([Dense(8, input_dim=4), BatchNormalization()])\n"
+            "base.trainable = False"
+        ),
+        after="# re-validate: frozen BatchNormalization layers now run in inference mode",
+        safety=FLAG,
+        safety_note="Reported only when --from-version says the code predates 2.1.3.",
+        catalog=("C-E05", "D17"),
+    ),
 )
 
 

@@ -22,21 +22,44 @@ RULES = (
         id="KM608",
         name="generator-list-batches",
         summary="Generators given to fit/evaluate that yield `[x, y]` lists yield tuples.",
-        before="import numpy as np\nfrom keras.models import Sequential\nfrom keras.layers import Dense\n\n"
-        "def batches():\n    while True:\n        yield [np.zeros((8, 4)), np.zeros((8, 1))]\n\n"
-        "model = Sequential([Dense(1, input_dim=4)])\nmodel.compile(loss='mse', optimizer='sgd')\n"
-        "model.fit_generator(batches(), steps_per_epoch=10, epochs=2)\n",
-        after="import numpy as np\nfrom keras.models import Sequential\n"
-        "from keras.layers import Dense\n\n"
-        "def batches():\n    while True:\n        yield (np.zeros((8, 4)), np.zeros((8, 1)))\n\n"
-        "model = Sequential([Dense(1, input_dim=4)])\nmodel.compile(loss='mse', optimizer='sgd')\n"
-        "model.fit_generator(batches(), steps_per_epoch=10, epochs=2)\n",
+        before=(
+            "import numpy as np\n"
+            "from keras.models import Sequential\n"
+            "from keras.layers import Dense\n"
+            "\n"
+            "\n"
+            "def batches():\n"
+            "    while True:\n"
+            "        yield [np.zeros((8, 4)), np.zeros((8, 1))]\n"
+            "\n"
+            "\n"
+            "model = Sequential([Dense(1, input_dim=4)])\n"
+            "model.compile(loss='mean_squared_error', optimizer='sgd')\n"
+            "model.fit_generator(batches(), steps_per_epoch=10, epochs=2)"
+        ),
+        after=(
+            "import numpy as np\n"
+            "from tensorflow.keras.models import Sequential\n"
+            "from tensorflow.keras.layers import Dense\n"
+            "\n"
+            "\n"
+            "def batches():\n"
+            "    while True:\n"
+            "        yield (np.zeros((8, 4)), np.zeros((8, 1)))\n"
+            "\n"
+            "\n"
+            "model = Sequential([Dense(1, input_dim=4)])\n"
+            "model.compile(loss='mean_squared_error', optimizer='sgd')\n"
+            "model.fit(batches(), steps_per_epoch=10, epochs=2)"
+        ),
         safety=FixSafety.CONTEXT,
-        safety_note="Keras 2.2.4 fit_generator/evaluate_generator read an output of length 2 or 3 "
-        "as (x, y[, sample_weight]) whatever its type; Keras 3 raises ValueError unless it is a "
-        "tuple. Rewritten for generator functions of the same file whose every use is fit/evaluate "
-        "(validation_data included); a generator also fed to predict (where a list was x) or one "
-        "that yields a list of another length is marked at the call.",
+        safety_note=(
+            "Keras 2.2.4 fit_generator/evaluate_generator read an output of length 2 or 3 as (x, y[, "
+            "sample_weight]) whatever its type; Keras 3 raises ValueError unless it is a tuple. Rewritten "
+            "for generator functions of the same file whose every use is fit/evaluate (validation_data "
+            "included); a generator also fed to predict (where a list was x) or one that yields a list of "
+            "another length is marked at the call."
+        ),
         catalog=(),
     ),
 )

@@ -34,17 +34,21 @@ RULES = (
         before=(
             "from keras import initializers\n"
             "from keras.layers import Dense\n"
-            "layer = Dense(64, kernel_initializer=initializers.normal(stddev=0.01))\n"
+            "\n"
+            "layer = Dense(64, kernel_initializer=initializers.normal(stddev=0.01))"
         ),
         after=(
-            "from keras import initializers\n"
-            "from keras.layers import Dense\n"
-            "layer = Dense(64, kernel_initializer=initializers.RandomNormal(stddev=0.01))\n"
+            "from tensorflow.keras import initializers\n"
+            "from tensorflow.keras.layers import Dense\n"
+            "\n"
+            "layer = Dense(64, kernel_initializer=initializers.RandomNormal(stddev=0.01))"
         ),
         safety=FixSafety.SAFE,
-        safety_note="The Keras 2 names were aliases of these classes (initializers.py: `normal = "
-        "random_normal = RandomNormal`); Keras 3 has the same parameters and defaults (RandomNormal "
-        "mean=0, stddev=0.05; RandomUniform -0.05..0.05). Imports keep their local name.",
+        safety_note=(
+            "The Keras 2 names were aliases of these classes (initializers.py: `normal = random_normal = "
+            "RandomNormal`); Keras 3 has the same parameters and defaults (RandomNormal mean=0, stddev=0.05; "
+            "RandomUniform -0.05..0.05). Imports keep their local name."
+        ),
         catalog=("B40",),
     ),
 )

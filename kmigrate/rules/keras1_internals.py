@@ -22,37 +22,67 @@ RULES = (
     Rule(
         id="KM609",
         name="assigned-trainable-weights",
-        summary="Keras 1 custom layers: `self.trainable_weights = [...]` of weights made by "
-        "`add_weight` is dropped.",
-        before="from keras.engine.topology import Layer\n\n\nclass Scale(Layer):\n"
-        "    def build(self, input_shape):\n"
-        "        self.gamma = self.add_weight(shape=(input_shape[-1],), initializer='ones', name='gamma')\n"
-        "        self.trainable_weights = [self.gamma]\n\n"
-        "    def call(self, x):\n        return x * self.gamma\n",
-        after="from keras.engine.topology import Layer\n\n\nclass Scale(Layer):\n"
-        "    def build(self, input_shape):\n"
-        "        self.gamma = self.add_weight(shape=(input_shape[-1],), initializer='ones', name='gamma')\n\n"
-        "    def call(self, x):\n        return x * self.gamma\n",
+        summary=(
+            "Keras 1 custom layers: `self.trainable_weights = [...]` of weights made by `add_weight` is "
+            "dropped."
+        ),
+        before=(
+            "from keras.engine.topology import Layer\n"
+            "\n"
+            "\n"
+            "class Scale(Layer):\n"
+            "    def build(self, input_shape):\n"
+            "        self.gamma = self.add_weight(shape=(input_shape[-1],), initializer='ones', name='gamma')\n"
+            "        self.trainable_weights = [self.gamma]\n"
+            "\n"
+            "    def call(self, x):\n"
+            "        return x * self.gamma"
+        ),
+        after=(
+            "from tensorflow.keras.layers import Layer\n"
+            "\n"
+            "\n"
+            "class Scale(Layer):\n"
+            "    def build(self, input_shape):\n"
+            "        self.gamma = self.add_weight(shape=(input_shape[-1],), initializer='ones', name='gamma')\n"
+            "\n"
+            "    def call(self, x):\n"
+            "        return x * self.gamma"
+        ),
         safety=FixSafety.CONTEXT,
-        safety_note="Keras 3 layers have no trainable_weights setter (AttributeError). add_weight "
-        "already tracks each weight, so an assignment listing exactly the class's add_weight "
-        "weights of that trainability, in creation order, changes nothing and is dropped. Other "
-        "lists, += and .append (which duplicated weights in legacy Keras) are marked.",
+        safety_note=(
+            "Keras 3 layers have no trainable_weights setter (AttributeError). add_weight already tracks "
+            "each weight, so an assignment listing exactly the class's add_weight weights of that "
+            "trainability, in creation order, changes nothing and is dropped. Other lists, += and .append "
+            "(which duplicated weights in legacy Keras) are marked."
+        ),
         catalog=("B53",),
     ),
     Rule(
         id="KM610",
         name="removed-model-internals",
-        summary="Removed Model/optimizer internals: `_make_predict_function()` warm-ups are "
-        "dropped; `metrics_tensors`, `loss_functions`, `get_updates` are marked.",
-        before="from keras.models import load_model\n\nmodel = load_model('model.h5')\n"
-        "model._make_predict_function()\n",
-        after="from keras.models import load_model\n\nmodel = load_model('model.h5')\n",
+        summary=(
+            "Removed Model/optimizer internals: `_make_predict_function()` warm-ups are dropped; "
+            "`metrics_tensors`, `loss_functions`, `get_updates` are marked."
+        ),
+        before=(
+            "from keras.models import load_model\n"
+            "\n"
+            "model = load_model('model.h5')\n"
+            "model._make_predict_function()"
+        ),
+        after=(
+            "from tensorflow.keras.models import load_model\n"
+            "\n"
+            "model = load_model('model.h5')"
+        ),
         safety=FixSafety.CONTEXT,
-        safety_note="_make_predict_function()/_make_train_function()/_make_test_function() built "
-        "the backend function ahead of time (a thread-safety warm-up in Flask apps); Keras 3 builds "
-        "it on first use, so the statement is dropped. internal_input_shapes/internal_output_shapes "
-        "become the shapes of model.inputs/outputs. The others have no Keras 3 counterpart.",
+        safety_note=(
+            "_make_predict_function()/_make_train_function()/_make_test_function() built the backend "
+            "function ahead of time (a thread-safety warm-up in Flask apps); Keras 3 builds it on first use, "
+            "so the statement is dropped. internal_input_shapes/internal_output_shapes become the shapes of "
+            "model.inputs/outputs. The others have no Keras 3 counterpart."
+        ),
         catalog=("D19",),
     ),
 )

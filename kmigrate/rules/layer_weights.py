@@ -34,24 +34,34 @@ RULES = (
         name="weights-as-constant-initializers",
         summary="`Dense(k, weights=[W, b])` becomes `Constant` kernel and bias initializers.",
         before=(
+            "import numpy as np\n"
             "from keras.layers import Dense\n"
-            "layer = Dense(10, weights=[W, b])\n"
+            "\n"
+            "kernel, bias = np.ones((4, 10)), np.zeros(10)\n"
+            "layer = Dense(10, weights=[kernel, bias])"
         ),
         after=(
-            "from keras.layers import Dense\n"
+            "import numpy as np\n"
+            "from tensorflow.keras.layers import Dense\n"
             "from tensorflow.keras.initializers import Constant\n"
-            "layer = Dense(10, kernel_initializer=Constant(W), bias_initializer=Constant(b))\n"
+            "\n"
+            "kernel, bias = np.ones((4, 10)), np.zeros(10)\n"
+            "layer = Dense(10, kernel_initializer=Constant(kernel), bias_initializer=Constant(bias))"
         ),
         safety=FixSafety.CONTEXT,
-        safety_note="Keras 2 set the list with set_weights() when the layer was built; Constant "
-        "initializers put the same arrays into the same variables at build time. Rewritten for "
-        "Dense and Conv1D/2D/3D when the list is written out with one array per weight; other "
-        "layers and lists stay for KM408 to mark. Embedding keeps weights= (Keras 3 accepts it).",
+        safety_note=(
+            "Keras 2 set the list with set_weights() when the layer was built; Constant initializers put the "
+            "same arrays into the same variables at build time. Rewritten for Dense and Conv1D/2D/3D when "
+            "the list is written out with one array per weight; other layers and lists stay for KM408 to "
+            "mark. Embedding keeps weights= (Keras 3 accepts it)."
+        ),
         catalog=("C-L08",),
         tf_keras=False,
-        details="The arrays become part of the layer config, so a saved .keras/.h5 file also holds "
-        "them as JSON (larger files, same model). `weights=None` is dropped. Keras 1 convolution "
-        "kernels (dim_ordering 'th') had another layout and are left to KM408.",
+        details=(
+            "The arrays become part of the layer config, so a saved .keras/.h5 file also holds them as JSON "
+            "(larger files, same model). `weights=None` is dropped. Keras 1 convolution kernels "
+            "(dim_ordering 'th') had another layout and are left to KM408."
+        ),
     ),
 )
 

@@ -19,20 +19,58 @@ from kmigrate.nodes import code
 from kmigrate.rules.base import Fixer, FixSafety, Rule
 
 RULES = (
-    Rule("KM232", "merge-layer-class", "The Keras 1 `Merge(mode=...)` layer becomes the Keras 2 "
-         "layer for its mode.",
-         "Merge(mode='concat', concat_axis=1)([a, b])\nMerge(mode='dot', dot_axes=1)",
-         "Concatenate(axis=1)([a, b])\nDot(axes=1)",
-         FixSafety.CONTEXT, "sum/mul/ave/max/concat/dot map one to one (Add, Multiply, Average, "
-         "Maximum, Concatenate, Dot) and a lambda mode to Lambda. Merge of layers or models (a "
-         "branching Sequential) needs the functional API, 'cos' returned shape (batch, 1, 1), "
-         "and a mode held in a variable is unknown: those are marked.", ("B32", "D08")),
-    Rule("KM233", "merge-function", "The Keras 1 `merge(inputs, mode=...)` function becomes the "
-         "Keras 2 layer for its mode, applied to the inputs.",
-         "merge([a, b], mode='concat', concat_axis=-1)\nmerge([q, k], mode='dot', dot_axes=[2, 2])",
-         "Concatenate(axis=-1)([a, b])\nDot(axes=[2, 2])([q, k])",
-         FixSafety.CONTEXT, "Same mode map as KM232; a mode that is not a literal is marked.",
-         ("B33",)),
+    Rule(
+        id="KM232",
+        name="merge-layer-class",
+        summary="The Keras 1 `Merge(mode=...)` layer becomes the Keras 2 layer for its mode.",
+        before=(
+            "from keras.layers import Input, Merge\n"
+            "\n"
+            "a, b = Input(shape=(4,)), Input(shape=(4,))\n"
+            "joined = Merge(mode='concat', concat_axis=1)([a, b])\n"
+            "scores = Merge(mode='dot', dot_axes=1)([a, b])"
+        ),
+        after=(
+            "from tensorflow.keras.layers import Input, Concatenate, Dot\n"
+            "\n"
+            "a, b = Input(shape=(4,)), Input(shape=(4,))\n"
+            "joined = Concatenate(axis=1)([a, b])\n"
+            "scores = Dot(axes=1)([a, b])"
+        ),
+        safety=FixSafety.CONTEXT,
+        safety_note=(
+            "sum/mul/ave/max/concat/dot map one to one (Add, Multiply, Average, Maximum, Concatenate, Dot) "
+            "and a lambda mode to Lambda. Merge of layers or models (a branching Sequential) needs the "
+            "functional API, 'cos' returned shape (batch, 1, 1), and a mode held in a variable is unknown: "
+            "those are marked."
+        ),
+        catalog=("B32", "D08"),
+    ),
+    Rule(
+        id="KM233",
+        name="merge-function",
+        summary=(
+            "The Keras 1 `merge(inputs, mode=...)` function becomes the Keras 2 layer for its mode, applied "
+            "to the inputs."
+        ),
+        before=(
+            "from keras.layers import Input, merge\n"
+            "\n"
+            "a, b = Input(shape=(4,)), Input(shape=(4,))\n"
+            "joined = merge([a, b], mode='concat', concat_axis=-1)\n"
+            "scores = merge([a, b], mode='dot', dot_axes=1)"
+        ),
+        after=(
+            "from tensorflow.keras.layers import Input, Concatenate, Dot\n"
+            "\n"
+            "a, b = Input(shape=(4,)), Input(shape=(4,))\n"
+            "joined = Concatenate(axis=-1)([a, b])\n"
+            "scores = Dot(axes=1)([a, b])"
+        ),
+        safety=FixSafety.CONTEXT,
+        safety_note="Same mode map as KM232; a mode that is not a literal is marked.",
+        catalog=("B33",),
+    ),
 )
 
 _MODES = {

@@ -25,29 +25,43 @@ RULES = (
     Rule(
         id="KM605",
         name="metric-name-templates",
-        summary="Templates formatted with the logs dict follow the metric's tf.keras name "
-        "(`{val_acc}` -> `{val_accuracy}`).",
-        before="from keras.models import Sequential\nfrom keras.layers import Dense\n"
-        "from keras.callbacks import ModelCheckpoint\n\n"
-        "model = Sequential([Dense(1, activation='sigmoid', input_dim=4)])\n"
-        "model.compile(loss='binary_crossentropy', optimizer='sgd', metrics=['accuracy'])\n"
-        "path = 'weights-{epoch:02d}-{val_acc:.2f}.hdf5'\n"
-        "checkpoint = ModelCheckpoint(path, monitor='val_loss')\n",
-        after="from keras.models import Sequential\nfrom keras.layers import Dense\n"
-        "from keras.callbacks import ModelCheckpoint\n\n"
-        "model = Sequential([Dense(1, activation='sigmoid', input_dim=4)])\n"
-        "model.compile(loss='binary_crossentropy', optimizer='sgd', metrics=['accuracy'])\n"
-        "path = 'weights-{epoch:02d}-{val_accuracy:.2f}.hdf5'\n"
-        "checkpoint = ModelCheckpoint(path, monitor='val_loss')\n",
+        summary=(
+            "Templates formatted with the logs dict follow the metric's tf.keras name (`{val_acc}` -> "
+            "`{val_accuracy}`)."
+        ),
+        before=(
+            "from keras.models import Sequential\n"
+            "from keras.layers import Dense\n"
+            "from keras.callbacks import ModelCheckpoint\n"
+            "\n"
+            "model = Sequential([Dense(1, activation='sigmoid', input_dim=4)])\n"
+            "model.compile(loss='binary_crossentropy', optimizer='sgd', metrics=['accuracy'])\n"
+            "path = 'weights-{epoch:02d}-{val_acc:.2f}.hdf5'\n"
+            "checkpoint = ModelCheckpoint(path, monitor='val_loss')"
+        ),
+        after=(
+            "from tensorflow.keras.models import Sequential\n"
+            "from tensorflow.keras.layers import Dense\n"
+            "from tensorflow.keras.callbacks import ModelCheckpoint\n"
+            "\n"
+            "model = Sequential([Dense(1, activation='sigmoid', input_dim=4)])\n"
+            "model.compile(loss='binary_crossentropy', optimizer='sgd', metrics=['accuracy'])\n"
+            "path = 'weights-{epoch:02d}-{val_accuracy:.2f}.hdf5'\n"
+            "checkpoint = ModelCheckpoint(path, monitor='val_loss')"
+        ),
         safety=FixSafety.CONTEXT,
-        safety_note="Keras <= 2.2 logged metrics=['accuracy'] as 'acc'; tf.keras logs the spelling "
-        "given to compile, so '{val_acc}' raises KeyError when the template is formatted. Renamed "
-        "when the file's compile calls show the spelling (as KM330 does), marked otherwise. Only "
-        "templates that reach the logs dict are touched: a ModelCheckpoint path in a variable used "
-        "nowhere else, and literals formatted with **logs or % logs in a Callback's on_* methods.",
+        safety_note=(
+            "Keras <= 2.2 logged metrics=['accuracy'] as 'acc'; tf.keras logs the spelling given to compile, "
+            "so '{val_acc}' raises KeyError when the template is formatted. Renamed when the file's compile "
+            "calls show the spelling (as KM330 does), marked otherwise. Only templates that reach the logs "
+            "dict are touched: a ModelCheckpoint path in a variable used nowhere else, and literals "
+            "formatted with **logs or % logs in a Callback's on_* methods."
+        ),
         catalog=("C-T10",),
-        details="CSVLogger needs nothing: its file name is not a template, but the CSV columns "
-        "it writes carry the new names (val_accuracy).",
+        details=(
+            "CSVLogger needs nothing: its file name is not a template, but the CSV columns it writes carry "
+            "the new names (val_accuracy)."
+        ),
     ),
 )
 

@@ -14,37 +14,148 @@ from kmigrate.rules.training_table import make_string, method_name, positional_c
 SAFE, CONTEXT, FLAG = FixSafety.SAFE, FixSafety.CONTEXT, FixSafety.FLAG
 
 RULES = (
-    Rule("KM381", "long-loss-metric-names", "`losses.mean_squared_error` and the other long "
-         "function names become `mse`, `mae`, `mape`, `msle`.",
-         "from keras.losses import mean_squared_error\nloss=keras.losses.mean_absolute_error",
-         "from tensorflow.keras.losses import mse as mean_squared_error\nloss=keras.losses.mae",
-         SAFE, "TF 2.21's tf.keras.losses/metrics export only the short aliases of the same "
-         "functions (whose __name__, and so the history key, is still the long name).", ("C-M01",),
-         tf_keras=False),
-    Rule("KM382", "cosine-proximity", "`cosine_proximity` becomes `cosine_similarity`.",
-         "model.compile(loss='cosine_proximity', ...)", "model.compile(loss='cosine_similarity', ...)",
-         CONTEXT, "As a loss both are -cos. As a metric Keras 3's CosineSimilarity is +cos: metric "
-         "uses are marked (thresholds flip sign).", ("C-M02",)),
-    Rule("KM383", "renamed-loss-ids", "Loss ids `logcosh`, `kullback_leibler_divergence`, "
-         "`huber_loss` become `log_cosh`, `kl_divergence`, `huber`; `mse`, `mae`, `mape`, `msle`, "
-         "`kld` are spelled out.",
-         "model.compile(loss='logcosh', ...)\nmodel.compile(loss='mse', ...)",
-         "model.compile(loss='log_cosh', ...)\nmodel.compile(loss='mean_squared_error', ...)",
-         SAFE, "Same functions under their Keras 3 ids. Keras 3.15 compiles with the short ids but "
-         "cannot load a .h5 model saved with them (verified), so they are spelled out.", ("C-M03",),
-         tf_keras=False),
-    Rule("KM384", "renamed-metric-ids", "Metric ids `kld`, `kullback_leibler_divergence`, "
-         "`logcosh`, `ce`/`crossentropy` become Keras 3 ids.",
-         "metrics=['kld', 'crossentropy']  # loss='categorical_crossentropy'",
-         "metrics=['kl_divergence', 'categorical_crossentropy']",
-         CONTEXT, "Keras 3 metrics.get rejects the old ids; 'ce'/'crossentropy' followed the loss, so "
-         "they are resolved from a literal loss and marked otherwise.", ("C-M04",)),
-    Rule("KM385", "metrics-accuracy-function", "The `metrics.accuracy` function becomes "
-         "`metrics.Accuracy()`.",
-         "from keras.metrics import accuracy\nmetrics=[accuracy]",
-         "from tensorflow.keras.metrics import Accuracy\nmetrics=[Accuracy()]",
-         CONTEXT, "Same exact-match semantics; the 'accuracy' string would pick binary/categorical "
-         "accuracy instead.", ("C-M05",)),
+    Rule(
+        id="KM381",
+        name="long-loss-metric-names",
+        summary=(
+            "`losses.mean_squared_error` and the other long function names become `mse`, `mae`, `mape`, "
+            "`msle`."
+        ),
+        before=(
+            "import keras\n"
+            "from keras.losses import mean_squared_error\n"
+            "from keras.models import Sequential\n"
+            "from keras.layers import Dense\n"
+            "\n"
+            "model = Sequential([Dense(1, input_dim=4)])\n"
+            "model.compile(loss=keras.losses.mean_absolute_error, optimizer='sgd', metrics=[mean_squared_error])"
+        ),
+        after=(
+            "from tensorflow import keras\n"
+            "from tensorflow.keras.losses import mse as mean_squared_error\n"
+            "from tensorflow.keras.models import Sequential\n"
+            "from tensorflow.keras.layers import Dense\n"
+            "\n"
+            "model = Sequential([Dense(1, input_dim=4)])\n"
+            "model.compile(loss=keras.losses.mae, optimizer='sgd', metrics=[mean_squared_error])"
+        ),
+        safety=SAFE,
+        safety_note=(
+            "TF 2.21's tf.keras.losses/metrics export only the short aliases of the same functions (whose "
+            "__name__, and so the history key, is still the long name)."
+        ),
+        catalog=("C-M01",),
+        tf_keras=False,
+    ),
+    Rule(
+        id="KM382",
+        name="cosine-proximity",
+        summary="`cosine_proximity` becomes `cosine_similarity`.",
+        before=(
+            "from keras.models import Sequential\n"
+            "from keras.layers import Dense\n"
+            "\n"
+            "model = Sequential([Dense(8, input_dim=4)])\n"
+            "model.compile(loss='cosine_proximity', optimizer='sgd')"
+        ),
+        after=(
+            "from tensorflow.keras.models import Sequential\n"
+            "from tensorflow.keras.layers import Dense\n"
+            "\n"
+            "model = Sequential([Dense(8, input_dim=4)])\n"
+            "model.compile(loss='cosine_similarity', optimizer='sgd')"
+        ),
+        safety=CONTEXT,
+        safety_note=(
+            "As a loss both are -cos. As a metric Keras 3's CosineSimilarity is +cos: metric uses are marked "
+            "(thresholds flip sign)."
+        ),
+        catalog=("C-M02",),
+    ),
+    Rule(
+        id="KM383",
+        name="renamed-loss-ids",
+        summary=(
+            "Loss ids `logcosh`, `kullback_leibler_divergence`, `huber_loss` become `log_cosh`, "
+            "`kl_divergence`, `huber`; `mse`, `mae`, `mape`, `msle`, `kld` are spelled out."
+        ),
+        before=(
+            "from keras.models import Sequential\n"
+            "from keras.layers import Dense\n"
+            "\n"
+            "model = Sequential([Dense(1, input_dim=4)])\n"
+            "model.compile(loss='logcosh', optimizer='sgd')"
+        ),
+        after=(
+            "from tensorflow.keras.models import Sequential\n"
+            "from tensorflow.keras.layers import Dense\n"
+            "\n"
+            "model = Sequential([Dense(1, input_dim=4)])\n"
+            "model.compile(loss='log_cosh', optimizer='sgd')"
+        ),
+        safety=SAFE,
+        safety_note=(
+            "Same functions under their Keras 3 ids. Keras 3.15 compiles with the short ids but cannot load "
+            "a .h5 model saved with them (verified), so they are spelled out."
+        ),
+        catalog=("C-M03",),
+        tf_keras=False,
+    ),
+    Rule(
+        id="KM384",
+        name="renamed-metric-ids",
+        summary=(
+            "Metric ids `kld`, `kullback_leibler_divergence`, `logcosh`, `ce`/`crossentropy` become Keras 3 "
+            "ids."
+        ),
+        before=(
+            "from keras.models import Sequential\n"
+            "from keras.layers import Dense\n"
+            "\n"
+            "model = Sequential([Dense(3, activation='softmax', input_dim=4)])\n"
+            "model.compile(loss='categorical_crossentropy', optimizer='sgd', metrics=['kld', 'crossentropy'])"
+        ),
+        after=(
+            "from tensorflow.keras.models import Sequential\n"
+            "from tensorflow.keras.layers import Dense\n"
+            "\n"
+            "model = Sequential([Dense(3, activation='softmax', input_dim=4)])\n"
+            "model.compile(loss='categorical_crossentropy', optimizer='sgd', metrics=['kl_divergence', 'categorical_crossentropy'])"
+        ),
+        safety=CONTEXT,
+        safety_note=(
+            "Keras 3 metrics.get rejects the old ids; 'ce'/'crossentropy' followed the loss, so they are "
+            "resolved from a literal loss and marked otherwise."
+        ),
+        catalog=("C-M04",),
+    ),
+    Rule(
+        id="KM385",
+        name="metrics-accuracy-function",
+        summary="The `metrics.accuracy` function becomes `metrics.Accuracy()`.",
+        before=(
+            "from keras.metrics import accuracy\n"
+            "from keras.models import Sequential\n"
+            "from keras.layers import Dense\n"
+            "\n"
+            "model = Sequential([Dense(1, input_dim=4)])\n"
+            "model.compile(loss='mean_squared_error', optimizer='sgd', metrics=[accuracy])"
+        ),
+        after=(
+            "from tensorflow.keras.models import Sequential\n"
+            "from tensorflow.keras.layers import Dense\n"
+            "from tensorflow.keras.metrics import Accuracy\n"
+            "\n"
+            "model = Sequential([Dense(1, input_dim=4)])\n"
+            "model.compile(loss='mean_squared_error', optimizer='sgd', metrics=[Accuracy()])"
+        ),
+        safety=CONTEXT,
+        safety_note=(
+            "Same exact-match semantics; the 'accuracy' string would pick binary/categorical accuracy "
+            "instead."
+        ),
+        catalog=("C-M05",),
+    ),
 )
 
 _SHORT = {

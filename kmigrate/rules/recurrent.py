@@ -23,33 +23,103 @@ from kmigrate.rules.base import Fixer, FixSafety, Rule
 CTX = FixSafety.CONTEXT
 
 RULES = (
-    Rule("KM411", "recurrent-activation-default", "LSTM/GRU written for Keras <= 2.2 (and ConvLSTM2D "
-         "for any Keras 2) gated with the legacy hard_sigmoid: keep those numerics explicitly.",
-         "from keras.layers import LSTM\nLSTM(64)",
-         "@register_keras_serializable(package=\"kmigrate\")\ndef legacy_hard_sigmoid(x):\n"
-         "    return backend.hard_sigmoid(x)\n\nLSTM(64, recurrent_activation=legacy_hard_sigmoid)",
-         CTX, "Keras <= 2.2.5 defaulted recurrent_activation to hard_sigmoid = clip(0.2x+0.5, 0, 1); "
-         "2.3 switched to sigmoid and Keras 3 redefined hard_sigmoid as relu6(x+3)/6. The injected, "
-         "registered function computes the legacy formula and survives .keras/.h5 saving (it must be "
-         "imported before load_model). It depends on the legacy Keras version (--from-version; "
-         "2.2.4 is assumed when unknown) and gives up the cuDNN kernel.",
-         ("C-L11", "D17"), tf_keras=True,
-         details="Under --target tf_keras the string 'hard_sigmoid' still means the legacy formula, "
-         "so only the default is made explicit there."),
-    Rule("KM412", "hard-sigmoid-activation", "`'hard_sigmoid'` activations mean another function in "
-         "Keras 3: keep the legacy formula.",
-         "Dense(1, activation='hard_sigmoid')\nActivation('hard_sigmoid')",
-         "Dense(1, activation=legacy_hard_sigmoid)\nActivation(legacy_hard_sigmoid)",
-         CTX, "Keras 2 and tf.keras 2.x computed clip(0.2x+0.5, 0, 1); Keras 3's hard_sigmoid is "
-         "relu6(x+3)/6 (0.667 vs 0.7 at 1.0). tf.keras.backend.hard_sigmoid keeps the old formula "
-         "and is not rewritten.", ("C-L12",), tf_keras=False),
-    Rule("KM413", "gru-reset-after", "Multi-backend Keras GRUs used `reset_after=False`; Keras 3 "
-         "defaults to True.",
-         "from keras.layers import GRU\nGRU(64)",
-         "GRU(64, recurrent_activation=legacy_hard_sigmoid, reset_after=False)",
-         CTX, "Every multi-backend release up to 2.3.1 defaulted reset_after=False: another gate "
-         "formula and bias layout, so legacy weights only load and compute the same with it.",
-         ("C-L13",), tf_keras=True),
+    Rule(
+        id="KM411",
+        name="recurrent-activation-default",
+        summary=(
+            "LSTM/GRU written for Keras <= 2.2 (and ConvLSTM2D for any Keras 2) gated with the legacy "
+            "hard_sigmoid: keep those numerics explicitly."
+        ),
+        before=(
+            "from keras.layers import LSTM\n"
+            "\n"
+            "lstm = LSTM(64)"
+        ),
+        after=(
+            "from tensorflow.keras.layers import LSTM\n"
+            "from tensorflow.keras.utils import register_keras_serializable\n"
+            "from tensorflow.keras import backend\n"
+            "\n"
+            "\n"
+            '@register_keras_serializable(package="kmigrate")\n'
+            "def legacy_hard_sigmoid(x):\n"
+            '    """hard_sigmoid as Keras 2 computed it: clip(0.2 * x + 0.5, 0, 1) (kmigrate KM411/KM412)."""\n'
+            "    return backend.hard_sigmoid(x)\n"
+            "\n"
+            "\n"
+            "lstm = LSTM(64, recurrent_activation=legacy_hard_sigmoid)"
+        ),
+        safety=CTX,
+        safety_note=(
+            "Keras <= 2.2.5 defaulted recurrent_activation to hard_sigmoid = clip(0.2x+0.5, 0, 1); 2.3 "
+            "switched to sigmoid and Keras 3 redefined hard_sigmoid as relu6(x+3)/6. The injected, "
+            "registered function computes the legacy formula and survives .keras/.h5 saving (it must be "
+            "imported before load_model). It depends on the legacy Keras version (--from-version; 2.2.4 is "
+            "assumed when unknown) and gives up the cuDNN kernel."
+        ),
+        catalog=("C-L11", "D17"),
+        tf_keras=True,
+        details=(
+            "Under --target tf_keras the string 'hard_sigmoid' still means the legacy formula, so only the "
+            "default is made explicit there."
+        ),
+    ),
+    Rule(
+        id="KM412",
+        name="hard-sigmoid-activation",
+        summary="`'hard_sigmoid'` activations mean another function in Keras 3: keep the legacy formula.",
+        before=(
+            "from keras.layers import Dense, Activation\n"
+            "\n"
+            "output = Dense(1, activation='hard_sigmoid')\n"
+            "gate = Activation('hard_sigmoid')"
+        ),
+        after=(
+            "from tensorflow.keras.layers import Dense, Activation\n"
+            "from tensorflow.keras.utils import register_keras_serializable\n"
+            "from tensorflow.keras import backend\n"
+            "\n"
+            "\n"
+            '@register_keras_serializable(package="kmigrate")\n'
+            "def legacy_hard_sigmoid(x):\n"
+            '    """hard_sigmoid as Keras 2 computed it: clip(0.2 * x + 0.5, 0, 1) (kmigrate KM411/KM412)."""\n'
+            "    return backend.hard_sigmoid(x)\n"
+            "\n"
+            "\n"
+            "output = Dense(1, activation=legacy_hard_sigmoid)\n"
+            "gate = Activation(legacy_hard_sigmoid)"
+        ),
+        safety=CTX,
+        safety_note=(
+            "Keras 2 and tf.keras 2.x computed clip(0.2x+0.5, 0, 1); Keras 3's hard_sigmoid is relu6(x+3)/6 "
+            "(0.667 vs 0.7 at 1.0). tf.keras.backend.hard_sigmoid keeps the old formula and is not "
+            "rewritten."
+        ),
+        catalog=("C-L12",),
+        tf_keras=False,
+    ),
+    Rule(
+        id="KM413",
+        name="gru-reset-after",
+        summary="Multi-backend Keras GRUs used `reset_after=False`; Keras 3 defaults to True.",
+        before=(
+            "from keras.layers import GRU\n"
+            "\n"
+            "gru = GRU(64)"
+        ),
+        after=(
+            "from tensorflow.keras.layers import GRU\n"
+            "\n"
+            "gru = GRU(64, reset_after=False)"
+        ),
+        safety=CTX,
+        safety_note=(
+            "Every multi-backend release up to 2.3.1 defaulted reset_after=False: another gate formula and "
+            "bias layout, so legacy weights only load and compute the same with it."
+        ),
+        catalog=("C-L13",),
+        tf_keras=True,
+    ),
 )
 
 HELPER = "legacy_hard_sigmoid"

@@ -23,37 +23,62 @@ RULES = (
     Rule(
         id="KM606",
         name="layer-shape-attributes",
-        summary="`layer.output_shape`/`layer.input_shape` become `layer.output.shape`/"
-        "`layer.input.shape`.",
-        before="from keras.layers import Dense, Input\n\nx = Input(shape=(4,))\nhidden = Dense(3)\n"
-        "y = hidden(x)\nprint(hidden.output_shape)\n",
-        after="from keras.layers import Dense, Input\n\nx = Input(shape=(4,))\nhidden = Dense(3)\n"
-        "y = hidden(x)\nprint(hidden.output.shape)\n",
+        summary="`layer.output_shape`/`layer.input_shape` become `layer.output.shape`/`layer.input.shape`.",
+        before=(
+            "from keras.layers import Dense, Input\n"
+            "\n"
+            "x = Input(shape=(4,))\n"
+            "hidden = Dense(3)\n"
+            "y = hidden(x)\n"
+            "print(hidden.output_shape)"
+        ),
+        after=(
+            "from tensorflow.keras.layers import Dense, Input\n"
+            "\n"
+            "x = Input(shape=(4,))\n"
+            "hidden = Dense(3)\n"
+            "y = hidden(x)\n"
+            "print(hidden.output.shape)"
+        ),
         safety=FixSafety.CONTEXT,
-        safety_note="Keras 3 layers have no output_shape/input_shape (models keep them). The shape "
-        "of the layer's first output is the same tuple, None for the batch. Rewritten when the "
-        "layer is built in view by a single-input, single-output Keras layer class; layers that "
-        "may return or take several tensors (RNNs with return_state, Lambda, merge layers) and "
-        "layers of unknown class (model.layers[i]) are marked.",
+        safety_note=(
+            "Keras 3 layers have no output_shape/input_shape (models keep them). The shape of the layer's "
+            "first output is the same tuple, None for the batch. Rewritten when the layer is built in view "
+            "by a single-input, single-output Keras layer class; layers that may return or take several "
+            "tensors (RNNs with return_state, Lambda, merge layers) and layers of unknown class "
+            "(model.layers[i]) are marked."
+        ),
         catalog=(),
         tf_keras=False,
     ),
     Rule(
         id="KM607",
         name="sequential-input-output",
-        summary="`model.input`/`model.output` of a Sequential given an input shape become "
-        "`model.inputs[0]`/`model.outputs[0]`.",
-        before="from keras.models import Sequential, Model\nfrom keras.layers import Dense\n\n"
-        "model = Sequential([Dense(8, input_shape=(4,)), Dense(1)])\n"
-        "features = Model(model.input, model.layers[0].output)\n",
-        after="from keras.models import Sequential, Model\nfrom keras.layers import Dense\n\n"
-        "model = Sequential([Dense(8, input_shape=(4,)), Dense(1)])\n"
-        "features = Model(model.inputs[0], model.layers[0].output)\n",
+        summary=(
+            "`model.input`/`model.output` of a Sequential given an input shape become "
+            "`model.inputs[0]`/`model.outputs[0]`."
+        ),
+        before=(
+            "from keras.models import Sequential, Model\n"
+            "from keras.layers import Dense\n"
+            "\n"
+            "model = Sequential([Dense(8, input_shape=(4,)), Dense(1)])\n"
+            "features = Model(model.input, model.layers[0].output)"
+        ),
+        after=(
+            "from tensorflow.keras.models import Sequential, Model\n"
+            "from tensorflow.keras.layers import Dense\n"
+            "\n"
+            "model = Sequential([Dense(8, input_shape=(4,)), Dense(1)])\n"
+            "features = Model(model.inputs[0], model.layers[0].output)"
+        ),
         safety=FixSafety.CONTEXT,
-        safety_note="A Keras 3 Sequential built from its first layer's input_shape has inputs/"
-        "outputs but no input/output until it is called (AttributeError), explicit Input or not. "
-        "Legacy Sequential.input was its own input tensor, which inputs[0] is. A Sequential "
-        "without a visible input shape is marked.",
+        safety_note=(
+            "A Keras 3 Sequential built from its first layer's input_shape has inputs/outputs but no "
+            "input/output until it is called (AttributeError), explicit Input or not. Legacy "
+            "Sequential.input was its own input tensor, which inputs[0] is. A Sequential without a visible "
+            "input shape is marked."
+        ),
         catalog=(),
         tf_keras=False,
     ),

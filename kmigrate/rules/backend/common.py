@@ -31,63 +31,201 @@ SAFE, CONTEXT, FLAG_ONLY = FixSafety.SAFE, FixSafety.CONTEXT, FixSafety.FLAG
 _SAFETY = {RENAME: SAFE, TF: SAFE, BUILTIN: SAFE, REMOVE: SAFE, VALUE: SAFE, SPECIAL: CONTEXT, FLAG: FLAG_ONLY}
 
 SEMANTIC_RULES = (
-    Rule("KM500", "backend-name-missing", "A `K.<name>` that no tf.keras backend has and no rule "
-         "rewrites is marked.",
-         "gpus = K.tensorflow_backend._get_available_gpus()",
-         "gpus = K.tensorflow_backend._get_available_gpus()  # kmigrate: KM500 ...",
-         FLAG_ONLY, "The 129 Keras 1/2 backend functions that survive keep working after the "
-         "import change (KM117); the 49 that are gone have their own rules; anything else "
-         "(internal modules, private helpers) has no tf.keras equivalent.", ("C-K00-backend-present",)),
-    Rule("KM501", "set-value-on-keras3-variables", "`K.set_value(v, x)` / `K.batch_set_value` "
-         "become `v.assign(x)`.",
-         "K.set_value(layer.kernel, w)\nK.batch_set_value(list(zip(model.weights, weights)))",
-         "layer.kernel.assign(w)\nfor variable, value in list(zip(model.weights, weights)):\n"
-         "    variable.assign(value)",
-         SAFE, "Keras 3 weights are keras.Variable, on which the legacy set_value raises "
-         "(`'str' object has no attribute 'name'`); `assign` works on them and on tf.Variable. "
-         "Optimizer learning rates are left to KM308/KM309.", ("C-K01-set-value-on-keras3-variables",),
-         tf_keras=False),
-    Rule("KM502", "gradients-eager", "`K.gradients` raises under eager execution.",
-         "grads = K.gradients(loss, model.trainable_weights)",
-         "with tf.GradientTape() as tape:\n    loss = ...\n"
-         "grads = tape.gradient(loss, model.trainable_weights)",
-         FLAG_ONLY, "The loss has to be recomputed under a GradientTape; where that code is "
-         "depends on the program.", ("C-K02-gradients-eager", "D06")),
-    Rule("KM503", "variable-tracking", "`K.variable` / `K.update` inside a custom layer are not "
-         "tracked or run by Keras 3.",
-         "self.W = K.variable(np.zeros((3, 4)))",
-         "self.W = self.add_weight(shape=(3, 4), initializer='zeros')",
-         FLAG_ONLY, "Keras 3 layers track only their own weights: a bare tf.Variable is not "
-         "trained or saved, and graph update ops are not run.", ("C-K03-variable-tracking",),
-         tf_keras=False),
-    Rule("KM504", "hard-sigmoid-backend", "`K.hard_sigmoid` passed as an activation does not "
-         "survive saving.",
-         "LSTM(8, recurrent_activation=K.hard_sigmoid)",
-         "# a hard_sigmoid registered with tf.keras.utils.register_keras_serializable",
-         FLAG_ONLY, "Calling K.hard_sigmoid keeps the legacy formula (it is never rewritten); passed "
-         "as an activation, a reloaded model resolves the name 'hard_sigmoid' to Keras 3's "
-         "relu6(x+3)/6.", ("C-K04-hard-sigmoid-backend",), tf_keras=False),
-    Rule("KM505", "ops-modernisation-traps", "Surviving backend functions are kept, never "
-         "'modernised' to keras.ops.",
-         "K.switch(c, a, b); K.repeat(x, 3); K.in_top_k(p, t, 1)",
-         "K.switch(c, a, b); K.repeat(x, 3); K.in_top_k(p, t, 1)",
-         SAFE, "Several same-named keras.ops functions differ in meaning or argument order "
-         "(repeat, switch, in_top_k, batch_normalization, relu, shape, hard_sigmoid); "
-         "tf.keras.backend keeps the Keras 2 semantics.", ("C-K05-ops-modernisation-traps",)),
-    Rule("KM506", "backend-module-attrs", "`K.tf` / `K.np` (modules Keras 2 leaked into the "
-         "backend) become `tf` / `np`.",
-         "y = K.tf.reduce_max(x)\nz = K.np.float32(1)",
-         "y = tf.reduce_max(x)\nz = np.float32(1)",
-         SAFE, "tf.keras.backend has no `tf`/`np` attributes (AttributeError); the module is the "
-         "same. `K.T` is Theano and is marked.", ("C-K06-backend-module-attrs",)),
+    Rule(
+        id="KM500",
+        name="backend-name-missing",
+        summary="A `K.<name>` that no tf.keras backend has and no rule rewrites is marked.",
+        before=(
+            "from keras import backend as K\n"
+            "\n"
+            "gpus = K.tensorflow_backend._get_available_gpus()"
+        ),
+        after="gpus = K.tensorflow_backend._get_available_gpus()  # kmigrate: KM500 ...",
+        safety=FLAG_ONLY,
+        safety_note=(
+            "The 129 Keras 1/2 backend functions that survive keep working after the import change (KM117); "
+            "the 49 that are gone have their own rules; anything else (internal modules, private helpers) "
+            "has no tf.keras equivalent."
+        ),
+        catalog=("C-K00-backend-present",),
+    ),
+    Rule(
+        id="KM501",
+        name="set-value-on-keras3-variables",
+        summary="`K.set_value(v, x)` / `K.batch_set_value` become `v.assign(x)`.",
+        before=(
+            "import numpy as np\n"
+            "from keras import backend as K\n"
+            "from keras.models import Sequential\n"
+            "from keras.layers import Dense\n"
+            "\n"
+            "model = Sequential([Dense(4, input_dim=3)])\n"
+            "K.set_value(model.layers[0].kernel, np.ones((3, 4)))\n"
+            "K.batch_set_value(list(zip(model.weights, [np.zeros((3, 4)), np.zeros(4)])))"
+        ),
+        after=(
+            "import numpy as np\n"
+            "from tensorflow.keras import backend as K\n"
+            "from tensorflow.keras.models import Sequential\n"
+            "from tensorflow.keras.layers import Dense\n"
+            "\n"
+            "model = Sequential([Dense(4, input_dim=3)])\n"
+            "model.layers[0].kernel.assign(np.ones((3, 4)))\n"
+            "for variable, value in list(zip(model.weights, [np.zeros((3, 4)), np.zeros(4)])):\n"
+            "    variable.assign(value)"
+        ),
+        safety=SAFE,
+        safety_note=(
+            "Keras 3 weights are keras.Variable, on which the legacy set_value raises (`'str' object has no "
+            "attribute 'name'`); `assign` works on them and on tf.Variable. Optimizer learning rates are "
+            "left to KM308/KM309."
+        ),
+        catalog=("C-K01-set-value-on-keras3-variables",),
+        tf_keras=False,
+    ),
+    Rule(
+        id="KM502",
+        name="gradients-eager",
+        summary="`K.gradients` raises under eager execution.",
+        before=(
+            "from keras import backend as K\n"
+            "from keras.models import Sequential\n"
+            "from keras.layers import Dense\n"
+            "\n"
+            "model = Sequential([Dense(1, input_dim=4)])\n"
+            "loss = K.mean(model.output)\n"
+            "grads = K.gradients(loss, model.trainable_weights)"
+        ),
+        after=(
+            "with tf.GradientTape() as tape:\n"
+            "    loss = ...\n"
+            "grads = tape.gradient(loss, model.trainable_weights)"
+        ),
+        safety=FLAG_ONLY,
+        safety_note=(
+            "The loss has to be recomputed under a GradientTape; where that code is depends on the program."
+        ),
+        catalog=("C-K02-gradients-eager", "D06"),
+    ),
+    Rule(
+        id="KM503",
+        name="variable-tracking",
+        summary="`K.variable` / `K.update` inside a custom layer are not tracked or run by Keras 3.",
+        before=(
+            "import numpy as np\n"
+            "from keras import backend as K\n"
+            "from keras.engine.topology import Layer\n"
+            "\n"
+            "\n"
+            "class Affine(Layer):\n"
+            "    def build(self, input_shape):\n"
+            "        self.W = K.variable(np.zeros((input_shape[-1], 4)))\n"
+            "        super(Affine, self).build(input_shape)\n"
+            "\n"
+            "    def call(self, x):\n"
+            "        return K.dot(x, self.W)"
+        ),
+        after="self.W = self.add_weight(shape=(3, 4), initializer='zeros')",
+        safety=FLAG_ONLY,
+        safety_note=(
+            "Keras 3 layers track only their own weights: a bare tf.Variable is not trained or saved, and "
+            "graph update ops are not run."
+        ),
+        catalog=("C-K03-variable-tracking",),
+        tf_keras=False,
+    ),
+    Rule(
+        id="KM504",
+        name="hard-sigmoid-backend",
+        summary="`K.hard_sigmoid` passed as an activation does not survive saving.",
+        before=(
+            "from keras import backend as K\n"
+            "from keras.layers import LSTM\n"
+            "\n"
+            "lstm = LSTM(8, recurrent_activation=K.hard_sigmoid)"
+        ),
+        after="# a hard_sigmoid registered with tf.keras.utils.register_keras_serializable",
+        safety=FLAG_ONLY,
+        safety_note=(
+            "Calling K.hard_sigmoid keeps the legacy formula (it is never rewritten); passed as an "
+            "activation, a reloaded model resolves the name 'hard_sigmoid' to Keras 3's relu6(x+3)/6."
+        ),
+        catalog=("C-K04-hard-sigmoid-backend",),
+        tf_keras=False,
+    ),
+    Rule(
+        id="KM505",
+        name="ops-modernisation-traps",
+        summary="Surviving backend functions are kept, never 'modernised' to keras.ops.",
+        before=(
+            "from keras import backend as K\n"
+            "from keras.layers import Input\n"
+            "\n"
+            "x = Input(shape=(4,))\n"
+            "y = K.switch(K.greater(x, 0), x, -x)\n"
+            "z = K.repeat(x, 3)"
+        ),
+        after=(
+            "from tensorflow.keras import backend as K\n"
+            "from tensorflow.keras.layers import Input\n"
+            "\n"
+            "x = Input(shape=(4,))\n"
+            "y = K.switch(K.greater(x, 0), x, -x)\n"
+            "z = K.repeat(x, 3)"
+        ),
+        safety=SAFE,
+        safety_note=(
+            "Several same-named keras.ops functions differ in meaning or argument order (repeat, switch, "
+            "in_top_k, batch_normalization, relu, shape, hard_sigmoid); tf.keras.backend keeps the Keras 2 "
+            "semantics."
+        ),
+        catalog=("C-K05-ops-modernisation-traps",),
+    ),
+    Rule(
+        id="KM506",
+        name="backend-module-attrs",
+        summary="`K.tf` / `K.np` (modules Keras 2 leaked into the backend) become `tf` / `np`.",
+        before=(
+            "from keras import backend as K\n"
+            "from keras.layers import Input, Lambda\n"
+            "\n"
+            "x = Input(shape=(4,))\n"
+            "y = Lambda(lambda t: K.tf.reduce_max(t, axis=-1))(x)\n"
+            "scale = K.np.float32(0.5)"
+        ),
+        after=(
+            "from tensorflow.keras import backend as K\n"
+            "from tensorflow.keras.layers import Input, Lambda\n"
+            "import tensorflow as tf\n"
+            "import numpy as np\n"
+            "\n"
+            "x = Input(shape=(4,))\n"
+            "y = Lambda(lambda t: tf.reduce_max(t, axis=-1))(x)\n"
+            "scale = np.float32(0.5)"
+        ),
+        safety=SAFE,
+        safety_note=(
+            "tf.keras.backend has no `tf`/`np` attributes (AttributeError); the module is the same. `K.T` is "
+            "Theano and is marked."
+        ),
+        catalog=("C-K06-backend-module-attrs",),
+    ),
 )
 
 # Group D rows whose marker a table rule places (D05: learning-phase tricks).
 _ALSO_COVERS = {"C-K-learning_phase": ("D05",)}
 TABLE_RULES = tuple(
-    Rule(CK_IDS[e.catalog], f"backend-{e.name.lower().replace('_', '-')}", e.message.split(":")[0]
-         if e.kind in (FLAG, SPECIAL) else e.message, e.before, e.after or "# (statement removed)",
-         _SAFETY[e.kind], e.note, (e.catalog, *_ALSO_COVERS.get(e.catalog, ())), tf_keras=e.tf_keras)
+    Rule(
+        id=CK_IDS[e.catalog],
+        name=f"backend-{e.name.lower().replace('_', '-')}",
+        summary=e.message.split(":")[0] if e.kind in (FLAG, SPECIAL) else e.message,
+        before=e.before,
+        after=e.after or "# (statement removed)",
+        safety=_SAFETY[e.kind],
+        safety_note=e.note,
+        catalog=(e.catalog, *_ALSO_COVERS.get(e.catalog, ())),
+        tf_keras=e.tf_keras,
+    )
     for e in sorted(ENTRIES, key=lambda e: CK_IDS[e.catalog])
 )
 RULES = SEMANTIC_RULES + TABLE_RULES
