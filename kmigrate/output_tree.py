@@ -69,6 +69,8 @@ def write_new_atomically(path: str, data: bytes, mode: int | None = None) -> Non
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())  # on disk before the rename makes it visible
         if mode is not None:
             os.chmod(temporary, mode)
         if os.path.islink(path):  # never write through a link that sits in the copy

@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import tempfile
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -26,12 +24,13 @@ import numpy as np
 from kmigrate.models.config import (
     ConversionError,
     Notes,
-    Problem,
     Saveable,
     convert_model_config,
 )
 from kmigrate.models.legacy_file import LegacyFile, NotAModelFile, read_legacy_file
 from kmigrate.models.optimizer import convert_training_config, optimizer_state
+from kmigrate.models.outcome import ConversionReport, write_file_atomically
+from kmigrate.models.weight_files import architecture_config, convert_weights_file
 from kmigrate.models.weights_layout import (
     PlacedVariable,
     WeightMismatch,
@@ -43,34 +42,6 @@ from kmigrate.models.weights_layout import (
 # What the written files say they are (the Keras that reads them is 3.15).
 WRITTEN_KERAS_VERSION = "3.15.1"
 SUFFIXES = (".keras", ".h5")
-
-
-@dataclass
-class ConversionReport:
-    source: Path
-    destination: Path | None
-    keras_version: str = ""
-    changes: list[tuple[str, str]] = field(default_factory=list)  # (layer name, what changed)
-    problems: list[Problem] = field(default_factory=list)
-    written: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def format(self, verbose: bool = True) -> str:
-        head = f"{self.source}"
-        if self.keras_version:
-            head += f" (Keras {self.keras_version})"
-        if self.ok:
-            head += f" -> {self.destination}" if self.written else ": convertible"
-        else:
-            head += ": cannot be converted"
-        lines = [head]
-        if verbose:
-            lines += [f"  change  {where}: {what}" for where, what in self.changes]
-        lines += [f"  PROBLEM {p.layer}: {p.what}\n          what to do: {p.todo}" for p in self.problems]
-        return "\n".join(lines)
 
 
 @dataclass
@@ -234,27 +205,6 @@ def h5_bytes(converted: Converted) -> bytes:
     return buffer.getvalue()
 
 
-def write_file_atomically(destination: Path, data: bytes) -> None:
-    """A temporary file beside the destination, then one rename: never a half-written file."""
-    destination = Path(destination)
-    folder = destination.parent if str(destination.parent) else Path(".")
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=".kmigrate-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, destination)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except FileNotFoundError:
-            pass
-        raise
-
-
 def destination_format(destination: Path) -> str:
     name = destination.name.lower()
     if name.endswith(".keras"):
@@ -277,8 +227,6 @@ def convert_model_file(source: Path, destination: Path | None = None, *, weights
     report = ConversionReport(source, Path(destination) if destination else None)
     notes = Notes()
     if weights_only:
-        from kmigrate.models.weight_files import convert_weights_file
-
         convert_weights_file(source, report.destination, config, notes, report, check=check)
         report.changes, report.problems = notes.changes, notes.problems
         return report
@@ -298,8 +246,6 @@ def convert_model_file(source: Path, destination: Path | None = None, *, weights
     report.keras_version = legacy.keras_version
     if legacy.is_weights_only and config is not None:
         # save_weights output + its architecture (model.to_json(), or a whole-model file): a model.
-        from kmigrate.models.weight_files import architecture_config
-
         try:
             legacy.model_config = architecture_config(Path(config))
         except (NotAModelFile, OSError, KeyError, ValueError) as error:

@@ -13,16 +13,13 @@ import io
 import json
 import zipfile
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import h5py
 import numpy as np
 
 from kmigrate.models.config import ConversionError, Notes, convert_model_config
 from kmigrate.models.legacy_file import NotAModelFile, is_hdf5, read_legacy_file
-
-if TYPE_CHECKING:
-    from kmigrate.models.convert import ConversionReport
+from kmigrate.models.outcome import ConversionReport, write_file_atomically
 from kmigrate.models.weights_layout import (
     WeightMismatch,
     WeightTree,
@@ -80,8 +77,6 @@ def _match_layers(expected: list[str], weights: dict[str, list], legacy_order: l
 
 def convert_weights_file(source: Path, destination: Path | None, config_path: Path | None, notes: Notes,
                          report: ConversionReport, *, check: bool = False) -> None:
-    from kmigrate.models.convert import write_file_atomically
-
     if config_path is None:
         notes.problem("(file)", "no architecture given", "pass --config CONVERTED.keras")
         return
