@@ -14,7 +14,7 @@ class LegacyDecoratorsAndGates(ImportsBase):
     """``keras.legacy.interfaces`` decorators (removed) and ``K.backend() == 'theano'`` gates."""
 
     # -- keras.legacy decorators and backend gates ----------------------------------------
-    def leave_Decorator(self, original: cst.Decorator, updated: cst.Decorator):  # type: ignore[no-untyped-def]
+    def leave_Decorator(self, original: cst.Decorator, updated: cst.Decorator) -> cst.Decorator | cst.RemovalSentinel:
         target = original.decorator
         if isinstance(target, cst.Call):
             target = target.func
@@ -26,13 +26,13 @@ class LegacyDecoratorsAndGates(ImportsBase):
         self.ctx.fixed("KM111", original, f"removed `@{get_full_name_for_node(target)}`")
         return cst.RemovalSentinel.REMOVE
 
-    def leave_Comparison(self, original: cst.Comparison, updated: cst.Comparison):  # type: ignore[no-untyped-def]
+    def leave_Comparison(self, original: cst.Comparison, updated: cst.Comparison) -> cst.Comparison:
         operands = [original.left, *(c.comparator for c in original.comparisons)]
         calls_backend = any(
             isinstance(o, cst.Call) and _is_backend_call(self.ctx, o) for o in operands
         )
         names_dead = any(
-            isinstance(o, cst.SimpleString) and o.evaluated_value in _DEAD_BACKENDS  # type: ignore[operator]
+            isinstance(o, cst.SimpleString) and o.evaluated_value in _DEAD_BACKENDS
             for o in operands
         )
         if calls_backend and names_dead and self.ctx.allows("KM119"):

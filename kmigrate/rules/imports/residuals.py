@@ -6,6 +6,7 @@ from __future__ import annotations
 import libcst as cst
 
 from kmigrate.markers import add_markers
+from kmigrate.nodes import LeaveResult
 from kmigrate.rules.imports.common import ImportsBase, _has_dunder_all, _Replace, _used_names
 
 
@@ -18,9 +19,11 @@ class ResidualImports(ImportsBase):
             return updated
         used_before = _used_names(original)
         used_after = _used_names(updated)
-        replacements: dict[int, cst.CSTNode | cst.RemovalSentinel] = {}
+        replacements: dict[int, LeaveResult] = {}
         exported = _has_dunder_all(original)
         for residual in self._residuals:
+            if residual.statement is None:  # not reached: kept residuals have their statement
+                continue
             names = residual.locals
             unused = "*" not in names and not any(n in used_after for n in names)
             if unused and residual.removable and any(n in used_before for n in names):
@@ -46,4 +49,4 @@ class ResidualImports(ImportsBase):
                 self.ctx.edits += 1
         if not replacements:
             return updated
-        return updated.visit(_Replace(replacements))  # type: ignore[return-value]
+        return cst.ensure_type(updated.visit(_Replace(replacements)), cst.Module)

@@ -10,6 +10,7 @@ from libcst.helpers import get_full_name_for_node
 
 from kmigrate import keras_api
 from kmigrate.names import KerasName, classify
+from kmigrate.nodes import LeaveResult
 from kmigrate.rules.imports.common import (
     _SPECIFIC_FAMILIES,
     ImportsBase,
@@ -26,13 +27,17 @@ from kmigrate.rules.imports.common import (
 )
 
 
+# One statement an import becomes, with the residual import it keeps (None: nothing left over).
+_Part = tuple[cst.BaseSmallStatement, _Residual | None]
+
+
 class ImportStatements(ImportsBase):
     """Import statements: ``import keras...`` / ``from keras... import ...`` rewritten to their tf.keras"""
 
     # -- import statements -----------------------------------------------------------
     def leave_SimpleStatementLine(
         self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
-    ):  # type: ignore[no-untyped-def]
+    ) -> LeaveResult:
         if not any(isinstance(s, (cst.Import, cst.ImportFrom)) for s in updated.body):
             return updated
         head_body: list[cst.BaseSmallStatement] = []
@@ -41,10 +46,12 @@ class ImportStatements(ImportsBase):
         changed = False
         for original_small, small in zip(original.body, updated.body):
             parts = None
-            if isinstance(small, cst.Import):
-                parts = self._import(original_small, small)  # type: ignore[arg-type]
-            elif isinstance(small, cst.ImportFrom):
-                parts = self._import_from(original_small, small)  # type: ignore[arg-type]
+            # The statement's parts keep their kind: a fixer rewrites whole statements, and
+            # nothing inside an import is visited (transform.on_visit).
+            if isinstance(small, cst.Import) and isinstance(original_small, cst.Import):
+                parts = self._import(original_small, small)
+            elif isinstance(small, cst.ImportFrom) and isinstance(original_small, cst.ImportFrom):
+                parts = self._import_from(original_small, small)
             if parts is None:
                 head_body.append(small)
                 continue
@@ -60,22 +67,22 @@ class ImportStatements(ImportsBase):
         lines = [head]
         for residual in head_residuals:
             self._keep(residual, head)
-        for small, residual in extra:
+        for small, extra_residual in extra:
             line = cst.SimpleStatementLine(body=_fix_semicolons([small]))
             lines.append(line)
-            if residual is not None:
-                self._keep(residual, line)
+            if extra_residual is not None:
+                self._keep(extra_residual, line)
         return cst.FlattenSentinel(lines) if len(lines) > 1 else head
 
     def _keep(self, residual: _Residual, statement: cst.SimpleStatementLine) -> None:
         residual.statement = statement
         self._residuals.append(residual)
 
-    def _import(self, original: cst.Import, node: cst.Import):  # type: ignore[no-untyped-def]
+    def _import(self, original: cst.Import, node: cst.Import) -> list[_Part] | None:
         """`import keras`, `import keras.backend as K`, `import keras, numpy as np`."""
         kept: list[cst.ImportAlias] = []
         homeless: list[tuple[str, str, str]] = []  # (local, rule, message)
-        moved: list[cst.ImportFrom] = []
+        moved: list[cst.BaseSmallStatement] = []
         for alias in node.names:
             dotted = get_full_name_for_node(alias.name) or ""
             name = classify(dotted)
@@ -91,7 +98,7 @@ class ImportStatements(ImportsBase):
                     continue
             else:
                 # `import keras_preprocessing.image` binds and is used as `keras_preprocessing`.
-                local = alias.asname.name.value if alias.asname else head  # type: ignore[union-attr]
+                local = alias.evaluated_alias or head
                 if alias.asname is None:
                     name = classify(head) or name
                 home = keras_api.legacy_module_home(name.path, self.ctx.target)
@@ -117,7 +124,7 @@ class ImportStatements(ImportsBase):
             residual = None
             if homeless:
                 residual = _Residual(
-                    None, tuple(h[0] for h in homeless), homeless[0][1],  # type: ignore[arg-type]
+                    None, tuple(h[0] for h in homeless), homeless[0][1],
                     "; ".join(h[2] for h in homeless), original,
                 )
             parts.append((node.with_changes(names=_fix_commas(kept)), residual))
@@ -131,7 +138,7 @@ class ImportStatements(ImportsBase):
         # `import tensorflow.python.keras`: it binds `tensorflow`; uses are respelled.
         return cst.Import(names=[cst.ImportAlias(name=cst.Name("tensorflow"))])
 
-    def _import_from(self, original: cst.ImportFrom, node: cst.ImportFrom):  # type: ignore[no-untyped-def]
+    def _import_from(self, original: cst.ImportFrom, node: cst.ImportFrom) -> list[_Part] | None:
         if node.relative or node.module is None:
             return None
         module_name = get_full_name_for_node(node.module) or ""
@@ -145,7 +152,7 @@ class ImportStatements(ImportsBase):
             if not self.ctx.allows(rule):
                 return None
             if home.path is None:
-                return [(node, _Residual(None, ("*",), rule, f"`{module_name}`: {home.note}", original))]  # type: ignore[arg-type]
+                return [(node, _Residual(None, ("*",), rule, f"`{module_name}`: {home.note}", original))]
             self.ctx.fixed(rule, original, f"`from {module_name} import *` -> tensorflow.keras")
             return [(node.with_changes(module=_dotted(_tf_module(home.path))), None)]
 
@@ -195,7 +202,7 @@ class ImportStatements(ImportsBase):
         if leftovers:
             locals_ = tuple(a.evaluated_alias or a.evaluated_name for a in leftovers)
             rule = notes[0][0] if notes else ""
-            residual = _Residual(None, locals_, rule, "; ".join(n for _, n in notes), original)  # type: ignore[arg-type]
+            residual = _Residual(None, locals_, rule, "; ".join(n for _, n in notes), original)
             residual.removable = claimed
             parts.insert(0, (_rebuild_from(node, module_name, leftovers), residual))
         return parts

@@ -51,7 +51,7 @@ class NameUses(ImportsBase):
         if isinstance(node.value, cst.Attribute):
             self._inner_attributes.add(id(node.value))
 
-    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):  # type: ignore[no-untyped-def]
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
         if id(original) in self._inner_attributes:
             return updated
         qualified = self.ctx.resolver.qualified_name(original)
