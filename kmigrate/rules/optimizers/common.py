@@ -9,6 +9,7 @@ from typing import ClassVar
 import libcst as cst
 
 from kmigrate import callargs
+from kmigrate.names import Api
 from kmigrate.rules.base import Fixer, FixSafety, Rule
 from kmigrate.rules.training_table import (
     method_name,
@@ -438,16 +439,30 @@ class OptimizersBase(Fixer):
                 return self._constructor(original, updated, api, *found)
             return updated
         name = method_name(original)
+        if not isinstance(original.func, cst.Attribute):  # no method call (name is None)
+            return updated
         if name == "compile" and self.ctx.involves_keras \
-                and self.ctx.keras_receiver(original.func.value, name, original):  # type: ignore[attr-defined]
+                and self.ctx.keras_receiver(original.func.value, name, original):
             return self._compile_string(original, updated)
-        if name == "set_value" and self._is_optimizer_lr(original.func.value):  # type: ignore[attr-defined]
+        if name == "set_value" and self._is_optimizer_lr(original.func.value):
             # Theano idiom: model.optimizer.lr.set_value(v)
-            if self.ctx.allows("KM309") and len(updated.args) == 1:
+            if self.ctx.allows("KM309") and len(updated.args) == 1 and isinstance(updated.func, cst.Attribute):
                 self.ctx.fixed("KM309", original, "`lr.set_value(v)` -> `learning_rate.assign(v)`")
-                func = updated.func.with_changes(attr=cst.Name("assign"))  # type: ignore[attr-defined]
+                func = updated.func.with_changes(attr=cst.Name("assign"))
                 return updated.with_changes(func=func)
         return updated
+
+    # -- provided by the concerns OptimizersFixer is composed of (declared for the calls here) ---
+    def _constructor(self, original: cst.Call, call: cst.Call, api: Api, cls: str, legacy_namespace: bool) -> cst.Call:
+        raise NotImplementedError  # constructors.py
+    def _legacy_settings(self, cls: str, given_lr: bool, given_epsilon: float | None) -> list[tuple[str, str]]:
+        raise NotImplementedError  # constructors.py
+    def _is_optimizer_lr(self, node: cst.BaseExpression) -> bool:
+        raise NotImplementedError  # learning_rate.py
+    def _set_get_value(self, original: cst.Call, updated: cst.Call, which: str) -> cst.BaseExpression:
+        raise NotImplementedError  # learning_rate.py
+    def _compile_string(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        raise NotImplementedError  # learning_rate.py
 
 
 _NADAM_MARKER = "accept the drift or choose another optimizer (Keras 3 Nadam's schedule changed)"
@@ -490,7 +505,7 @@ def _replace_arg(call: cst.Call, old: cst.Arg, name: str, value: cst.BaseExpress
     return call.with_changes(args=args)
 
 
-def _assignments(module: cst.Module):  # type: ignore[no-untyped-def]
+def _assignments(module: cst.Module) -> list[tuple[str, cst.BaseExpression]]:
     """(name, value) for every simple ``name = value`` in the file."""
 
     class _Collect(cst.CSTVisitor):

@@ -8,6 +8,7 @@ from typing import ClassVar
 import libcst as cst
 
 from kmigrate import callargs
+from kmigrate.names import Api
 from kmigrate.nodes import code
 from kmigrate.rules.optimizers.common import (
     _COMMA,
@@ -59,7 +60,7 @@ class OptimizerConstructors(OptimizersBase):
         return 1e-8 if version < (2, 1, 3) else 1e-7
 
     # -- optimizer constructors -------------------------------------------------------------------
-    def _constructor(self, original: cst.Call, call: cst.Call, api, cls: str, legacy_namespace: bool):  # type: ignore[no-untyped-def]
+    def _constructor(self, original: cst.Call, call: cst.Call, api: Api, cls: str, legacy_namespace: bool) -> cst.Call:
         legacy = api.legacy
         version, _ = self.ctx.settings.legacy_version
         note = version_note(self.ctx) if legacy else ""
@@ -131,7 +132,7 @@ class OptimizerConstructors(OptimizersBase):
             self.ctx.flag("KM306", original, _NADAM_MESSAGE, marker=_NADAM_MARKER)
         return call
 
-    def _epsilon(self, original: cst.Call, call: cst.Call, cls: str, eps_arg, eps_none: bool) -> cst.Call:  # type: ignore[no-untyped-def]
+    def _epsilon(self, original: cst.Call, call: cst.Call, cls: str, eps_arg: cst.Arg | None, eps_none: bool) -> cst.Call:
         version, assumed = self.ctx.settings.legacy_version
         if cls in EPSILON_INSIDE_SQRT:
             if eps_arg is None:

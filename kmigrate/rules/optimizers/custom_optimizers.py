@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import libcst as cst
 
+from kmigrate.names import KerasName
 from kmigrate.rules.base import rename_imported_names
 from kmigrate.rules.optimizers.common import _LOWERCASE, OptimizersBase
 
@@ -16,7 +17,7 @@ class CustomOptimizers(OptimizersBase):
 
     # -- imports: lower-case aliases keep their local name -------------------------------------
     def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom) -> cst.ImportFrom:
-        def rename(alias: cst.ImportAlias, keras_name) -> tuple[str, str, str] | None:  # type: ignore[no-untyped-def]
+        def rename(alias: cst.ImportAlias, keras_name: KerasName) -> tuple[str, str, str] | None:
             name = alias.evaluated_name
             if keras_name.legacy and keras_name.path == f"optimizers.{name}" and name in _LOWERCASE:
                 return "KM307", _LOWERCASE[name], f"`{name}` is the class `{_LOWERCASE[name]}`"
@@ -37,7 +38,7 @@ class CustomOptimizers(OptimizersBase):
         self._class_stack.pop()
         return updated
 
-    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef):  # type: ignore[no-untyped-def]
+    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
         if not self._class_stack or original.name.value != "get_updates" or not self.ctx.involves_keras:
             return updated
         params = [p.name.value for p in original.params.params]

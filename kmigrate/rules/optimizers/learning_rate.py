@@ -29,7 +29,7 @@ class LearningRateAccess(OptimizersBase):
     """The learning rate read and written on an optimizer: ``optimizer.lr``, ``K.set_value`` /"""
 
     # -- attributes: optimizer.lr ----------------------------------------------------------------
-    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):  # type: ignore[no-untyped-def]
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
         if original.attr.value != "lr" or not self._is_optimizer(original.value):
             return updated
         if self._class_stack and self._class_stack[-1]:
