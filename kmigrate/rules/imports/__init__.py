@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from kmigrate.rules.imports.common import RULES, SAFE, ImportsBase  # noqa: F401  (re-exported: the old import path)
 from kmigrate.rules.imports.legacy import LegacyDecoratorsAndGates
+from kmigrate.rules.imports.plot_calls import PlotCalls
 from kmigrate.rules.imports.residuals import ResidualImports
 from kmigrate.rules.imports.statements import ImportStatements
 from kmigrate.rules.imports.uses import NameUses
 
 
-class ImportFixer(ImportStatements, NameUses, LegacyDecoratorsAndGates, ResidualImports):
-    """The imports family: one fixer whose concerns live one module each (statements.py, uses.py, legacy.py, residuals.py);
+class ImportFixer(ImportStatements, NameUses, LegacyDecoratorsAndGates, ResidualImports, PlotCalls):
+    """The imports family: one fixer whose concerns live one module each (statements.py, uses.py, legacy.py, residuals.py, plot_calls.py);
     shared state and hooks in ``common.ImportsBase``."""
 
 

@@ -180,7 +180,7 @@ RULES = (
             "from tensorflow.keras.utils import plot_model as plot\n"
             "\n"
             "model = Sequential([Dense(1, input_shape=(4,))])\n"
-            "plot(model, to_file='model.png')"
+            "plot(model, to_file='model.png', show_layer_names=True)"
         ),
         safety=SAFE,
         safety_note=(

@@ -299,7 +299,10 @@ RULES = (
     Rule(
         id="KM253",
         name="custom-layer-keras1-api",
-        summary="Keras 1 custom layers: `get_output_shape_for` and weights created with `K.variable`.",
+        summary=(
+            "Keras 1 custom layers: `get_output_shape_for` becomes `compute_output_shape`; assigned "
+            "`self.regularizers` / `self.constraints` lists are marked."
+        ),
         before=(
             "from keras import backend as K\n"
             "from keras.engine.topology import Layer\n"
@@ -334,8 +337,9 @@ RULES = (
         ),
         safety=CTX,
         safety_note=(
-            "The method was renamed in Keras 2. Keras 3 does not track bare variables and trainable_weights "
-            "has no setter: those lines are marked."
+            "The method was renamed in Keras 2. Keras 3 layers have no settable weight lists: a weight's "
+            "regularizer and constraint go to its add_weight() call. Weights made with `K.variable` are "
+            "marked by KM503, `self.trainable_weights = [...]` is dropped by KM609."
         ),
         catalog=("B53", "D07"),
     ),

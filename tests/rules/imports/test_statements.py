@@ -519,7 +519,8 @@ def test_km103_an_import_still_used_in_an_except_branch_is_kept():
 def test_km107_renamed_name_used_through_a_star_import_gets_its_new_name():
     assert_migrates(
         "from keras.utils.visualize_util import *\nplot(model, 'm.png')\n",
-        "from tensorflow.keras.utils import *\nfrom tensorflow.keras.utils import plot_model\nplot_model(model, 'm.png')\n",
+        "from tensorflow.keras.utils import *\nfrom tensorflow.keras.utils import plot_model\n"
+        "plot_model(model, 'm.png', show_layer_names=True)\n",
     )
 
 
