@@ -2,7 +2,7 @@
 
 The examples are shown by `kmigrate rules KMxxx`, in docs/rules.md and in SARIF help, so each
 `before` is complete code (its imports, the names it uses defined). Run the way a user reads it,
-`kmigrate --select <id> --select KM1 -` (the rule alone, plus the import rules so that `after`
+`kmigrate --select <id>,KM1 -` (the rule alone, plus the import rules so that `after`
 is real tf.keras code; see docs/writing-rules.md, "Examples"):
 
 * a rule that rewrites (safe, needs-context) produces exactly its `after`;
