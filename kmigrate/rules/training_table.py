@@ -12,6 +12,8 @@ from typing import Iterable, Sequence
 
 import libcst as cst
 
+from kmigrate.context import FileContext
+
 Version = tuple[int, ...]
 
 # -- legacy signatures, newest first: (first version they apply to, parameter names) ------------
@@ -74,7 +76,7 @@ def string_value(node: cst.BaseExpression | None) -> str | None:
         value = node.evaluated_value
         return value if isinstance(value, str) else None
     if isinstance(node, cst.ConcatenatedString):
-        left, right = string_value(node.left), string_value(node.right)  # type: ignore[arg-type]
+        left, right = string_value(node.left), string_value(node.right)
         if left is not None and right is not None:
             return left + right
     return None
@@ -151,12 +153,12 @@ def number_value(node: cst.BaseExpression | None) -> float | None:
     return None
 
 
-def file_is_legacy(ctx) -> bool:  # type: ignore[no-untyped-def]
+def file_is_legacy(ctx: FileContext) -> bool:
     """The file imports standalone Keras (or TF's private copy), not only tf.keras."""
     return ctx.file_is_legacy
 
 
-def version_note(ctx) -> str:  # type: ignore[no-untyped-def]
+def version_note(ctx: FileContext) -> str:
     version, assumed = ctx.settings.legacy_version
     text = ".".join(str(v) for v in version)
     return f" (legacy Keras {text} assumed; pass --from-version if the code was written for another release)" if assumed else ""

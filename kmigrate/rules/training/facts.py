@@ -3,11 +3,14 @@ names hold history dicts, what a model's last layer outputs, the batch size a ge
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
+from typing import Final, Iterator, Literal, Sequence
 
 import libcst as cst
 
 from kmigrate import callargs
+from kmigrate.context import FileContext
 from kmigrate.rules.training_table import (
     FLOW_METHODS,
     method_name,
@@ -35,14 +38,15 @@ class _Scope:
     params: frozenset[str]
 
 
-class _Marker:
-    pass
+class _Marker(enum.Enum):
+    """Answers beside a value: a metric key that cannot be known, a generator with no batch size."""
+
+    UNKNOWN = enum.auto()
+    PLAIN_GENERATOR = enum.auto()
 
 
-_UNKNOWN = _Marker()
-
-
-_PLAIN_GENERATOR = _Marker()
+_UNKNOWN: Final = _Marker.UNKNOWN
+_PLAIN_GENERATOR: Final = _Marker.PLAIN_GENERATOR
 
 
 class _FileFacts(cst.CSTVisitor):
@@ -50,7 +54,7 @@ class _FileFacts(cst.CSTVisitor):
 
     A scanner: filled in the pipeline's one read-only pass before the rewrite."""
 
-    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: FileContext) -> None:
         super().__init__()
         self.ctx = ctx
         self.functions: dict[str, cst.FunctionDef] = {}
@@ -92,7 +96,7 @@ class _FileFacts(cst.CSTVisitor):
                 self.spellings.update(_strings_in(metrics.value))
 
     # -- metric names ------------------------------------------------------------------
-    def metric_key(self, key: str):  # type: ignore[no-untyped-def]
+    def metric_key(self, key: str) -> str | Literal[_Marker.UNKNOWN] | None:
         """The tf.keras key for a legacy history key: a str, None (unchanged) or _UNKNOWN."""
         version, _ = self.ctx.settings.legacy_version
         if version >= (2, 3):
@@ -134,7 +138,8 @@ class _FileFacts(cst.CSTVisitor):
                 return None
         return None
 
-    def _layers(self, receiver: cst.BaseExpression, scopes: list[_Scope], depth: int = 0):  # type: ignore[no-untyped-def]
+    def _layers(self, receiver: cst.BaseExpression, scopes: list[_Scope], depth: int = 0
+                ) -> tuple[str, list[cst.BaseExpression]] | None:  # fmt: skip
         """(kind, layer calls in order) of the model ``receiver`` names, when the file shows it."""
         if depth > 3 or not isinstance(receiver, cst.Name):
             return None
@@ -147,7 +152,7 @@ class _FileFacts(cst.CSTVisitor):
             if api is not None and api.path in ("models.Sequential", "Sequential"):
                 layers: list[cst.BaseExpression] = []
                 if value.args and isinstance(value.args[0].value, (cst.List, cst.Tuple)) and value.args[0].keyword is None:
-                    layers.extend(e.value for e in value.args[0].value.elements)  # type: ignore[union-attr]
+                    layers.extend(e.value for e in value.args[0].value.elements)
                 layers.extend(_added_layers(scope, receiver.value))
                 return "Sequential", layers
             if api is not None and api.path in ("models.Model", "Model"):
@@ -173,10 +178,10 @@ class _FileFacts(cst.CSTVisitor):
             if len(values) != 1 or not isinstance(values[0], cst.Call) or not isinstance(values[0].func, cst.Call):
                 break
             applied = values[0]
-            layers.insert(0, applied.func)  # type: ignore[arg-type]
+            layers.insert(0, applied.func)
             if not applied.args or not isinstance(applied.args[0].value, cst.Name):
                 break
-            name = applied.args[0].value.value  # type: ignore[union-attr]
+            name = applied.args[0].value.value
         return layers
 
     def model_kind(self, receiver: cst.BaseExpression, scopes: list[_Scope]) -> str | None:
@@ -212,7 +217,8 @@ class _FileFacts(cst.CSTVisitor):
         return None
 
     # -- generators ------------------------------------------------------------------------
-    def batch_size(self, node: cst.BaseExpression, scopes: list[_Scope]):  # type: ignore[no-untyped-def]
+    def batch_size(self, node: cst.BaseExpression, scopes: list[_Scope]
+                   ) -> cst.BaseExpression | Literal[_Marker.PLAIN_GENERATOR] | None:  # fmt: skip
         """The batch size expression of an iterator, _PLAIN_GENERATOR, or None when unknown."""
         for _ in range(3):
             if isinstance(node, cst.Name):
@@ -244,9 +250,9 @@ def _strings_in(node: cst.BaseExpression) -> set[str]:
         for element in node.elements:
             found |= _strings_in(element.value)
     elif isinstance(node, cst.Dict):
-        for element in node.elements:
-            if isinstance(element, cst.DictElement):
-                found |= _strings_in(element.value)
+        for entry in node.elements:
+            if isinstance(entry, cst.DictElement):
+                found |= _strings_in(entry.value)
     else:
         value = string_value(node)
         if value is not None:
@@ -254,9 +260,11 @@ def _strings_in(node: cst.BaseExpression) -> set[str]:
     return found
 
 
-def _own_statements(scope: cst.CSTNode):  # type: ignore[no-untyped-def]
+def _own_statements(scope: cst.CSTNode) -> Iterator[cst.SimpleStatementLine]:
     """Simple statements of a scope, descending into if/for/while/with/try but not into defs."""
-    body = scope.body if isinstance(scope, cst.Module) else scope.body.body  # type: ignore[attr-defined]
+    block = scope if isinstance(scope, cst.Module) else getattr(scope, "body", None)  # a def's block
+    # A one-line def (`def f(): return x`) has no statement lines of its own.
+    body: Sequence[cst.CSTNode] = block.body if isinstance(block, (cst.Module, cst.IndentedBlock)) else ()
     stack = list(reversed(list(body)))
     while stack:
         statement = stack.pop()

@@ -43,7 +43,7 @@ class FitArguments(TrainingBase):
             return call
         if any(a.star == "**" for a in call.args):
             return call
-        kind = self.facts.model_kind(original.func.value, self._scopes)  # type: ignore[attr-defined]
+        kind = self.facts.model_kind(cst.ensure_type(original.func, cst.Attribute).value, self._scopes)
         if version < (2, 0) or kind == "Sequential":
             self.ctx.fixed("KM231", original, f"Keras {'.'.join(map(str, version))} fit trained 10 epochs by default")
             return callargs.add_keyword(call, "epochs", cst.Integer("10"))
@@ -86,7 +86,7 @@ class FitArguments(TrainingBase):
         generator = callargs.keyword(call, "generator")
         if generator is not None:
             call = callargs.rename_keyword(call, "generator", "x")
-        func = call.func.with_changes(attr=cst.Name(new_name))  # type: ignore[attr-defined]
+        func = cst.ensure_type(call.func, cst.Attribute).with_changes(attr=cst.Name(new_name))
         self.ctx.fixed(rule, original, f"`{name}` -> `{new_name}` with keyword arguments{note}")
         return call.with_changes(func=func)
 
@@ -107,7 +107,8 @@ class FitArguments(TrainingBase):
             self.ctx.fixed("KM223", original, f"`{old}=` -> `{new}=`")
         return call
 
-    def _samples_to_steps(self, original, call, name, old, new, arg, keras1):  # type: ignore[no-untyped-def]
+    def _samples_to_steps(self, original: cst.Call, call: cst.Call, name: str, old: str, new: str, arg: cst.Arg,
+                          keras1: bool) -> cst.Call:  # fmt: skip
         """Keras 1 counted samples; Keras 2.2's shim converted them as below (interfaces.py)."""
         if old == "nb_val_samples":
             source = callargs.keyword(call, "validation_data")

@@ -23,7 +23,7 @@ class MetricKeys(TrainingBase):
     """Metric names as history/log keys (``'acc'`` -> ``'accuracy'``, ``'lr'``), the callbacks'"""
 
     # -- metric keys ---------------------------------------------------------------------------
-    def _rename_key(self, original: cst.CSTNode, node: cst.BaseExpression, allow_lr: bool):  # type: ignore[no-untyped-def]
+    def _rename_key(self, original: cst.CSTNode, node: cst.BaseExpression, allow_lr: bool) -> cst.BaseExpression | None:
         """A string that names a logged metric, renamed for tf.keras (or None)."""
         value = string_value(node)
         if value is None:
@@ -42,7 +42,7 @@ class MetricKeys(TrainingBase):
             return None
         self.ctx.fixed("KM330", original, f"'{value}' -> '{new}' (the key tf.keras logs for this "
                        f"metric){version_note(self.ctx)}")
-        return make_string(new, node)  # type: ignore[arg-type]
+        return make_string(new, node)
 
     def leave_Subscript(self, original: cst.Subscript, updated: cst.Subscript) -> cst.BaseExpression:
         if len(original.slice) != 1 or not isinstance(original.slice[0].slice, cst.Index):
@@ -50,13 +50,15 @@ class MetricKeys(TrainingBase):
         if not self.ctx.involves_keras or not self.facts.is_history_dict(original.value, self._scopes):
             return updated
         index = updated.slice[0].slice
-        new = self._rename_key(original, index.value, allow_lr=True)  # type: ignore[attr-defined]
+        if not isinstance(index, cst.Index):  # as in the original (checked above)
+            return updated
+        new = self._rename_key(original, index.value, allow_lr=True)
         if new is None:
             return updated
         return updated.with_changes(slice=[updated.slice[0].with_changes(slice=index.with_changes(value=new))])
 
     def _key_get(self, original: cst.Call, call: cst.Call) -> cst.Call:
-        receiver = original.func.value  # type: ignore[attr-defined]
+        receiver = cst.ensure_type(original.func, cst.Attribute).value
         if not call.args or not self.facts.is_history_dict(receiver, self._scopes):
             return call
         new = self._rename_key(original, call.args[0].value, allow_lr=True)
@@ -92,7 +94,7 @@ class MetricKeys(TrainingBase):
                     call = call.with_changes(args=[a.with_changes(value=new_path) if a is path else a for a in call.args])
         return call
 
-    def _format_keys(self, original: cst.Call, node: cst.BaseExpression):  # type: ignore[no-untyped-def]
+    def _format_keys(self, original: cst.Call, node: cst.BaseExpression) -> cst.BaseExpression | None:
         value = string_value(node)
         if value is None or "{" not in value:
             return None
@@ -105,7 +107,7 @@ class MetricKeys(TrainingBase):
                                   f"'{key.replace('acc', 'accuracy')}'; rename it, or compile with metrics=['acc']")
                 continue
             if new is not None:
-                changed = re.sub(r"\{" + key + r"(?=[:}!])", "{" + new, changed)  # type: ignore[operator]
+                changed = re.sub(r"\{" + key + r"(?=[:}!])", "{" + new, changed)
         if changed == value or not self.ctx.allows("KM330"):
             return None
         self.ctx.fixed("KM330", original, f"checkpoint path keys follow tf.keras metric names{version_note(self.ctx)}")

@@ -23,14 +23,14 @@ class ModelMethods(TrainingBase):
         if not self.ctx.allows(rule) or has_single_star(call):
             return call
         version, _ = self.ctx.settings.legacy_version
-        func = call.func.with_changes(attr=cst.Name("predict"))  # type: ignore[attr-defined]
+        func = cst.ensure_type(call.func, cst.Attribute).with_changes(attr=cst.Name("predict"))
         predict = call.with_changes(func=func, lpar=[], rpar=[])
         if callargs.keyword(predict, "verbose") is None and positional_count(predict) < 3 and version >= (2, 0):
             predict = callargs.add_keyword(predict, "verbose", cst.Integer("0"))  # the legacy default
         if name == "predict_proba":
             self.ctx.fixed(rule, original, "`predict_proba` -> `predict`")
             return predict.with_changes(lpar=call.lpar, rpar=call.rpar)
-        units = self.facts.output_units(original.func.value, self._scopes)  # type: ignore[attr-defined]
+        units = self.facts.output_units(cst.ensure_type(original.func, cst.Attribute).value, self._scopes)
         if units is not None and units > 1:
             result: cst.BaseExpression = cst.Call(
                 func=cst.Attribute(value=predict, attr=cst.Name("argmax")),
