@@ -118,23 +118,23 @@ def verify(fixtures, output_format, legacy_python, legacy_keras, cache_dir, jobs
 
         check_models = model_files and contract and not legacy_only
         if contract:
-            options = runner.VerifyOptions(
+            fixture_options = runner.VerifyOptions(
                 legacy_runtime=runtime, jobs=jobs or runner.default_jobs(),
                 scratch_dir=scratch_for("fixtures") or (_models_scratch() if check_models else None),
                 timeout=timeout, kmigrate_args=tuple(kmigrate_args), progress=say, legacy_only=legacy_only,
                 target=target, model_files=bool(check_models),
             )
-            fixture_result = runner.run_verification(contract, options)
+            fixture_result = runner.run_verification(contract, fixture_options)
             if check_models:
                 model_result = _check_model_files(fixture_result, contract, keep_scratch is not None, say)
         if ordinary:
-            options = scripts.ScriptOptions(
+            script_options = scripts.ScriptOptions(
                 legacy_runtime=runtime, jobs=jobs or runner.default_jobs(),
                 scratch_dir=scratch_for("scripts"), timeout=timeout,
                 kmigrate_args=tuple(kmigrate_args), progress=say, legacy_only=legacy_only, target=target,
                 caps=scripts.Caps(epochs=epochs, samples=samples, steps=steps), data_dir=data_dir,
             )
-            script_result = scripts.run_script_verification(ordinary, options)
+            script_result = scripts.run_script_verification(ordinary, script_options)
     except (provision.ProvisionError, HarnessError) as exc:
         click.echo(f"kmigrate verify: {exc}", err=True)
         sys.exit(EXIT_HARNESS_ERROR)

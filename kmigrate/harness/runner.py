@@ -13,21 +13,28 @@ re-exported below.
 
 from __future__ import annotations
 
-import sys
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Callable
+from functools import partial
 
 from kmigrate.harness import compare
 from kmigrate.harness.discovery import (
-    CHECKOUT_FIXTURE_DIR, PACKAGE_PARENT, Fixture, default_fixture_dir, discover_fixtures,
+    CHECKOUT_FIXTURE_DIR,
+    PACKAGE_PARENT,
+    Fixture,
+    default_fixture_dir,
+    discover_fixtures,
 )
 from kmigrate.harness.errors import HarnessError
-from kmigrate.harness.migration import MIGRATION_TARGETS, Migration, migrate_all, unmigrated
-from kmigrate.harness.provision import LegacyRuntime
+from kmigrate.harness.migration import MIGRATION_TARGETS, Migration, migrate_all
 from kmigrate.harness.scheduling import (
-    default_jobs, make_pools, prepare_scratch, run_pipelined, scratch_to_report,
+    RunOptions,
+    default_jobs,
+    make_pools,
+    migrations_for,
+    prepare_scratch,
+    run_pipelined,
+    scratch_to_report,
 )
 from kmigrate.harness.workers import WORKER_SCRIPT, Worker, WorkerPool, load_arrays
 
@@ -76,20 +83,7 @@ class VerifyReport:
 
 
 @dataclass
-class VerifyOptions:
-    legacy_runtime: LegacyRuntime
-    modern_python: str = sys.executable
-    jobs: int = field(default_factory=default_jobs)
-    scratch_dir: Path | None = None  # kept when given, else a temporary folder
-    timeout: float = 600.0
-    kmigrate_args: tuple[str, ...] = ()
-    # Test hook: edit each migrated file after the CLI (e.g. undo one rewrite).
-    post_migrate: Callable[[Path], None] | None = None
-    progress: Callable[[str], None] = lambda message: None
-    # Only run the originals under legacy Keras (to check a program follows the contract).
-    legacy_only: bool = False
-    # What the programs are migrated to; tf_keras runs them with TF_USE_LEGACY_KERAS=1.
-    target: str = "tf.keras"
+class VerifyOptions(RunOptions):
     # Also save each legacy model's predictions for the model-file checks (verify --models).
     model_files: bool = False
 
@@ -99,12 +93,6 @@ def run_verification(fixtures: list[Fixture], options: VerifyOptions) -> VerifyR
     scratch = prepare_scratch(options.scratch_dir)
     pools = make_pools(scratch / "logs", options.legacy_runtime, options.modern_python, options.target,
                        options.jobs, MODERN_PER_LEGACY)
-
-    def migrate() -> dict[str, Migration]:
-        if options.legacy_only:
-            return unmigrated(fixtures)
-        return migrate_all(fixtures, scratch, options.legacy_runtime.keras_version, options.kmigrate_args,
-                           options.post_migrate, options.target)
 
     def run_legacy(fixture: Fixture) -> dict:
         workdir = scratch / "runs" / fixture.name / "legacy"
@@ -130,6 +118,7 @@ def run_verification(fixtures: list[Fixture], options: VerifyOptions) -> VerifyR
         options.progress(f"{fixture.name}: {'pass' if result.passed else 'FAIL'}")
         return result
 
+    migrate = partial(migrations_for, fixtures, scratch, options)
     results, runtimes = run_pipelined(fixtures, pools, migrate, run_legacy,
                                       None if options.legacy_only else run_migrated, conclude)
     report = VerifyReport(results, time.perf_counter() - started, options.legacy_runtime.provision_seconds,

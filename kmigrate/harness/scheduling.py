@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence, TypeVar
 
 from kmigrate.harness.discovery import Fixture
 from kmigrate.harness.errors import HarnessError
-from kmigrate.harness.migration import Migration
+from kmigrate.harness.migration import Migration, migrate_all, unmigrated
 from kmigrate.harness.provision import LegacyRuntime
 from kmigrate.harness.workers import Worker, WorkerPool, legacy_worker_command, modern_environment, \
     modern_worker_command
@@ -33,6 +34,32 @@ Result = TypeVar("Result")
 def default_jobs() -> int:
     """Modern workers: one per core, at most two (each is a TF process of ~1 GB)."""
     return max(1, min(2, len(os.sched_getaffinity(0))))
+
+
+@dataclass
+class RunOptions:
+    """What fixture and script verification share (runner.VerifyOptions, scripts.ScriptOptions)."""
+
+    legacy_runtime: LegacyRuntime
+    modern_python: str = sys.executable
+    jobs: int = field(default_factory=default_jobs)  # modern workers
+    scratch_dir: Path | None = None  # kept when given, else a temporary folder
+    timeout: float = 600.0  # seconds one program may take on one side
+    kmigrate_args: tuple[str, ...] = ()
+    # What the programs are migrated to; tf_keras runs them with TF_USE_LEGACY_KERAS=1.
+    target: str = "tf.keras"
+    # Only run the originals under legacy Keras (nothing is migrated).
+    legacy_only: bool = False
+    # Test hook: edit each migrated file after the CLI (e.g. undo one rewrite).
+    post_migrate: Callable[[Path], None] | None = None
+    progress: Callable[[str], None] = lambda message: None
+
+
+def migrations_for(programs: Sequence[Fixture], scratch: Path, options: RunOptions) -> dict[str, Migration]:
+    if options.legacy_only:
+        return unmigrated(programs)
+    return migrate_all(programs, scratch, options.legacy_runtime.keras_version, options.kmigrate_args,
+                       options.post_migrate, options.target)
 
 
 def prepare_scratch(scratch_dir: Path | None) -> Path:

@@ -16,7 +16,8 @@ LEVEL_MEANING = {0: "nothing proved", 1: "same ending", 2: "same architecture", 
 def _outcome_cell(outcome: dict) -> str:
     if not outcome:
         return "-"
-    cell = OUTCOME_CELLS.get(outcome.get("kind"), str(outcome.get("kind")))
+    kind = str(outcome.get("kind"))
+    cell = OUTCOME_CELLS.get(kind, kind)
     return f"{cell}:{outcome['type']}" if outcome.get("kind") == "exception" else cell
 
 
@@ -89,6 +90,8 @@ def render_json(fixtures: VerifyReport | None, scripts: ScriptReport | None) -> 
     """The fixtures' JSON as before when only fixtures ran; the scripts' when only
     scripts ran; both under "fixtures" and "scripts" otherwise."""
     if scripts is None:
+        if fixtures is None:
+            raise ValueError("nothing was verified")
         return fixture_report.render_json(fixtures)
     if fixtures is None:
         return json.dumps(script_report_json(scripts), indent=2)

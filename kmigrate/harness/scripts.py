@@ -23,17 +23,22 @@ from __future__ import annotations
 import difflib
 import json
 import re
-import sys
 import time
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Callable
 
 from kmigrate.harness import compare
 from kmigrate.harness.discovery import Fixture
-from kmigrate.harness.migration import Migration, migrate_all, unmigrated
-from kmigrate.harness.provision import LegacyRuntime
-from kmigrate.harness.scheduling import default_jobs, make_pools, prepare_scratch, run_pipelined, scratch_to_report
+from kmigrate.harness.migration import Migration
+from kmigrate.harness.scheduling import (
+    RunOptions,
+    make_pools,
+    migrations_for,
+    prepare_scratch,
+    run_pipelined,
+    scratch_to_report,
+)
 from kmigrate.harness.workers import WorkerPool, load_arrays, modern_worker_command
 
 SCRIPT_RUNTIME = Path(__file__).resolve().parent / "script_runtime.py"
@@ -62,19 +67,10 @@ class Caps:
 
 
 @dataclass
-class ScriptOptions:
-    legacy_runtime: LegacyRuntime
-    modern_python: str = sys.executable
-    jobs: int = field(default_factory=default_jobs)
-    scratch_dir: Path | None = None
+class ScriptOptions(RunOptions):
     timeout: float = 300.0
-    kmigrate_args: tuple[str, ...] = ()
-    target: str = "tf.keras"
     caps: Caps = field(default_factory=Caps)
     data_dir: Path | None = None  # its entries are linked into each side's working folder
-    legacy_only: bool = False
-    post_migrate: Callable[[Path], None] | None = None
-    progress: Callable[[str], None] = lambda message: None
 
 
 @dataclass
@@ -167,7 +163,8 @@ def same_outcome(legacy: dict, migrated: dict, lines: dict[int, int]) -> bool:
     kind = legacy["kind"]
     if kind == "completed":
         return True
-    mapped = lines.get(migrated.get("line"), migrated.get("line")) if migrated.get("line") else None
+    line = migrated.get("line")
+    mapped = lines.get(line, line) if line else None
     if kind == "exception":
         return legacy.get("type") == migrated.get("type") and legacy.get("line") == mapped
     if kind == "needs-network":  # the same download may have moved (Keras 3 hosts weights elsewhere)
@@ -337,12 +334,6 @@ def run_script_verification(scripts: list[Fixture], options: ScriptOptions) -> S
                        options.jobs, MODERN_PER_LEGACY, SCRIPT_RUNTIME, log_prefix="script-")
     folders = {s.name: scratch / "runs" / s.name for s in scripts}
 
-    def migrate() -> dict[str, Migration]:
-        if options.legacy_only:
-            return unmigrated(scripts)
-        return migrate_all(scripts, scratch, options.legacy_runtime.keras_version, options.kmigrate_args,
-                           options.post_migrate, options.target)
-
     def run_legacy(script: Fixture) -> dict:
         return _run(pools.legacy, script.path, folders[script.name], "legacy", options)
 
@@ -365,6 +356,7 @@ def run_script_verification(scripts: list[Fixture], options: ScriptOptions) -> S
         options.progress(f"{script.name}: level {result.level} ({result.status})")
         return result
 
+    migrate = partial(migrations_for, scripts, scratch, options)
     results, runtimes = run_pipelined(scripts, pools, migrate, run_legacy,
                                       None if options.legacy_only else run_migrated, conclude)
     report = ScriptReport(results, time.perf_counter() - started, runtimes, str(scratch), options.caps)
