@@ -28,6 +28,7 @@ RULES = (
             "\n"
             "\n"
             "def main():\n"
+            "    tf.random.set_seed(0)\n"
             "    model = Sequential([Dense(1, input_dim=4)])\n"
             "    model.compile(loss='mean_squared_error', optimizer='sgd')\n"
             "\n"
@@ -43,6 +44,7 @@ RULES = (
             "\n"
             "\n"
             "def main():\n"
+            "    tf.random.set_seed(0)\n"
             "    model = Sequential([Dense(1, input_dim=4)])\n"
             "    model.compile(loss='mean_squared_error', optimizer='sgd')\n"
             "\n"
@@ -67,13 +69,17 @@ RULES = (
             "import os\n"
             "\n"
             "os.environ['KERAS_BACKEND'] = 'theano'\n"
-            "import keras"
+            "import keras\n"
+            "\n"
+            "print(keras.backend.backend())"
         ),
         after=(
             "import os\n"
             "\n"
             "os.environ['KERAS_BACKEND'] = 'tensorflow'\n"
-            "from tensorflow import keras"
+            "from tensorflow import keras\n"
+            "\n"
+            "print(keras.backend.backend())"
         ),
         safety=CTX,
         safety_note=(
