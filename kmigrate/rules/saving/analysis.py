@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Mapping
 
 import libcst as cst
+import libcst.matchers as m
 
 from kmigrate import callargs
+from kmigrate.context import FileContext
 from kmigrate.nodes import code
 from kmigrate.rules.training_table import method_name, positional_count, string_value
 
@@ -59,7 +62,7 @@ _UNKNOWN_MARKERS = {
 }
 
 
-def _uses_lambda(ctx) -> bool:  # type: ignore[no-untyped-def]
+def _uses_lambda(ctx: FileContext) -> bool:
     return ctx.kinds.scanner.calls_lambda_layer_with_lambda
 
 
@@ -67,7 +70,7 @@ class _Scan(cst.CSTVisitor):
     """Every call that names a saved artefact, and the names assigned exactly once (None when
     assigned more than once): collected in the pipeline's one read-only pass."""
 
-    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: FileContext) -> None:
         super().__init__()
         self.ctx = ctx
         self.uses: list[_Use] = []
@@ -85,7 +88,7 @@ class _Scan(cst.CSTVisitor):
                 self.constants[key] = None if key in self.constants else node.value
 
 
-def _analyse(ctx, scan: _Scan) -> _Facts:  # type: ignore[no-untyped-def]
+def _analyse(ctx: FileContext, scan: _Scan) -> _Facts:
     facts = _Facts()
     uses, constants = scan.uses, scan.constants
 
@@ -170,7 +173,7 @@ def _analyse(ctx, scan: _Scan) -> _Facts:  # type: ignore[no-untyped-def]
     return facts
 
 
-def _classify(ctx, call: cst.Call) -> _Use | None:  # type: ignore[no-untyped-def]
+def _classify(ctx: FileContext, call: cst.Call) -> _Use | None:
     name = method_name(call)
     api = ctx.api(call.func)
     path = api.path if api is not None else None
@@ -183,7 +186,7 @@ def _classify(ctx, call: cst.Call) -> _Use | None:  # type: ignore[no-untyped-de
             weights_only = call.args[4]
         if weights_only is not None and not isinstance(weights_only.value, cst.Name):
             return None
-        is_weights = weights_only is not None and weights_only.value.value == "True"  # type: ignore[attr-defined]
+        is_weights = weights_only is not None and m.matches(weights_only.value, m.Name("True"))
         return _Use("weights" if is_weights else "model", call, node, "KM361")
     if path == "models.save_model":
         node = callargs.argument(call, "filepath", 1)
@@ -193,7 +196,8 @@ def _classify(ctx, call: cst.Call) -> _Use | None:  # type: ignore[no-untyped-de
         return _Use("read_model", call, node, "") if node is not None else None
     if api is not None or name not in ("save", "save_weights", "load_weights"):
         return None
-    if _foreign_receiver(ctx, call.func.value) or not ctx.keras_receiver(call.func.value, name):  # type: ignore[attr-defined]
+    receiver = cst.ensure_type(call.func, cst.Attribute).value  # one of the methods above
+    if _foreign_receiver(ctx, receiver) or not ctx.keras_receiver(receiver, name):
         return None
     node = callargs.argument(call, "filepath", 0)
     if node is None or positional_count(call) > 2:
@@ -201,8 +205,9 @@ def _classify(ctx, call: cst.Call) -> _Use | None:  # type: ignore[no-untyped-de
     if name == "save_weights":
         return _Use("weights", call, node, "KM344")
     if name == "save":
-        if positional_count(call) > 1 or callargs.keyword(call, "save_format") is not None and \
-                string_value(callargs.keyword(call, "save_format").value) in ("tf", "tensorflow"):  # type: ignore[union-attr]
+        save_format = callargs.keyword(call, "save_format")
+        if positional_count(call) > 1 or save_format is not None and \
+                string_value(save_format.value) in ("tf", "tensorflow"):
             return None
         return _Use("model", call, node, "KM341")
     return _Use("read_weights", call, node, "")
@@ -211,7 +216,7 @@ def _classify(ctx, call: cst.Call) -> _Use | None:  # type: ignore[no-untyped-de
 _MODEL_METHODS = frozenset({"save", "load_weights", "to_yaml"})
 
 
-def _foreign_receiver(ctx, receiver: cst.BaseExpression) -> bool:  # type: ignore[no-untyped-def]
+def _foreign_receiver(ctx: FileContext, receiver: cst.BaseExpression) -> bool:
     """``np.save(...)``, ``pickle``...: a receiver that is an imported non-Keras module."""
     head = receiver
     while isinstance(head, cst.Attribute):
@@ -224,7 +229,8 @@ def _foreign_receiver(ctx, receiver: cst.BaseExpression) -> bool:  # type: ignor
     return bool(bindings)
 
 
-def _literal(node: cst.BaseExpression, constants, depth: int = 0):  # type: ignore[no-untyped-def]
+def _literal(node: cst.BaseExpression, constants: Mapping[str, cst.BaseExpression | None], depth: int = 0
+             ) -> tuple[cst.CSTNode, str] | None:  # fmt: skip
     """The string node whose text ends the path, and that text (the path's suffix part)."""
     if depth > 4:
         return None
@@ -236,7 +242,7 @@ def _literal(node: cst.BaseExpression, constants, depth: int = 0):  # type: igno
             return node.parts[-1], node.parts[-1].value
         return None
     if isinstance(node, cst.ConcatenatedString):
-        return _literal(node.right, constants, depth + 1)  # type: ignore[arg-type]
+        return _literal(node.right, constants, depth + 1)
     if isinstance(node, cst.BinaryOperation):
         if isinstance(node.operator, cst.Add):
             return _literal(node.right, constants, depth + 1)
@@ -250,8 +256,8 @@ def _literal(node: cst.BaseExpression, constants, depth: int = 0):  # type: igno
             return _literal(node.args[-1].value, constants, depth + 1)
         return None
     if isinstance(node, cst.Name):
-        value = constants.get(node.value)
-        return _literal(value, constants, depth + 1) if value is not None else None
+        assigned = constants.get(node.value)
+        return _literal(assigned, constants, depth + 1) if assigned is not None else None
     return None
 
 

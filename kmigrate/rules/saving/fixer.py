@@ -310,20 +310,23 @@ class SavingFixer(Fixer):
     @property
     def facts(self) -> _Facts:
         if self._facts is None:
-            if self._scan is None:  # used outside the pipeline: scan now
-                self.ctx.module.visit(self.scanners()[0])
-            self._facts = _analyse(self.ctx, self._scan) if self.ctx.involves_keras else _Facts()
+            scan = self._scan
+            if scan is None:  # used outside the pipeline: scan now
+                scan = self._scan = _Scan(self.ctx)
+                self.ctx.module.visit(scan)
+            self._facts = _analyse(self.ctx, scan) if self.ctx.involves_keras else _Facts()
         return self._facts
 
     # -- the traced string literals -----------------------------------------------------------
-    def leave_SimpleString(self, original: cst.SimpleString, updated: cst.SimpleString):  # type: ignore[no-untyped-def]
+    def leave_SimpleString(self, original: cst.SimpleString, updated: cst.SimpleString) -> cst.SimpleString:
         edit = self.facts.edits.get(id(original))
         if edit is None or not self.ctx.allows(edit.rule):
             return updated
         self.ctx.fixed(edit.rule, original, edit.message)
         return make_string(edit.text, updated)
 
-    def leave_FormattedStringText(self, original, updated):  # type: ignore[no-untyped-def]
+    def leave_FormattedStringText(self, original: cst.FormattedStringText, updated: cst.FormattedStringText
+                                  ) -> cst.FormattedStringText:  # fmt: skip
         edit = self.facts.edits.get(id(original))
         if edit is None or not self.ctx.allows(edit.rule):
             return updated
@@ -342,7 +345,8 @@ class SavingFixer(Fixer):
         if note is not None and self.ctx.allows(note[0]):
             self.ctx.flag(note[0], original, note[1])
         name = method_name(original)
-        if name in _MODEL_METHODS and not self.ctx.keras_receiver(original.func.value, name, original):  # type: ignore[attr-defined]
+        if isinstance(original.func, cst.Attribute) and name in _MODEL_METHODS \
+                and not self.ctx.keras_receiver(original.func.value, name, original):
             name = None  # the same method name on something that is not a Keras model
         api = self.ctx.api(original.func)
         path = api.path if api is not None else None
@@ -352,9 +356,9 @@ class SavingFixer(Fixer):
             updated = self._load_weights(original, updated)
         if path == "models.load_model":
             updated = self._load_model(original, updated)
-        if name == "to_yaml" and not updated.args and self.ctx.allows("KM348"):
+        if name == "to_yaml" and isinstance(updated.func, cst.Attribute) and not updated.args and self.ctx.allows("KM348"):
             self.ctx.fixed("KM348", original, "`to_yaml()` -> `to_json()` (YAML support was removed)")
-            return updated.with_changes(func=updated.func.with_changes(attr=cst.Name("to_json")))  # type: ignore[attr-defined]
+            return updated.with_changes(func=updated.func.with_changes(attr=cst.Name("to_json")))
         if path == "models.model_from_yaml" and self.ctx.allows("KM348"):
             self.ctx.fixed("KM348", original, "`model_from_yaml` -> `model_from_json`")
             if "to_yaml" not in self.ctx.kinds.scanner.called_names:
