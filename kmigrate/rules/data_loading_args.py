@@ -25,7 +25,8 @@ import libcst as cst
 import libcst.matchers as m
 
 from kmigrate import callargs
-from kmigrate.nodes import code
+from kmigrate.context import FileContext
+from kmigrate.nodes import code, find_all
 from kmigrate.rules.base import Fixer, FixSafety, Rule
 
 RULES = (
@@ -109,13 +110,23 @@ def _is_default(name: str, value: cst.BaseExpression) -> bool:
     return any(found == d and type(found) is type(d) for d in _DEFAULTS[_NAMES[name]])
 
 
+def _keyword(arg: cst.Arg) -> str:
+    """The keyword of an argument ``_present`` found (all of them have one)."""
+    return arg.keyword.value if arg.keyword is not None else ""
+
+
+def _class_name(instance: cst.Call) -> str:
+    """The class an ``_instantiation`` calls (by a plain name)."""
+    return instance.func.value if isinstance(instance.func, cst.Name) else ""
+
+
 
 
 @dataclass
 class _Plan(cst.CSTVisitor):
     """Sequence subclasses of the file, single assignments, and name use counts."""
 
-    ctx: object
+    ctx: FileContext
     sequences: dict[str, cst.ClassDef] = field(default_factory=dict)
     assigned: dict[str, list[cst.BaseExpression]] = field(default_factory=dict)
     uses: dict[str, int] = field(default_factory=dict)
@@ -127,7 +138,7 @@ class _Plan(cst.CSTVisitor):
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         for base in node.bases:
-            api = self.ctx.api(base.value)  # type: ignore[attr-defined]
+            api = self.ctx.api(base.value)
             if api is not None and api.path == "utils.Sequence":
                 self.sequences[node.name.value] = node
 
@@ -164,17 +175,17 @@ class DataLoadingArgsFixer(Fixer):
 
     def _plan_move(self, call: cst.Call) -> None:
         present = self._present(call)
-        if not present or all(_is_default(a.keyword.value, a.value) for a in present):  # type: ignore[union-attr]
+        if not present or all(_is_default(_keyword(a), a.value) for a in present):
             return
         instance = self._instantiation(call)
         if instance is None or id(instance) in self._moves or self._init_edit(instance) is None:
             return
-        names = {_NAMES[a.keyword.value] for a in present}  # type: ignore[union-attr]
+        names = {_NAMES[_keyword(a)] for a in present}
         if len(names) < len(present) or any(callargs.keyword(instance, n) for n in names):
             return
         self._moves[id(instance)] = present
         self._decided.add(id(call))
-        self._classes.add(instance.func.value)  # type: ignore[attr-defined]
+        self._classes.add(_class_name(instance))
 
     def _present(self, call: cst.Call) -> list[cst.Arg]:
         return [a for a in call.args if a.keyword is not None and a.keyword.value in _NAMES]
@@ -198,11 +209,13 @@ class DataLoadingArgsFixer(Fixer):
 
     def _init_edit(self, instance: cst.Call) -> str | None:
         """"none" (the class takes the keywords already), "add" (**kwargs to add), or None."""
-        cls = self._plan.sequences[instance.func.value]  # type: ignore[union-attr, index]
+        cls = self._plan.sequences.get(_class_name(instance)) if self._plan is not None else None
+        if cls is None:  # not reached: _instantiation found the class
+            return None
         init = next((s for s in cls.body.body if isinstance(s, cst.FunctionDef) and s.name.value == "__init__"), None)
         if init is None:
             return "none"
-        supers = m.findall(init, m.Call(func=m.Attribute(value=m.Call(func=m.Name("super")), attr=m.Name("__init__"))))
+        supers = find_all(init, m.Call(func=m.Attribute(value=m.Call(func=m.Name("super")), attr=m.Name("__init__"))), cst.Call)
         star = init.params.star_kwarg
         if star is None:
             bare = len(supers) == 1 and not supers[0].args  # e.g. added by KM444
@@ -215,7 +228,7 @@ class DataLoadingArgsFixer(Fixer):
         moved = self._moves.get(id(original))
         if moved is not None and self.ctx.allows("KM614"):
             for arg in moved:
-                updated = callargs.add_keyword(updated, _NAMES[arg.keyword.value], arg.value)  # type: ignore[union-attr]
+                updated = callargs.add_keyword(updated, _NAMES[_keyword(arg)], arg.value)
             return updated
         func = original.func
         if not isinstance(func, cst.Attribute) or func.attr.value not in _METHODS:
@@ -229,7 +242,7 @@ class DataLoadingArgsFixer(Fixer):
         if id(original) in self._decided:
             self.ctx.fixed("KM614", original, f"{spelled} moved to the Sequence's constructor (Keras 3 "
                            "PyDataset arguments)")
-        elif all(_is_default(a.keyword.value, a.value) for a in present):  # type: ignore[union-attr]
+        elif all(_is_default(_keyword(a), a.value) for a in present):
             self.ctx.fixed("KM614", original, f"{spelled} dropped: default data loading, which Keras 3 does")
         else:
             # No Sequence of the file's own to give them to: Keras 3 would raise TypeError on them.
@@ -238,14 +251,14 @@ class DataLoadingArgsFixer(Fixer):
             method = func.attr.value.replace("_generator", "")
             self.ctx.fixed("KM614", original, f"{spelled} dropped: Keras 3 {method}() takes no data-loading "
                            "arguments (a PyDataset's constructor does: workers=, use_multiprocessing=)")
-            if any(_NAMES[a.keyword.value] == "use_multiprocessing" and not _is_default("use_multiprocessing", a.value)
-                   for a in present):  # type: ignore[union-attr]
+            if any(_NAMES[_keyword(a)] == "use_multiprocessing" and not _is_default("use_multiprocessing", a.value)
+                   for a in present):
                 # With processes, legacy Keras gave each worker its own copy of a plain generator.
                 self.ctx.flag("KM614", original, "data now load in one process; with a plain generator legacy "
                               "use_multiprocessing repeated batches per worker: compare the batches",
                               marker="loads in one process now; legacy multiprocessing could repeat batches")
         for arg in present:
-            updated = callargs.remove_keyword(updated, arg.keyword.value)  # type: ignore[union-attr]
+            updated = callargs.remove_keyword(updated, _keyword(arg))
         return updated
 
     def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
@@ -266,9 +279,10 @@ def _accept_kwargs(init: cst.FunctionDef) -> cst.FunctionDef:
     params = init.params.with_changes(star_kwarg=cst.Param(name=cst.Name("kwargs"), star="**"))
     bare = m.Call(func=m.Attribute(value=m.Call(func=m.Name("super")), attr=m.Name("__init__")), args=[])
     if m.findall(init, bare):
-        return m.replace(init.with_changes(params=params), bare,
-                         lambda node, _: node.with_changes(args=[cst.Arg(cst.Name("kwargs"), star="**")]))  # type: ignore[return-value]
-    statements = list(init.body.body)  # type: ignore[attr-defined]
+        replaced = m.replace(init.with_changes(params=params), bare,
+                             lambda node, _: node.with_changes(args=[cst.Arg(cst.Name("kwargs"), star="**")]))
+        return cst.ensure_type(replaced, cst.FunctionDef)
+    statements = list(init.body.body)
     at = 1 if statements and _is_docstring(statements[0]) else 0
     statements.insert(at, cst.parse_statement("super().__init__(**kwargs)\n"))
     return init.with_changes(params=params, body=init.body.with_changes(body=statements))
