@@ -27,6 +27,7 @@ from typing import ClassVar
 import libcst as cst
 
 from kmigrate.callargs import bind_positionals, has_star_args, literal
+from kmigrate.context import FileContext
 from kmigrate.rules.base import Fixer, FixSafety, Rule
 
 RULES = (
@@ -82,7 +83,7 @@ _SHAPED = {"layers.Input": (("shape", 0, 1), ("batch_shape", None, 0)),
 class _Ranks(cst.CSTVisitor):
     """Names assigned exactly once in the file, from a call that shows their rank."""
 
-    ctx: object
+    ctx: FileContext
     ranks: dict[str, int | None] = field(default_factory=dict)
 
     def visit_Assign(self, node: cst.Assign) -> None:
@@ -108,7 +109,7 @@ class _Ranks(cst.CSTVisitor):
     def _rank(self, value: cst.BaseExpression) -> int | None:
         if not isinstance(value, cst.Call) or has_star_args(value):
             return None
-        api = self.ctx.api(value.func)  # type: ignore[attr-defined]
+        api = self.ctx.api(value.func)
         if api is None or api.path not in _SHAPED:
             return None
         if api.path.startswith("backend."):
@@ -173,7 +174,7 @@ class BatchDotFixer(Fixer):
         self._scan = _Ranks(self.ctx)
         return (self._scan,)
 
-    def _rank(self, node: cst.BaseExpression) -> int | None:
+    def _rank(self, node: cst.BaseExpression | None) -> int | None:
         if self._scan is None or not isinstance(node, cst.Name):
             return None
         return self._scan.ranks.get(node.value)
@@ -196,32 +197,33 @@ class BatchDotFixer(Fixer):
             axes = _axes(literal(args["axes"])) if "axes" in args else None
         except ValueError:
             axes = "bad"
-        if axes == "bad":
+        if isinstance(axes, str):  # "bad"
             self.ctx.flag("KM611", original, "use a literal axes pair: K.batch_dot changed in Keras 2.2.5")
             return updated
         rx, ry = self._rank(original_arg(original, 0, "x")), self._rank(original_arg(original, 1, "y"))
-        quirky = axes is not None and any(a <= 0 for a in axes)  # type: ignore[union-attr]
+        quirky = axes is not None and any(a <= 0 for a in axes)
         if rx is not None and ry is not None:
             if rx == ry == 2:
-                if axes is None or (quirky and (axes[0] != axes[1] or axes[0] == 0)):  # type: ignore[index]
+                if axes is None or (quirky and (axes[0] != axes[1] or axes[0] == 0)):
                     self.ctx.flag("KM611", original, "2-D K.batch_dot without axes summed x.T * y in 2.2.4: pass axes=1 if meant")
                 return updated
             if not quirky and max(rx, ry) <= 3:
                 return updated  # measured: same result on both
             if rx == ry:
-                return self._legacy_matmul(original, args, axes, rx)  # type: ignore[arg-type]
+                return self._legacy_matmul(original, args, axes, rx)
             self.ctx.flag("KM611", original, "check the result shape: K.batch_dot of rank >3 inputs changed in 2.2.5")
             return updated
         if quirky:
             self.ctx.flag("KM611", original, "write positive axes: Keras 2.2.4 batch_dot misread negative/zero axes")
             return updated
-        if axes is not None and max(axes) >= 3:  # type: ignore[arg-type]
+        if axes is not None and max(axes) >= 3:
             self.ctx.flag("KM611", original, "rank >3 K.batch_dot changed in 2.2.5: use tf.linalg.matmul as 2.2.4 did")
             return updated
         self.ctx.flag("KM611", original, "check ranks: K.batch_dot changed in 2.2.5 for rank >3 inputs")
         return updated
 
-    def _legacy_matmul(self, original: cst.Call, args: dict, axes: tuple[int, int] | None, rank: int):  # type: ignore[no-untyped-def]
+    def _legacy_matmul(self, original: cst.Call, args: dict[str, cst.BaseExpression], axes: tuple[int, int] | None,
+                       rank: int) -> cst.Call:  # fmt: skip
         """What Keras <= 2.2.4 computed for two inputs of the same rank >= 3."""
         adjoint_a = axes is not None and axes[0] != rank - 1
         adjoint_b = axes is not None and axes[1] == rank - 1
