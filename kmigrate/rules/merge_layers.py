@@ -146,7 +146,7 @@ class MergeFixer(Fixer):
         mode_value = mode_arg.value if mode_arg is not None else None
         keep: dict[str, str]  # legacy keyword -> new keyword
         if mode_value is None or isinstance(mode_value, cst.SimpleString):
-            mode = mode_value.evaluated_value if mode_value is not None else "sum"  # type: ignore[union-attr]
+            mode = mode_value.evaluated_value if mode_value is not None else "sum"
             if mode == "cos":
                 axes = code(given["dot_axes"].value) if "dot_axes" in given else "-1"
                 self.ctx.flag(rule, original, f"mode='cos' returned shape (batch, 1, 1) in Keras 1: use "
@@ -172,12 +172,12 @@ class MergeFixer(Fixer):
             return updated
 
         layer_args: list[cst.Arg] = []
-        if target == "layers.Lambda":
-            layer_args.append(cst.Arg(value=mode_value, comma=_COMMA))  # type: ignore[arg-type]
+        if target == "layers.Lambda" and mode_value is not None:  # the mode is a lambda
+            layer_args.append(cst.Arg(value=mode_value, comma=_COMMA))
         for arg in call.args:
-            name = arg.keyword.value if arg.keyword is not None else None
-            if name in keep:
-                layer_args.append(arg.with_changes(keyword=cst.Name(keep[name])))
+            keyword = arg.keyword.value if arg.keyword is not None else None
+            if keyword in keep:
+                layer_args.append(arg.with_changes(keyword=cst.Name(keep[keyword])))
         if target == "layers.Dot" and "dot_axes" not in given:
             layer_args.insert(0, cst.Arg(value=cst.parse_expression("-1"), keyword=cst.Name("axes"), comma=_COMMA,
                                          equal=_equal()))  # fmt: skip
