@@ -219,7 +219,7 @@ class EnvironmentFixer(Fixer):
             return None
         self.ctx.fixed("KM462", original, f"KERAS_BACKEND {text!r} -> 'tensorflow' (the only backend "
                        "of tf.keras)")
-        quote = value.quote if isinstance(value, cst.SimpleString) else "'"  # type: ignore[union-attr]
+        quote = value.quote if isinstance(value, cst.SimpleString) else "'"
         return cst.SimpleString(f"{quote}tensorflow{quote}")
 
     def _is_environ(self, node: cst.BaseExpression) -> bool:
@@ -271,8 +271,8 @@ class EnvironmentFixer(Fixer):
         line = cst.parse_statement('import os; os.environ["TF_USE_LEGACY_KERAS"] = "1"\n')
         if at < len(body):
             following = body[at]
-            line = line.with_changes(leading_lines=following.leading_lines)  # type: ignore[union-attr]
-            body[at] = following.with_changes(leading_lines=())  # type: ignore[union-attr]
+            line = line.with_changes(leading_lines=following.leading_lines)
+            body[at] = following.with_changes(leading_lines=())
         body.insert(at, line)
         self.ctx.fixed("KM461", original, "TF_USE_LEGACY_KERAS=1 set before TensorFlow is imported "
                        "(--target tf_keras; also `pip install tf-keras`)")
