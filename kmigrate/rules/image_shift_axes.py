@@ -44,9 +44,9 @@ RULES = (
         summary="`ImageDataGenerator(width_shift_range=, height_shift_range=)` exchange their "
         "values: Keras 3 and tf_keras shift along the other axis.",
         before="from keras.preprocessing.image import ImageDataGenerator\n\n"
-        "datagen = ImageDataGenerator(width_shift_range=0.2, horizontal_flip=True)\n",
+        "datagen = ImageDataGenerator(width_shift_range=0.2, horizontal_flip=True)",
         after="from tensorflow.keras.preprocessing.image import ImageDataGenerator\n\n"
-        "datagen = ImageDataGenerator(height_shift_range=0.2, horizontal_flip=True)\n",
+        "datagen = ImageDataGenerator(height_shift_range=0.2, horizontal_flip=True)",
         safety=FixSafety.CONTEXT,
         safety_note="Measured with both runtimes: legacy Keras shifted the columns for "
         "width_shift_range, TF 2.21's tf.keras and tf_keras shift the rows (keras-team/keras#17398). "

@@ -124,4 +124,4 @@ def test_km615_generator_own_transforms_not_marked():
 
 def test_km615_rule_example_is_what_kmigrate_writes():
     rule = RULES[0]
-    assert run(rule.before, select=(rule.id, "KM1")).output == rule.after
+    assert run(rule.before + "\n", select=(rule.id, "KM1")).output == rule.after + "\n"

@@ -21,11 +21,15 @@ from kmigrate.rules.keras1_api.common import (  # noqa: F401  (re-exported: the 
 from kmigrate.rules.keras1_api.custom_layers import Keras1CustomLayers
 from kmigrate.rules.keras1_api.dim_ordering import DimOrderingValues
 from kmigrate.rules.keras1_api.functions import Keras1Functions
+from kmigrate.rules.keras1_api.initializer_lambdas import Keras1InitializerLambdas
 from kmigrate.rules.keras1_api.methods import Keras1Methods
 
 
-class Keras1ApiFixer(Keras1Functions, DimOrderingValues, BackendKeywords, Keras1Methods, Keras1CustomLayers):
-    """The keras1_api family: one fixer whose concerns live one module each (functions.py, dim_ordering.py, backend_keywords.py, methods.py, custom_layers.py);
+class Keras1ApiFixer(
+    Keras1InitializerLambdas, Keras1Functions, DimOrderingValues, BackendKeywords, Keras1Methods, Keras1CustomLayers
+):
+    """The keras1_api family: one fixer whose concerns live one module each (initializer_lambdas.py,
+    functions.py, dim_ordering.py, backend_keywords.py, methods.py, custom_layers.py);
     shared state and hooks in ``common.Keras1ApiBase``."""
 
 
