@@ -16,6 +16,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from kmigrate import callargs
+from kmigrate.context import FileContext
 from kmigrate.rules.base import Fixer, FixSafety, Rule
 
 RULES = (
@@ -97,16 +98,17 @@ _GONE = {
 }
 
 
-def deletes_warmup_call(ctx, attribute: cst.Attribute) -> bool:  # type: ignore[no-untyped-def]
+def deletes_warmup_call(ctx: FileContext, attribute: cst.Attribute) -> bool:
     """KM610 deletes the statement ``receiver._make_*_function()`` that ``attribute`` names."""
     if attribute.attr.value not in _WARMUPS or not ctx.allows("KM610"):
         return False
     statement = ctx.current_statement
-    if not m.matches(statement, m.SimpleStatementLine(body=[m.Expr(value=m.Call(args=()))])):
+    if statement is None or not m.matches(statement, m.SimpleStatementLine(body=[m.Expr(value=m.Call(args=()))])):
         return False
-    call = statement.body[0].value  # type: ignore[union-attr]
+    small = statement.body[0] if isinstance(statement, cst.SimpleStatementLine) else None
+    call = small.value if isinstance(small, cst.Expr) else None  # a Call, as matched
     # Known Keras receivers only: on an unknown one KM919 marks the call instead.
-    return call.func is attribute and ctx.kind_of(attribute.value).is_keras
+    return isinstance(call, cst.Call) and call.func is attribute and ctx.kind_of(attribute.value).is_keras
 
 
 class _Weights(cst.CSTVisitor):
@@ -128,14 +130,14 @@ class _Weights(cst.CSTVisitor):
         if not self._classes or len(node.targets) != 1:
             return
         target, value = node.targets[0].target, node.value
-        if m.matches(target, m.Attribute(value=m.Name("self"))) and m.matches(
-            value, m.Call(func=m.Attribute(value=m.Name("self"), attr=m.Name("add_weight")))
-        ):
-            flag = callargs.keyword(value, "trainable")  # type: ignore[arg-type]
+        if isinstance(target, cst.Attribute) and m.matches(target, m.Attribute(value=m.Name("self"))) \
+                and isinstance(value, cst.Call) \
+                and m.matches(value, m.Call(func=m.Attribute(value=m.Name("self"), attr=m.Name("add_weight")))):
+            flag = callargs.keyword(value, "trainable")
             trainable: bool | None = True
             if flag is not None:
                 trainable = {"True": True, "False": False}.get(getattr(flag.value, "value", ""), None)
-            self.created[id(self._classes[-1])].append((target.attr.value, trainable))  # type: ignore[attr-defined]
+            self.created[id(self._classes[-1])].append((target.attr.value, trainable))
 
 
 @dataclass
@@ -226,7 +228,8 @@ class Keras1InternalsFixer(Fixer):
         return updated
 
     # -- deleting statements ------------------------------------------------------------------------
-    def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine):  # type: ignore[no-untyped-def]
+    def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
+                                  ) -> cst.SimpleStatementLine | cst.RemovalSentinel:  # fmt: skip
         if id(original) not in self._delete:
             return updated
         self._delete.discard(id(original))
@@ -235,7 +238,7 @@ class Keras1InternalsFixer(Fixer):
         return cst.RemovalSentinel.REMOVE
 
 
-def _weight_list_statement(small: cst.BaseSmallStatement):  # type: ignore[no-untyped-def]
+def _weight_list_statement(small: cst.BaseSmallStatement) -> tuple[str | None, list[str] | None, str | None]:
     """(attr, [self attributes listed] or None, "assign"/"extend") for a weight-list statement."""
     if isinstance(small, cst.Assign) and len(small.targets) == 1:
         attr = _self_attr(small.targets[0].target)
@@ -255,8 +258,8 @@ def _weight_list_statement(small: cst.BaseSmallStatement):  # type: ignore[no-un
 
 
 def _self_attr(node: cst.BaseExpression) -> str | None:
-    if m.matches(node, m.Attribute(value=m.Name("self"))):
-        return node.attr.value  # type: ignore[attr-defined]
+    if isinstance(node, cst.Attribute) and m.matches(node, m.Attribute(value=m.Name("self"))):
+        return node.attr.value
     return None
 
 
@@ -264,9 +267,8 @@ def _self_attrs(node: cst.BaseExpression) -> list[str] | None:
     if not isinstance(node, (cst.List, cst.Tuple)):
         return None
     names = [_self_attr(e.value) for e in node.elements if isinstance(e, cst.Element)]
-    if len(names) != len(node.elements) or any(n is None for n in names):
-        return None
-    return names  # type: ignore[return-value]
+    found = [n for n in names if n is not None]
+    return found if len(found) == len(node.elements) else None
 
 
 FIXER = Keras1InternalsFixer
