@@ -131,3 +131,23 @@ def test_with_numpy_but_no_tensorflow_it_says_so_then_with_both_it_finds_the_fix
                     extra_path=stub)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr.strip() == f"kmigrate verify: --legacy-python {tmp_path / 'absent-python'}: no such file"
+
+
+@pytest.mark.verify
+def test_the_installed_harness_verifies_a_bundled_fixture(wheel, tmp_path):
+    """The wheel's files as pip lays them out (a --target folder first on the path, no checkout around it),
+    run by this environment's interpreter, which has TensorFlow 2.21: the bundled fixture is found,
+    migrated by the installed kmigrate and verified against the legacy runtime."""
+    from kmigrate.harness import provision
+
+    provision.ensure_legacy_runtime()  # provisioned once, in the default cache (as `kmigrate verify` does)
+    installed = tmp_path / "site"
+    done = run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--disable-pip-version-check",
+                "--target", installed, wheel])
+    assert done.returncode == 0, done.stdout + done.stderr
+    env = {**os.environ, "PYTHONPATH": str(installed)}
+    done = run([sys.executable, "-m", "kmigrate", "verify", "mlp_keras1_sgd", "-j", "1", "--format", "json"],
+               cwd=tmp_path, env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    (fixture,) = json.loads(done.stdout)["fixtures"]
+    assert Path(fixture["path"]) == installed / "kmigrate" / "harness" / "fixture_programs" / "mlp_keras1_sgd.py"
