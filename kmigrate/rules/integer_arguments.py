@@ -16,7 +16,7 @@ values that already were integers.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Callable, ClassVar
 
 import libcst as cst
 
@@ -185,9 +185,10 @@ class _Bindings(cst.CSTVisitor):
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         # `n += x` is `n = n + x`: visible only as that arithmetic.
         if isinstance(node.target, cst.Name):
-            operator = {cst.AddAssign: cst.Add, cst.SubtractAssign: cst.Subtract,
-                        cst.MultiplyAssign: cst.Multiply, cst.FloorDivideAssign: cst.FloorDivide,
-                        cst.DivideAssign: cst.Divide}.get(type(node.operator))  # fmt: skip
+            operators: dict[type, Callable[[], cst.BaseBinaryOp]] = {
+                cst.AddAssign: cst.Add, cst.SubtractAssign: cst.Subtract, cst.MultiplyAssign: cst.Multiply,
+                cst.FloorDivideAssign: cst.FloorDivide, cst.DivideAssign: cst.Divide}  # fmt: skip
+            operator = operators.get(type(node.operator))
             value = None if operator is None else cst.BinaryOperation(node.target, operator(), node.value)
             self._bind(node.target, value)
 
@@ -287,7 +288,8 @@ class IntegerArgumentFixer(Fixer):
 
     # -- KM601 ---------------------------------------------------------------------------------
     def _steps(self, original: cst.Call, call: cst.Call, name: str) -> cst.Call:
-        if not self.ctx.allows("KM601") or not self.ctx.keras_receiver(original.func.value, name):  # type: ignore[attr-defined]
+        receiver = cst.ensure_type(original.func, cst.Attribute).value  # a method call (leave_Call)
+        if not self.ctx.allows("KM601") or not self.ctx.keras_receiver(receiver, name):
             return call
         version, _ = self.ctx.settings.legacy_version
         if version < (2, 0) or any(callargs.keyword(original, k) is not None for k in _SAMPLE_COUNTS):
@@ -334,7 +336,7 @@ class IntegerArgumentFixer(Fixer):
         return None
 
     def _math_imported(self) -> bool:
-        bindings = self.ctx.resolver.bindings.get("math")
+        bindings = self.ctx.resolver.bindings.get("math") or []
         return bool(bindings) and all(b.qualified == "math" for b in bindings)
 
     def _name_of_divisions(self, value: cst.BaseExpression) -> bool:
