@@ -323,6 +323,7 @@ class UtilsFixer(Fixer):
         if self.ctx.target == "tf_keras" or callargs.has_star_args(call):
             return call
         positional = callargs.positionals(call)
+        names: tuple[str, ...]
         if len(positional) > 2:
             third = positional[2].value
             if isinstance(third, cst.SimpleString):
@@ -433,7 +434,7 @@ class UtilsFixer(Fixer):
             return updated
         return self._mobilenet(original, updated)
 
-    def _mobilenet(self, original, updated):  # type: ignore[no-untyped-def]
+    def _mobilenet(self, original: cst.Name | cst.Attribute, updated: cst.BaseExpression) -> cst.BaseExpression:
         api = self.ctx.api(original)
         if api is None or not api.path.startswith("applications.mobilenet."):
             return updated
