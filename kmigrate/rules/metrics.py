@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Callable, ClassVar
 
 import libcst as cst
 
 from kmigrate import callargs
+from kmigrate.names import KerasName
 from kmigrate.rules.base import Fixer, FixSafety, Rule, rename_imported_names
 from kmigrate.rules.training_table import make_string, method_name, positional_count, string_value
 
@@ -196,7 +197,7 @@ class MetricsFixer(Fixer):
 
     # -- imports: keep the local name, import the alias that exists ------------------------------
     def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom) -> cst.ImportFrom:
-        def rename(alias: cst.ImportAlias, keras_name) -> tuple[str, str, str] | None:  # type: ignore[no-untyped-def]
+        def rename(alias: cst.ImportAlias, keras_name: KerasName) -> tuple[str, str, str] | None:
             api = self.ctx.api(cst.Name(alias.evaluated_alias or alias.evaluated_name))
             found = _long_name(api.path) if api is not None else None
             if found is None:
@@ -224,7 +225,7 @@ class MetricsFixer(Fixer):
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         if method_name(original) != "compile" or not self.ctx.involves_keras:
             return updated
-        if not self.ctx.keras_receiver(original.func.value, "compile", original):  # type: ignore[attr-defined]
+        if not self.ctx.keras_receiver(cst.ensure_type(original.func, cst.Attribute).value, "compile", original):
             return updated
         loss_arg = callargs.keyword(updated, "loss")
         if loss_arg is None and positional_count(updated) >= 2:
@@ -247,7 +248,8 @@ class MetricsFixer(Fixer):
         args = [a.with_changes(value=replacements[id(a)]) if id(a) in replacements else a for a in updated.args]
         return updated.with_changes(args=args)
 
-    def _map_strings(self, original, node, mapper):  # type: ignore[no-untyped-def]
+    def _map_strings(self, original: cst.Call, node: cst.BaseExpression,
+                     mapper: Callable[[cst.Call, str, cst.BaseExpression], str | None]) -> cst.BaseExpression | None:  # fmt: skip
         """``node`` with every string literal (in lists, tuples, dict values) mapped, or None."""
         if isinstance(node, (cst.List, cst.Tuple)):
             elements = []
@@ -258,13 +260,13 @@ class MetricsFixer(Fixer):
                 elements.append(element.with_changes(value=new) if new is not None else element)
             return node.with_changes(elements=elements) if changed else None
         if isinstance(node, cst.Dict):
-            elements = []
+            entries = []
             changed = False
-            for element in node.elements:
-                new = self._map_strings(original, element.value, mapper) if isinstance(element, cst.DictElement) else None
+            for entry in node.elements:
+                new = self._map_strings(original, entry.value, mapper) if isinstance(entry, cst.DictElement) else None
                 changed |= new is not None
-                elements.append(element.with_changes(value=new) if new is not None else element)
-            return node.with_changes(elements=elements) if changed else None
+                entries.append(entry.with_changes(value=new) if new is not None else entry)
+            return node.with_changes(elements=entries) if changed else None
         if isinstance(node, (cst.Name, cst.Attribute)):
             api = self.ctx.api(node)
             if api is not None and api.path == "metrics.accuracy" and self.ctx.allows("KM385"):
@@ -283,7 +285,7 @@ class MetricsFixer(Fixer):
             return None
         return make_string(new_value, node)
 
-    def _loss_id(self, original, value, node):  # type: ignore[no-untyped-def]
+    def _loss_id(self, original: cst.Call, value: str, node: cst.BaseExpression) -> str | None:
         new = _LOSS_IDS.get(value)
         if new is None and value in _H5_SAFE_LOSS_IDS and self.ctx.allows("KM383"):
             new = _H5_SAFE_LOSS_IDS[value]
@@ -298,7 +300,7 @@ class MetricsFixer(Fixer):
         self.ctx.fixed(rule, original, f"loss '{value}' -> '{new}'")
         return new
 
-    def _metric_id(self, original, value, node, loss):  # type: ignore[no-untyped-def]
+    def _metric_id(self, original: cst.Call, value: str, node: cst.BaseExpression, loss: str | None) -> str | None:
         if value in ("cosine", "cosine_proximity"):
             if self.ctx.allows("KM382"):
                 self.ctx.flag("KM382", original, f"metric '{value}' is gone: 'cosine_similarity' reports "
