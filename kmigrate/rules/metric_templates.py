@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 import string
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Callable, ClassVar, Literal
 
 import libcst as cst
 
 from kmigrate import callargs
+from kmigrate.context import FileContext
 from kmigrate.rules.base import Fixer, FixSafety, Rule
-from kmigrate.rules.training.facts import _UNKNOWN, _FileFacts
+from kmigrate.rules.training.facts import _UNKNOWN, _FileFacts, _Marker
 from kmigrate.rules.training_table import make_string, positional_count, string_value, version_note
 
 RULES = (
@@ -78,7 +79,7 @@ class _Template:
 class _Scan(cst.CSTVisitor):
     """Checkpoint paths held in variables: (name -> its one string literal, uses of the name)."""
 
-    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: FileContext) -> None:
         super().__init__()
         self.ctx = ctx
         self.literals: dict[str, list[cst.BaseExpression]] = {}
@@ -144,7 +145,9 @@ class MetricTemplateFixer(Fixer):
     # -- where the logs dict is --------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
         self._ensure_scanned()
-        for key, call in self._scan.checkpoint_literals().items():  # type: ignore[union-attr]
+        if self._scan is None:  # not reached: scanned just above
+            return
+        for key, call in self._scan.checkpoint_literals().items():
             self._templates[key] = _Template(call)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
@@ -214,11 +217,16 @@ class MetricTemplateFixer(Fixer):
         self.ctx.fixed("KM605", template.rule_node, f"template keys follow tf.keras metric names{version_note(self.ctx)}")
         return make_string(text, updated)
 
-    def _key(self, key: str):  # type: ignore[no-untyped-def]
-        return self._facts.metric_key(key)  # type: ignore[union-attr]
+    def _key(self, key: str) -> str | Literal[_Marker.UNKNOWN] | None:
+        # The facts were scanned in visit_Module, before any template is left.
+        return self._facts.metric_key(key) if self._facts is not None else None
 
 
-def _renamed_format(value: str, key_for) -> tuple[str, str] | None:  # type: ignore[no-untyped-def]
+# A legacy metric key -> its tf.keras key, None (unchanged) or _UNKNOWN (MetricTemplateFixer._key).
+KeyFor = Callable[[str], "str | Literal[_Marker.UNKNOWN] | None"]
+
+
+def _renamed_format(value: str, key_for: KeyFor) -> tuple[str, str] | None:
     """``value`` with renamed str.format field names, or (value, unknown key), or None."""
     try:
         parts = list(string.Formatter().parse(value))
@@ -229,7 +237,8 @@ def _renamed_format(value: str, key_for) -> tuple[str, str] | None:  # type: ign
         out.append(literal.replace("{", "{{").replace("}", "}}"))
         if name is None:
             continue
-        root = re.match(r"\w*", name).group(0)  # type: ignore[union-attr]
+        word = re.match(r"\w*", name)  # always matches, if only the empty string
+        root = word.group(0) if word is not None else ""
         new = key_for(root) if root and not root.isdigit() else None
         if new is _UNKNOWN:
             return value, root
@@ -239,13 +248,13 @@ def _renamed_format(value: str, key_for) -> tuple[str, str] | None:  # type: ign
     return "".join(out), ""
 
 
-def _renamed_percent(value: str, key_for) -> tuple[str, str] | None:  # type: ignore[no-untyped-def]
+def _renamed_percent(value: str, key_for: KeyFor) -> tuple[str, str] | None:
     """``value`` with renamed ``%(key)`` mapping keys, or (value, unknown key)."""
     for key in _PERCENT_KEY.findall(value):
         if key_for(key) is _UNKNOWN:
             return value, key
 
-    def replace(match: re.Match) -> str:  # type: ignore[type-arg]
+    def replace(match: re.Match[str]) -> str:
         new = key_for(match.group(1))
         return f"%({new})" if isinstance(new, str) else match.group(0)
 
