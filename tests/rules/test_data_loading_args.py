@@ -1,10 +1,8 @@
 """KM614: workers / use_multiprocessing / max_queue_size move to the PyDataset constructor."""
 
-import subprocess
-import sys
 
-from kmigrate.rules.data_loading_args import RULES
 from tests.helpers import assert_flags, assert_migrates, assert_unchanged, run
+from tests.test_rule_examples import assert_documented_example
 
 SEQ = (
     "from keras.models import Sequential\nfrom keras.utils import Sequence\n\n\n"
@@ -34,10 +32,8 @@ def test_km614_migrated_code_unchanged():
 
 # -- rewrites ----------------------------------------------------------------------------------
 def test_km614_rule_example_exact():
-    out = subprocess.run([sys.executable, "-m", "kmigrate", "--select", "KM614", "-"],
-                         input=RULES[0].before, capture_output=True, text=True).stdout
-    assert "class Batches(Sequence):\n    def __init__(self, x, **kwargs):\n        super().__init__(**kwargs)" in out
-    assert "Batches(x, workers=4, use_multiprocessing=True)" in out
+    # the documented example, run as tests/test_rule_examples.py runs every rule's
+    assert_documented_example("KM614")
 
 
 def test_km614_defaults_dropped():

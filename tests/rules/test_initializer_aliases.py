@@ -1,14 +1,12 @@
 """KM604: Keras 2 initializer aliases Keras 3 dropped."""
 
 import inspect
-import subprocess
-import sys
 
 import pytest
 
-from kmigrate.rules import rule_by_id
 from kmigrate.rules.initializer_aliases import _CLASSES
 from tests.helpers import assert_migrates, assert_unchanged, rules_fired, run
+from tests.test_rule_examples import assert_documented_example
 
 
 # -- no-op cases ---------------------------------------------------------------------------------
@@ -37,10 +35,8 @@ def test_km604_tf_private_keras_copy_is_not_renamed():
 
 # -- rewrites ----------------------------------------------------------------------------------
 def test_km604_documented_example():
-    rule = rule_by_id("KM604")
-    done = subprocess.run([sys.executable, "-m", "kmigrate", "--select", "KM604", "-"], input=rule.before,
-                          capture_output=True, text=True, check=False)  # fmt: skip
-    assert done.stdout == rule.after
+    # the documented example, run as tests/test_rule_examples.py runs every rule's
+    assert_documented_example("KM604")
 
 
 def test_km604_attribute_uses():

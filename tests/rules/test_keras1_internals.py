@@ -1,6 +1,7 @@
 """KM609 assigned weight lists in Keras 1 custom layers; KM610 removed Model/optimizer internals."""
 
 from tests.helpers import assert_flags, assert_migrates, assert_unchanged, run
+from tests.test_rule_examples import assert_documented_example
 
 LAYER = "from keras.engine.topology import Layer\n"
 NEW_LAYER = "from tensorflow.keras.layers import Layer\n"
@@ -93,7 +94,6 @@ def test_km610_gone_internals_marked():
 
 
 def test_km609_km610_documented_examples():
-    from kmigrate.rules.keras1_internals import RULES
-
-    for rule in RULES:
-        assert run(rule.before, select=(rule.id,)).output == rule.after
+    # the documented example, run as tests/test_rule_examples.py runs every rule's
+    assert_documented_example("KM609")
+    assert_documented_example("KM610")

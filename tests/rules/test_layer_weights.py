@@ -1,10 +1,7 @@
 """KM603: `weights=` in layer constructors becomes Constant initializers."""
 
-import subprocess
-import sys
-
-from kmigrate.rules import rule_by_id
 from tests.helpers import assert_flags, assert_migrates, assert_unchanged, rules_fired, run
+from tests.test_rule_examples import assert_documented_example
 
 HEAD = "import numpy as np\nfrom keras.layers import Dense, Conv2D, Embedding\n"
 NEW = "import numpy as np\nfrom tensorflow.keras.layers import Dense, Conv2D, Embedding\n"
@@ -50,10 +47,8 @@ def test_km603_keras1_convolution_is_left_to_km408():
 
 # -- rewrites ----------------------------------------------------------------------------------
 def test_km603_documented_example():
-    rule = rule_by_id("KM603")
-    done = subprocess.run([sys.executable, "-m", "kmigrate", "--select", "KM603", "-"], input=rule.before,
-                          capture_output=True, text=True, check=False)  # fmt: skip
-    assert done.stdout == rule.after
+    # the documented example, run as tests/test_rule_examples.py runs every rule's
+    assert_documented_example("KM603")
 
 
 def test_km603_dense_kernel_and_bias_keep_trainable():

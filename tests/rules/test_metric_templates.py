@@ -1,7 +1,7 @@
 """KM605: templates formatted with the logs dict follow the metric's tf.keras name."""
 
-from kmigrate.rules.metric_templates import RULES
 from tests.helpers import assert_flags, assert_migrates, assert_unchanged, run
+from tests.test_rule_examples import assert_documented_example
 
 HEAD = (
     "from keras.models import Sequential\nfrom keras.layers import Dense\n"
@@ -69,5 +69,5 @@ def test_km605_unknown_spelling_marked():
 
 
 def test_km605_documented_example():
-    rule = RULES[0]
-    assert run(rule.before, select=(rule.id,)).output == rule.after
+    # the documented example, run as tests/test_rule_examples.py runs every rule's
+    assert_documented_example("KM605")

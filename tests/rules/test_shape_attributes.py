@@ -1,7 +1,7 @@
 """KM606 layer output_shape/input_shape; KM607 Sequential .input/.output."""
 
-from kmigrate.rules.shape_attributes import RULES
 from tests.helpers import assert_flags, assert_migrates, assert_unchanged, run
+from tests.test_rule_examples import assert_documented_example
 
 HEAD = "from keras.models import Sequential, Model\nfrom keras.layers import Dense, Input, LSTM\n"
 NEW = "from tensorflow.keras.models import Sequential, Model\nfrom tensorflow.keras.layers import Dense, Input, LSTM\n"
@@ -51,5 +51,6 @@ def test_km607_sequential_without_input_shape_marked():
 
 
 def test_km606_km607_documented_examples():
-    for rule in RULES:
-        assert run(rule.before, select=(rule.id,)).output == rule.after
+    # the documented example, run as tests/test_rule_examples.py runs every rule's
+    assert_documented_example("KM606")
+    assert_documented_example("KM607")
