@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from kmigrate.documents import document_rules
 from kmigrate.rules.base import Fixer, FixSafety, Rule
+from kmigrate.settings import Settings
 
 __all__ = [
     "Fixer", "FixSafety", "Rule", "fixers", "all_rules", "rule_active", "rule_by_id", "rule_module", "select_rules",
@@ -78,7 +79,7 @@ def _sort_key(rule_id: str) -> tuple[int, str]:
     return (int(digits) if digits else 0, rule_id)
 
 
-def rule_active(rule: Rule, settings) -> bool:  # type: ignore[no-untyped-def]
+def rule_active(rule: Rule, settings: Settings) -> bool:
     """Selected for this run: enabled by --select/--ignore, and opt-in rules only by exact id."""
     if not settings.rule_enabled(rule.id):
         return False

@@ -17,6 +17,7 @@ from typing import ClassVar
 
 import libcst as cst
 
+from kmigrate.context import FileContext
 from kmigrate.nodes import code
 from kmigrate.rules.base import Fixer, FixSafety, Rule
 
@@ -62,12 +63,12 @@ _TRAINING = frozenset({"fit", "fit_generator", "train_on_batch"})
 
 @dataclass
 class _Uses(cst.CSTVisitor):
-    ctx: object
+    ctx: FileContext
     legacy_batchnorm: bool = False
 
     def visit_Call(self, node: cst.Call) -> None:
         if not self.legacy_batchnorm:
-            api = self.ctx.api(node.func)  # type: ignore[attr-defined]
+            api = self.ctx.api(node.func)
             self.legacy_batchnorm = api is not None and api.legacy and api.leaf == "BatchNormalization"
 
 

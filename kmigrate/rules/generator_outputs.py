@@ -163,16 +163,18 @@ class GeneratorOutputFixer(Fixer):
     def _only_used_by_keras(self, name: str) -> bool:
         """Every mention of the function (and of names bound to its calls) is a use seen here."""
         scan = self._scan
-        bound = [var for var, called in scan.bound.items() if called == [name]]  # type: ignore[union-attr]
-        if scan.loads.get(name, 0) != self._seen.get(name, 0) + len(bound):  # type: ignore[union-attr]
+        if scan is None:  # not reached: no generator is found without the scan
             return False
-        return all(scan.loads.get(var, 0) == self._seen.get(var, 0) for var in bound)  # type: ignore[union-attr]
+        bound = [var for var, called in scan.bound.items() if called == [name]]
+        if scan.loads.get(name, 0) != self._seen.get(name, 0) + len(bound):
+            return False
+        return all(scan.loads.get(var, 0) == self._seen.get(var, 0) for var in bound)
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         method = method_name(original)
         if method not in _TRAINING and method not in _PREDICT or not self.ctx.involves_keras:
             return updated
-        receiver = original.func.value  # type: ignore[attr-defined]
+        receiver = cst.ensure_type(original.func, cst.Attribute).value  # a method (method_name above)
         if method in _LEGACY_ONLY:
             if not self.ctx.keras_receiver(receiver, method):
                 return updated
@@ -201,7 +203,7 @@ class GeneratorOutputFixer(Fixer):
         if not self.ctx.allows("KM608"):
             return
         uses = self._uses[name]
-        lists = self._scan.list_yields[name]  # type: ignore[union-attr]
+        lists = self._scan.list_yields[name] if self._scan is not None else []
         odd = any(len(lst.elements) not in (2, 3) for lst in lists) or any(
             isinstance(e, cst.StarredElement) for lst in lists for e in lst.elements
         )
@@ -217,10 +219,11 @@ class GeneratorOutputFixer(Fixer):
         if not todo:
             return updated
         body = []
+        scan = self._scan
         for statement in updated.body:
-            if isinstance(statement, cst.FunctionDef) and statement.name.value in todo:
-                statement = statement.visit(_TupleYields())  # type: ignore[assignment]
-                for lst in self._scan.list_yields[statement.name.value]:  # type: ignore[union-attr]
+            if isinstance(statement, cst.FunctionDef) and statement.name.value in todo and scan is not None:
+                statement = cst.ensure_type(statement.visit(_TupleYields()), cst.FunctionDef)
+                for lst in scan.list_yields[statement.name.value]:
                     self.ctx.fixed("KM608", lst, "`yield [...]` -> `yield (...)`: Keras 3 reads only "
                                    "tuples as (x, y[, sample_weight])")
             body.append(statement)

@@ -24,6 +24,7 @@ from typing import ClassVar
 
 import libcst as cst
 
+from kmigrate.names import KerasName
 from kmigrate.rules.base import Fixer, FixSafety, Rule, rename_imported_names
 
 RULES = (
@@ -87,7 +88,7 @@ class InitializerAliasFixer(Fixer):
         return updated.with_changes(attr=cst.Name(new))
 
     def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom) -> cst.ImportFrom:
-        def rename(alias: cst.ImportAlias, keras_name) -> tuple[str, str, str] | None:  # type: ignore[no-untyped-def]
+        def rename(alias: cst.ImportAlias, keras_name: KerasName) -> tuple[str, str, str] | None:
             name = alias.evaluated_name
             if (
                 keras_name.legacy and keras_name.qualified.startswith("keras.")

@@ -33,7 +33,7 @@ class LayerSpec:
 
 
 def _r(*pairs: str) -> tuple[tuple[str, str], ...]:
-    return tuple(tuple(p.split("->")) for p in pairs)  # type: ignore[misc]
+    return tuple((old, new) for old, _, new in (p.partition("->") for p in pairs))
 
 
 _WEIGHTS = _r("init->kernel_initializer", "W_regularizer->kernel_regularizer",

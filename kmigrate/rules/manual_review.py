@@ -357,12 +357,13 @@ class ManualReviewFixer(Fixer):
         if (
             isinstance(func, cst.Attribute)
             and func.attr.value in _DICT_ITERATION
+            and isinstance(updated.func, cst.Attribute)
             and not updated.args
             and self.ctx.allows("KM915")
         ):
             new = _DICT_ITERATION[func.attr.value]
             self.ctx.fixed("KM915", original, f".{func.attr.value}() -> .{new}()")
-            return updated.with_changes(func=updated.func.with_changes(attr=cst.Name(new)))  # type: ignore[attr-defined]
+            return updated.with_changes(func=updated.func.with_changes(attr=cst.Name(new)))
         return None
 
     def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:

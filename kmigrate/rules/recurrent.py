@@ -17,6 +17,7 @@ from typing import ClassVar
 import libcst as cst
 
 from kmigrate import callargs
+from kmigrate.names import Api
 from kmigrate.nodes import code
 from kmigrate.rules.base import Fixer, FixSafety, Rule
 
@@ -157,7 +158,7 @@ def _is_hard_sigmoid_string(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.SimpleString) and node.evaluated_value == "hard_sigmoid"
 
 
-def _standalone(api) -> bool:  # type: ignore[no-untyped-def]
+def _standalone(api: Api) -> bool:
     """Multi-backend Keras (not tensorflow.python.keras, whose defaults followed TF)."""
     return api.legacy and api.name.qualified.split(".")[0] in ("keras",)
 
@@ -213,7 +214,7 @@ class RecurrentFixer(Fixer):
             updated = self._string_activations(original, updated, api)
         return updated
 
-    def _recurrent(self, original: cst.Call, call: cst.Call, api, spec: _Recurrent) -> cst.Call:  # type: ignore[no-untyped-def]
+    def _recurrent(self, original: cst.Call, call: cst.Call, api: Api, spec: _Recurrent) -> cst.Call:
         positional = callargs.positionals(call)
         keywords = callargs.keywords(call)
         opaque = callargs.has_star_args(call) or any(a.star == "**" for a in call.args)
@@ -245,7 +246,7 @@ class RecurrentFixer(Fixer):
                                "formula and weight layout")
         return call
 
-    def _default_was_hard_sigmoid(self, api, spec: _Recurrent) -> bool:  # type: ignore[no-untyped-def]
+    def _default_was_hard_sigmoid(self, api: Api, spec: _Recurrent) -> bool:
         if spec.legacy_default == "always":
             # tf.keras 2.x and every Keras 2 ConvLSTM2D: only Keras 3 changed it.
             if self.ctx.target == "tf_keras":
@@ -261,7 +262,7 @@ class RecurrentFixer(Fixer):
             return "'hard_sigmoid'"
         return self._helper().value
 
-    def _string_activations(self, original: cst.Call, call: cst.Call, api) -> cst.Call:  # type: ignore[no-untyped-def]
+    def _string_activations(self, original: cst.Call, call: cst.Call, api: Api) -> cst.Call:
         """C-L12: 'hard_sigmoid' (or activations.hard_sigmoid) given to a layer."""
         if self.ctx.target == "tf_keras":
             return call
@@ -314,7 +315,8 @@ class RecurrentFixer(Fixer):
             return updated
         return self._hard_sigmoid_reference(original, updated)
 
-    def _hard_sigmoid_reference(self, original, updated):  # type: ignore[no-untyped-def]
+    def _hard_sigmoid_reference(self, original: cst.Name | cst.Attribute, updated: cst.Name | cst.Attribute
+                                ) -> cst.BaseExpression:  # fmt: skip
         if self.ctx.target == "tf_keras":
             return updated
         api = self.ctx.api(original)

@@ -109,9 +109,11 @@ class ShapeAttributeFixer(FunctionScopes, Fixer):
 
     @property
     def facts(self) -> _FileFacts:
-        if self._facts is None:
-            self.ctx.module.visit(self.scanners()[0])
-        return self._facts  # type: ignore[return-value]
+        if self._facts is None:  # used outside the pipeline: scan now
+            facts = _FileFacts(self.ctx)
+            self.ctx.module.visit(facts)
+            self._facts = facts
+        return self._facts
 
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
         self._targets.add(id(node.target))
