@@ -258,7 +258,10 @@ class DataLoadingArgsFixer(Fixer):
                               "use_multiprocessing repeated batches per worker: compare the batches",
                               marker="loads in one process now; legacy multiprocessing could repeat batches")
         for arg in present:
-            updated = callargs.remove_keyword(updated, _keyword(arg))
+            # Both spellings: the Keras 1 keyword (nb_worker) and the name another family of this
+            # pass may have renamed it to (workers); left behind, the next pass reports it again.
+            for spelling in {_keyword(arg), _NAMES[_keyword(arg)]}:
+                updated = callargs.remove_keyword(updated, spelling)
         return updated
 
     def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:

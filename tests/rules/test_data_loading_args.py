@@ -92,3 +92,30 @@ def test_km614_shared_instance_keeps_its_constructor_and_drops_the_arguments():
     out = run(SEQ + "seq = Batches(x)\nmodel.fit(seq, workers=4)\nmodel.evaluate(seq)\n").output
     assert "seq = Batches(x)\n" in out
     assert "model.fit(seq)\n" in out
+
+
+# -- one report per argument -------------------------------------------------------------------
+FLOW_KERAS1 = (
+    "from keras.preprocessing.image import ImageDataGenerator\nfrom keras.models import Sequential\n\n"
+    "model = Sequential()\nflow = ImageDataGenerator().flow(x, y, batch_size=10)\n"
+    "model.fit_generator(flow, samples_per_epoch=40, nb_epoch=2, nb_worker=2, max_q_size=4)\n"
+)
+
+
+def test_km614_keras1_worker_keywords_reported_once():
+    # KM223 used to rename nb_worker= to workers= in the same pass; the next pass then reported
+    # the argument a second time under its Keras 2 name (two findings on one line).
+    for version in ("1.2.2", "2.2.4"):
+        result = run(FLOW_KERAS1, from_version=version)
+        assert "model.fit(flow, steps_per_epoch=4, epochs=2)\n" in result.output
+        reports = [d for d in result.diagnostics if d.rule == "KM614"]
+        assert len(reports) == 1 and "nb_worker=2, max_q_size=4 dropped" in reports[0].message
+        assert not any(d.rule == "KM223" and "nb_worker" in d.message for d in result.diagnostics)
+
+
+def test_km614_ignored_leaves_keras1_worker_keywords_to_km223():
+    # Without KM614 (its `# kmigrate: ignore` or tf_keras, which still takes workers=), KM223
+    # spells them the Keras 2 way.
+    result = run(FLOW_KERAS1, target="tf_keras")
+    assert "workers=2, max_queue_size=4" in result.output
+    assert not any(d.rule == "KM614" for d in result.diagnostics)
