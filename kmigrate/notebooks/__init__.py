@@ -25,7 +25,7 @@ import re
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 from kmigrate.diagnostics import Diagnostic, DiffSection, FileResult, Status
 from kmigrate.notebooks import ipython, layout
@@ -65,6 +65,13 @@ class _Cell:
     masked: ipython.Masked | None = None
     start_line: int = 0  # first line in the joined program (1-based)
     newline_added: bool = False
+
+    @property
+    def masked_source(self) -> ipython.Masked:
+        """The masked source, for cells past masking (every Python cell is masked first)."""
+        if self.masked is None:
+            raise RuntimeError(f"cell {self.number} was not masked")
+        return self.masked
 
 
 def migrate(
@@ -142,7 +149,7 @@ def _read(data: bytes) -> tuple[str, str, list[_Cell]]:
     return bom, text, cells
 
 
-def _is_source(source: object) -> bool:
+def _is_source(source: object) -> TypeGuard[str | list[str]]:
     return isinstance(source, str) or (isinstance(source, list) and all(isinstance(s, str) for s in source))
 
 
@@ -184,7 +191,7 @@ def _migrate_cells(
     # A cell that is not Python 3 on its own (Jupyter runs each cell alone) is left out.
     parsing = []
     for cell in python_cells:
-        problem = _does_not_compile(cell.masked.text)  # type: ignore[union-attr]
+        problem = _does_not_compile(cell.masked_source.text)
         if problem is None:
             parsing.append(cell)
         elif could_involve_keras(cell.source.encode("utf-8"), settings) and settings.rule_enabled(CELL_LEFT_ALONE.id):
@@ -295,13 +302,13 @@ def _join(cells: list[_Cell], tag: str) -> str:
     """
     parts: list[str] = []
     line = 1
-    first_importing = next((i for i, cell in enumerate(cells) if _imports(cell.masked.text)), None)  # type: ignore[union-attr]
+    first_importing = next((i for i, cell in enumerate(cells) if _imports(cell.masked_source.text)), None)
     for position, cell in enumerate(cells):
         if position:
             block_end = _BLOCK_END if position - 1 == first_importing else ""
             parts.append(block_end + _SEPARATOR.format(tag=tag, number=cell.number))
             line += 1
-        source = cell.masked.text  # type: ignore[union-attr]
+        source = cell.masked_source.text
         cell.newline_added = not source.endswith(("\n", "\r"))
         if cell.newline_added:
             source += "\n"
@@ -334,7 +341,7 @@ def _split(output: str, cells: list[_Cell], cell_tag: str, mask_tag: str) -> lis
         return None
     sources = []
     for cell, chunk in zip(cells, separator.split(output)[::2]):
-        piece = ipython.restore(chunk, mask_tag, cell.masked.originals)  # type: ignore[union-attr]
+        piece = ipython.restore(chunk, mask_tag, cell.masked_source.originals)
         if piece is None:
             return None
         if cell.newline_added:
@@ -394,7 +401,7 @@ def _does_not_compile(source: str) -> str | None:
 
 def _install_findings(cell: _Cell, settings: Settings) -> list[Diagnostic]:
     found = []
-    for line_number, original in cell.masked.escapes:  # type: ignore[union-attr]
+    for line_number, original in cell.masked_source.escapes:
         for message in install_advice(original.replace("\\\n", " "), settings.target):
             column = len(original) - len(original.lstrip(" \t")) + 1
             found.append(Diagnostic(PIP_KERAS.id, message, line_number, column, False, cell=cell.number))

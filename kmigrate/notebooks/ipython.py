@@ -34,6 +34,11 @@ def physical_lines(text: str) -> list[str]:
     return _LINE.findall(text)
 
 
+def _indent(line: str) -> str:
+    """The spaces and tabs ``line`` starts with."""
+    return line[: len(line) - len(line.lstrip(" \t"))]
+
+
 def _ending(line: str) -> str:
     return line[len(line.rstrip("\r\n")) :]
 
@@ -149,7 +154,7 @@ def mask(source: str, tag: str, first_number: int = 0) -> Masked:
             masked.escapes.append((index + 1, "".join(lines[index : index + span])))
             for offset in range(span):
                 original = lines[index + offset]
-                indent = re.match(r"[ \t]*", original).group(0)  # type: ignore[union-attr]
+                indent = _indent(original)
                 statement = "pass  " if offset == 0 else ""
                 out.append(f"{indent}{statement}# {tag} {number}{_ending(original)}")
                 masked.originals[number] = original.rstrip("\r\n")
@@ -160,7 +165,7 @@ def mask(source: str, tag: str, first_number: int = 0) -> Masked:
         if scanner.feed(line) and state == (0, None, False) and scanner.at_statement_start:
             # `obj?` / `obj.method??` on one line: help, not Python.
             masked.escapes.append((index + 1, line))
-            indent = re.match(r"[ \t]*", line).group(0)  # type: ignore[union-attr]
+            indent = _indent(line)
             out.append(f"{indent}pass  # {tag} {number}{_ending(line)}")
             masked.originals[number] = line.rstrip("\r\n")
             number += 1

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from json.decoder import scanstring
+from typing import Generator
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
@@ -32,7 +32,13 @@ class SourceSpan:
 
 
 def _skip(text: str, at: int) -> int:
-    return _WHITESPACE.match(text, at).end()  # type: ignore[union-attr]
+    found = _WHITESPACE.match(text, at)
+    return found.end() if found is not None else at  # always found: the pattern matches ""
+
+
+def _indent(line: str) -> str:
+    """The spaces and tabs ``line`` starts with."""
+    return line[: len(line) - len(line.lstrip(" \t"))]
 
 
 def _value_end(text: str, at: int) -> int:
@@ -40,7 +46,7 @@ def _value_end(text: str, at: int) -> int:
     return end
 
 
-def _object_members(text: str, at: int):  # type: ignore[no-untyped-def]
+def _object_members(text: str, at: int) -> Generator[tuple[str, int], int, None]:
     """Yield (key, value offset) of the JSON object starting at ``at``; the caller must move
     the scan past each value by sending its end offset."""
     if text[at] != "{":
@@ -51,7 +57,7 @@ def _object_members(text: str, at: int):  # type: ignore[no-untyped-def]
     while True:
         if text[at] != '"':
             raise LayoutError(f"expected a key at offset {at}")
-        key, at = scanstring(text, at + 1)
+        key, at = _DECODER.raw_decode(text, at)  # a JSON string (checked above)
         at = _skip(text, at)
         if text[at] != ":":
             raise LayoutError(f"expected ':' at offset {at}")
@@ -160,7 +166,7 @@ def encode_source(text: str, span: SourceSpan, new_source: str, ascii_only: bool
             return "[" + ", ".join(spelled.get(line) or json.dumps(line, ensure_ascii=ascii_only) for line in lines) + "]"
     else:  # an empty list that gets lines: indent one level deeper than the key's line
         line_start = text.rfind("\n", 0, span.start) + 1
-        closing = re.match(r"[ \t]*", text[line_start:]).group(0)  # type: ignore[union-attr]
+        closing = _indent(text[line_start:])
         item_indent = closing + unit
     newline = newline_of(text)
     body = ("," + newline + item_indent).join(

@@ -105,7 +105,8 @@ def _assigns_rules(module: object) -> bool:
 def _source_path(module: str) -> str:
     """``kmigrate/rules/backend/semantics.py`` for a dotted module name (packages: __init__.py)."""
     origin = getattr(importlib.util.find_spec(module), "origin", None) or ""
-    root = Path(importlib.util.find_spec("kmigrate").origin or "").parent.parent  # type: ignore[union-attr]
+    package = importlib.util.find_spec("kmigrate")
+    root = Path(package.origin if package is not None and package.origin else "").parent.parent
     try:
         return Path(origin).relative_to(root).as_posix()
     except ValueError:
