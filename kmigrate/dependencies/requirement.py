@@ -107,8 +107,8 @@ def lower_bound(specifier: SpecifierSet) -> Version | None:
         for clause in specifier
         if clause.operator in ("==", "===", ">=", ">", "~=")
     ]
-    bounds = [b for b in bounds if b is not None]
-    return max(bounds) if bounds else None
+    known = [b for b in bounds if b is not None]
+    return max(known) if known else None
 
 
 def is_keras3(specifier: SpecifierSet) -> bool:

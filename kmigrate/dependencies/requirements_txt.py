@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from kmigrate.dependencies.document import Changes, Edit
@@ -111,7 +111,7 @@ def read_with_includes(path: str, seen: set[str] | None = None, depth: int = 0) 
     return found
 
 
-def migrate(changes: Changes, path: str, handles) -> None:  # type: ignore[no-untyped-def]
+def migrate(changes: Changes, path: str, handles: Callable[[str], bool]) -> None:
     text, target = changes.text, changes.settings.target
     folder = os.path.dirname(path)
     provided = set(provided_names(parsed for _, parsed in requirements(text)))
@@ -209,6 +209,6 @@ def url_advice(content: str, target: str) -> Advice | None:
     advice = advise(parsed, target) if parsed is not None else None
     if advice is None:
         return None
-    if advice.fixed:
-        return Advice(NOT_REWRITTEN, f"{content}: installs {parsed.name} from a URL; {advice.message}", None)  # type: ignore[union-attr]
+    if advice.fixed and parsed is not None:  # advice is only given on a parsed name
+        return Advice(NOT_REWRITTEN, f"{content}: installs {parsed.name} from a URL; {advice.message}", None)
     return Advice(advice.rule, f"{content}: {advice.message}", None)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
@@ -34,6 +35,9 @@ from kmigrate.dependencies.toml_text import Item, Value
 from kmigrate.diagnostics import FileResult, Status
 from kmigrate.settings import Settings
 
+if TYPE_CHECKING:
+    from kmigrate.project import ProjectIndex
+
 _LIST_KEYWORDS = ("install_requires", "tests_require")
 _BASE = "install_requires"
 
@@ -50,7 +54,7 @@ class _Collector(cst.CSTVisitor):
 
     def __init__(self, assignments: dict[str, cst.BaseExpression]) -> None:
         self.assignments = assignments
-        self.groups: dict[cst.CSTNode, str] = {}
+        self.groups: dict[cst.List | cst.Tuple, str] = {}
 
     def visit_Call(self, node: cst.Call) -> None:
         name = get_full_name_for_node(node.func) or ""
@@ -154,7 +158,8 @@ def _is_keras_module(name: str) -> bool:
     return name.split(".")[0] in ("keras", "tensorflow", "keras_applications", "keras_preprocessing")
 
 
-def migrate(data: bytes, path: str, settings: Settings, report_fixes: bool = True, project=None) -> FileResult:  # type: ignore[no-untyped-def]
+def migrate(data: bytes, path: str, settings: Settings, report_fixes: bool = True,
+            project: ProjectIndex | None = None) -> FileResult:  # fmt: skip
     from kmigrate.pipeline import (
         migrate_bytes,  # the pipeline imports the document table
     )
@@ -206,14 +211,14 @@ def _migrate_requirements(module: cst.Module, changes: Changes) -> None:
         return line_starts[where.line - 1] + where.column
 
     target = changes.settings.target
-    entries = {node: _entries(node) for node in collector.groups}  # type: ignore[arg-type]
+    entries = {node: _entries(node) for node in collector.groups}
     base = provided_after(
         (e.requirement for node, group in collector.groups.items() if group == _BASE for e in entries[node]), target
     )
     for node, group in collector.groups.items():
         own = provided_names(e.requirement for e in entries[node])
         provided = own if group == _BASE else base | own
-        elements = node.elements  # type: ignore[attr-defined]
+        elements = node.elements
         items = [_item(changes.text, el.value, offset(el.value), offset(el.value, end=True)) for el in elements]
         index_of = {id(el.value): i for i, el in enumerate(elements)}
         plans: dict[int, tuple[str, ...]] = {}
@@ -248,4 +253,4 @@ def requirements(data: bytes) -> list[ParsedRequirement]:
         raise FormatError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
     collector = _Collector(_module_assignments(module))
     module.visit(collector)
-    return [entry.requirement for node in collector.groups for entry in _entries(node)]  # type: ignore[arg-type]
+    return [entry.requirement for node in collector.groups for entry in _entries(node)]

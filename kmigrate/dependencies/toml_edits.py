@@ -105,8 +105,8 @@ def migrate_arrays(changes: Changes, groups: dict[str, Value], base: Iterable[st
         for entry in found:
             advice = advise(entry.requirement, changes.settings.target, provided)
             taken = advice is not None and changes.apply(advice, entry.item.value.raw_start, [])
-            if taken and advice.replacement is not None:  # type: ignore[union-attr]
-                plans[entry.index] = tuple(r.strip() for r in advice.replacement)  # type: ignore[union-attr]
+            if taken and advice is not None and advice.replacement is not None:
+                plans[entry.index] = tuple(r.strip() for r in advice.replacement)
         if found:
             changes.edits.extend(edit_array(changes.text, found[0].array.items, plans))
 
@@ -126,7 +126,7 @@ def edit_array(text: str, items: list[Item], plans: dict[int, tuple[str, ...]]) 
         return []
     if all(_own_line(text, item.value) for item in items):
         return [edit for index, texts in sorted(plans.items()) for edit in _line_edits(text, items, index, texts)]
-    tokens: list[str] = []  # item, separator, item, ...
+    tokens: list[str | list[str]] = []  # item, separator, item, ...
     for index, item in enumerate(items):
         if index:
             tokens.append(text[items[index - 1].value.end : item.value.start])
@@ -143,8 +143,8 @@ def edit_array(text: str, items: list[Item], plans: dict[int, tuple[str, ...]]) 
     if not tokens and items[-1].comma is not None:
         end = items[-1].comma + 1  # `[,]` is not TOML (nor pretty Python)
     separator = _clean_separator(text, items)
-    tokens = [separator.join(token) if isinstance(token, list) else token for token in tokens]  # type: ignore[arg-type]
-    return [Edit(items[0].value.start, end, "".join(tokens))]
+    written = [separator.join(token) if isinstance(token, list) else token for token in tokens]
+    return [Edit(items[0].value.start, end, "".join(written))]
 
 
 def _item_text(text: str, item: Item, texts: tuple[str, ...] | None) -> str | list[str]:
@@ -154,7 +154,7 @@ def _item_text(text: str, item: Item, texts: tuple[str, ...] | None) -> str | li
     if not texts:
         return written
     first = text[value.start : value.raw_start] + texts[0] + text[value.raw_end : value.end]
-    return [first] + [f"{value.quote}{other}{value.quote}" for other in texts[1:]]  # type: ignore[return-value]
+    return [first] + [f"{value.quote}{other}{value.quote}" for other in texts[1:]]
 
 
 def _clean_separator(text: str, items: list[Item]) -> str:
@@ -210,7 +210,7 @@ class TableEntry:
 
 
 def table_entries(
-    text: str, pairs: Iterable[Pair], to_pep440: Callable[[str], str],
+    text: str, pairs: Iterable[Pair], to_pep440: Callable[[str], str | None],
 ) -> tuple[list[TableEntry], list[Pair]]:  # fmt: skip
     """Entries of one dependency table, and the pairs whose form it cannot edit (a list of
     constraints, a version that is not a plain string)."""
@@ -239,7 +239,7 @@ def table_entries(
 
 
 def migrate_tables(
-    changes: Changes, tables: dict[str, list[Pair]], base: Iterable[str], to_pep440: Callable[[str], str],
+    changes: Changes, tables: dict[str, list[Pair]], base: Iterable[str], to_pep440: Callable[[str], str | None],
 ) -> dict[str, tuple[str, ...] | None]:  # fmt: skip
     """Rewrite dependency tables; returns what became of each rewritten package (canonical
     name -> the names written instead), for lists of package names that refer to them."""
@@ -271,7 +271,8 @@ def migrate_tables(
                 )
             edits = table_edits(changes.text, entry, advice.replacement)
             if changes.apply(advice, entry.pair.key_start, edits) and advice.replacement is not None:
-                renamed[entry.requirement.name] = tuple(parse(r).name for r in advice.replacement)  # type: ignore[union-attr]
+                written = [parse(r) for r in advice.replacement]  # kmigrate's own requirement strings: all parse
+                renamed[entry.requirement.name] = tuple(w.name for w in written if w is not None)
         for pair in unreadable:
             parsed = parse(pair.path[-1])
             advice = advise(parsed, target, provided) if parsed is not None else None

@@ -62,7 +62,8 @@ class _Scanner:
         return self.text[self.pos : self.pos + n]
 
     def skip_ws(self) -> None:
-        self.pos = _WS.match(self.text, self.pos).end()  # type: ignore[union-attr]
+        found = _WS.match(self.text, self.pos)
+        self.pos = found.end() if found is not None else self.pos  # always found: it matches ""
 
     def skip_comment(self) -> None:
         if self.peek() == "#":
