@@ -10,10 +10,10 @@ draw ``tx``); what changed is ``apply_affine_transform``, which now swaps the x 
 matrix before applying it.  So:
 
 * the two ranges of an ``ImageDataGenerator`` call are exchanged (the keywords are renamed, so
-  each value keeps its comment and the arguments are evaluated in the same order).  Exact for one
-  range, for ranges in pixels (ints, lists, values >= 1) and for square images; with both ranges
-  the two draws come in the other order (the same distribution), and on a non-square image a
-  fractional range is now multiplied by the other side's length;
+  each value keeps its comment and the arguments are evaluated in the same order).  The images are
+  identical when one range is given and it is in pixels (ints, lists, values >= 1) or the image is
+  square; with both ranges the two draws land on the other axes (the same distribution), and on a
+  non-square image a fractional range is now multiplied by the other side's length;
 * calls whose ranges cannot be seen (``**kwargs``, ``*args``, positional arguments reaching the
   ranges) are marked, and so are hand-made shifts: ``apply_affine_transform(tx=, ty=)``,
   ``apply_transform(x, {'tx': ...})`` with a dict literal and ``random_shift`` (``tx`` moved the
@@ -50,10 +50,10 @@ RULES = (
         safety=FixSafety.CONTEXT,
         safety_note="Measured with both runtimes: legacy Keras shifted the columns for "
         "width_shift_range, TF 2.21's tf.keras and tf_keras shift the rows (keras-team/keras#17398). "
-        "The ranges are exchanged, which gives identical images for one range, ranges in pixels "
-        "and square images; with both ranges the two random draws come in the other order (same "
-        "distribution), and on non-square images a fraction is multiplied by the other side's "
-        "length. Calls whose ranges are hidden (**kwargs, positional) and hand-made shifts "
+        "The ranges are exchanged, which gives identical images when one range is given and it is "
+        "in pixels or the image is square; with both ranges the two random draws land on the other "
+        "axes (same distribution), and on non-square images a fraction is multiplied by the other "
+        "side's length. Calls whose ranges are hidden (**kwargs, positional) and hand-made shifts "
         "(apply_affine_transform(tx=, ty=), apply_transform with a literal dict, random_shift) "
         "are marked.",
         catalog=(),
