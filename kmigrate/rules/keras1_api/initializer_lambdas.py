@@ -145,18 +145,21 @@ class Keras1InitializerLambdas(Keras1ApiBase):
         return replacement.with_changes(lpar=updated.lpar, rpar=updated.rpar)
 
     def _plan(self, function: cst.Lambda, layer: str) -> _Plan | None:
-        """The lambda is ``lambda shape[, name[=None]]: f(shape, [scale], name=name)``."""
+        """The lambda is ``lambda shape[, name[, dim_ordering]]: f(shape, [scale], name=name, ...)``
+        (Keras 1.2 conv layers also passed dim_ordering=); its extra parameters may default to None
+        or a string."""
         params = function.params
         if isinstance(params.star_arg, cst.Param) or params.star_kwarg is not None:
             return None
         if params.kwonly_params or params.posonly_params:
             return None
         names = [p.name.value for p in params.params]
-        if not 1 <= len(names) <= 2 or params.params[0].default is not None:
+        if not 1 <= len(names) <= 3 or params.params[0].default is not None:
             return None
-        if len(names) == 2 and params.params[1].default is not None \
-                and not (isinstance(params.params[1].default, cst.Name) and params.params[1].default.value == "None"):
-            return None
+        for extra in params.params[1:]:
+            if extra.default is not None and not isinstance(extra.default, cst.SimpleString) \
+                    and not (isinstance(extra.default, cst.Name) and extra.default.value == "None"):
+                return None
         call = function.body
         if not isinstance(call, cst.Call) or callargs.has_star_args(call) or any(a.star for a in call.args):
             return None
@@ -177,15 +180,16 @@ class Keras1InitializerLambdas(Keras1ApiBase):
         scale: cst.BaseExpression | None = positional[1].value if len(positional) > 1 else None
         if len(positional) > (2 if leaf in _TAKES_SCALE else 1):
             return None
+        passed_through = set(names[1:])  # name=name, dim_ordering=dim_ordering
         for arg in call.args[len(positional):]:
-            keyword = arg.keyword.value  # type: ignore[union-attr]
-            if keyword == "name":
-                if len(names) < 2 or not (isinstance(arg.value, cst.Name) and arg.value.value == names[1]):
-                    return None
-            elif keyword == "scale" and leaf in _TAKES_SCALE and scale is None:
-                scale = arg.value
-            elif keyword == "dim_ordering" and isinstance(arg.value, cst.SimpleString):
-                continue  # Keras 1 ignored it for these functions on 2-D matrices
+            keyword, value = arg.keyword.value, arg.value  # type: ignore[union-attr]
+            forwarded = isinstance(value, cst.Name) and value.value in passed_through
+            if keyword == "name" and forwarded:
+                continue
+            if keyword == "scale" and leaf in _TAKES_SCALE and scale is None:
+                scale = value
+            elif keyword == "dim_ordering" and (forwarded or isinstance(value, cst.SimpleString)):
+                continue  # these functions ignore it on elementwise draws and 2-D matrices
             else:
                 return None
         if scale is not None and not _is_number(scale):

@@ -94,6 +94,15 @@ def test_km616_shape_dependent_functions_kept_for_gated_and_conv_layers():
     assert not _fired(run(code), "KM616")
 
 
+def test_km616_conv_lambda_taking_dim_ordering():
+    # Keras 1.2 conv layers called init(shape, name=..., dim_ordering=...): their lambdas had a third
+    # parameter. normal() draws elementwise, so the kernel layout does not matter.
+    out = run(HEAD.format(names="normal")
+              + "c = Convolution2D(4, 3, 3, init=lambda shape, name=None, dim_ordering='th': "
+              "normal(shape, scale=0.02, name=name, dim_ordering=dim_ordering))\n").output
+    assert "kernel_initializer=RandomNormal(stddev=0.02)" in out and "lambda" not in out
+
+
 def test_km616_elementwise_functions_in_any_layer():
     assert_migrates(
         HEAD.format(names="normal")
