@@ -160,9 +160,9 @@ class SliceXFixer(Fixer):
         stop_text = code(stop) if stop is not None else ""
         indices = isinstance(start, cst.List) and stop is None
         if self._depth == 0 and (indices or self._is_int(start) and self._is_int(stop)):
-            index = start_text if indices else f"{start_text if start_text != 'None' else ''}:{'' if stop_text == 'None' else stop_text}"
-            if isinstance(x, cst.List) and not any(e.star for e in x.elements if isinstance(e, cst.StarredElement)) \
-                    and all(isinstance(e, cst.Element) for e in x.elements):
+            lower, upper = ("" if t == "None" else t for t in (start_text, stop_text))
+            index = start_text if indices else f"{lower}:{upper}"
+            if isinstance(x, cst.List) and all(isinstance(e, cst.Element) for e in x.elements):  # no *starred
                 items = ", ".join(f"{_operand(e.value)}[{index}]" for e in x.elements)
                 replacement: cst.BaseExpression = cst.parse_expression(f"[{items}]")
             elif self._is_array(x, set()):

@@ -62,6 +62,7 @@ def test_km617_module_import_spelling():
     "X = np.zeros(4)\nfor X in parts:\n    pass\na = slice_X(X, 0, 2)\n",
     "X = np.zeros(4)\n\n\ndef f(X):\n    return slice_X(X, 0, 2)\n",  # inside a function
     "X = np.zeros(4)\na = slice_X(*args)\n",
+    "X = np.zeros(4)\na = slice_X([*parts], 0, 2)\n",          # a starred list display
 ])  # fmt: skip
 def test_km617_unprovable_calls_marked(code):
     output = assert_flags(HEAD + code, "KM617")
