@@ -109,6 +109,25 @@ def test_km615_without_import_rules_marked_not_exchanged():
     assert again.output is None or again.output == result.output
 
 
+@pytest.mark.parametrize("head", [
+    "from keras.preprocessing.image import ImageDataGenerator  # kmigrate: ignore[KM108]\n",
+    "from keras.preprocessing.image import ImageDataGenerator  # kmigrate: ignore\n",
+])  # fmt: skip
+def test_km615_import_kept_legacy_marked_not_exchanged(head):
+    # The import stays legacy Keras: exchanging would be undone by the next pass (it used to loop
+    # until the pipeline gave up).
+    result = run(head + "g = ImageDataGenerator(width_shift_range=0.1)\n")
+    assert result.error is None
+    assert "ImageDataGenerator(width_shift_range=0.1)  # kmigrate: KM615" in result.output
+
+
+def test_km615_star_import_exchanged():
+    assert_migrates(
+        "from keras.preprocessing.image import *\ng = ImageDataGenerator(width_shift_range=0.1)\n",
+        "from tensorflow.keras.preprocessing.image import *\ng = ImageDataGenerator(height_shift_range=0.1)\n",
+    )
+
+
 def test_km615_hand_made_shifts_marked():
     assert_flags("from keras.preprocessing.image import apply_affine_transform\ny = apply_affine_transform(x, tx=2)\n", "KM615")
     assert_flags("from keras.preprocessing import image\ny = image.random_shift(x, 0.1, 0.0)\n", "KM615")
