@@ -159,8 +159,8 @@ class ImageShiftAxesFixer(Fixer):
     def _hand_made_transform(self, original: cst.Call) -> None:
         """``datagen.apply_transform(x, {'tx': 3})``: a shift given by hand moved the rows."""
         params = callargs.argument(original, "transform_parameters", 1)
-        if not isinstance(params, cst.Dict):
-            return
+        if not isinstance(params, cst.Dict) or not self.ctx.file_is_legacy:
+            return  # code written for tf.keras meant tf.keras's axes
         keys = {e.key.evaluated_value for e in params.elements
                 if isinstance(e, cst.DictElement) and isinstance(e.key, cst.SimpleString)}  # fmt: skip
         if not keys & _TRANSFORM_KEYS:

@@ -19,6 +19,10 @@ def test_km615_tf_keras_code_unchanged():
     assert_unchanged(NEW + "g = ImageDataGenerator(width_shift_range=0.1, height_shift_range=0.3)\n")
 
 
+def test_km615_tf_keras_hand_made_transform_not_marked():
+    assert_unchanged(NEW + "g = ImageDataGenerator()\ny = g.apply_transform(x, {'tx': 2})\n")
+
+
 def test_km615_no_shift_ranges_no_change():
     result = run(HEAD + "g = ImageDataGenerator(rotation_range=10, horizontal_flip=True)\n", select=("KM615",))
     assert result.output is None or "shift_range" not in result.output
