@@ -75,7 +75,7 @@ def restore_python_aliases():
         if not hasattr(collections, name):
             setattr(collections, name, getattr(collections.abc, name))
     if not hasattr(inspect, "getargspec"):
-        inspect.getargspec = _getargspec
+        setattr(inspect, "getargspec", _getargspec)  # gone in Python 3.11, which typeshed follows
 
 
 # 3 -------------------------------------------------------------------------

@@ -32,6 +32,8 @@ BATCH = 4
 
 def start_legacy_runtime(compat_path):
     spec = importlib.util.spec_from_file_location("legacy_compat", compat_path)
+    if spec is None or spec.loader is None:
+        raise ImportError("cannot load %s" % compat_path)
     compat = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(compat)
     return compat.install()  # must precede every TensorFlow/Keras import

@@ -35,6 +35,7 @@ import socket
 import sys
 import traceback
 import zlib
+from typing import Any, Callable
 
 import numpy as np
 
@@ -127,7 +128,7 @@ def _cifar100(label_mode="fine"):
                    100 if label_mode == "fine" else 20, label_column=True)
 
 
-DATASETS = {
+DATASETS: dict[str, dict[str, Callable[..., Any]]] = {
     "mnist": {"load_data": lambda path=None: _images("mnist", (60000, 28, 28), (10000, 28, 28), 10)},
     "fashion_mnist": {"load_data": lambda: _images("fashion_mnist", (60000, 28, 28), (10000, 28, 28), 10)},
     "cifar10": {"load_data": lambda: _images("cifar10", (50000, 32, 32, 3), (10000, 32, 32, 3), 10,
@@ -192,7 +193,7 @@ def _block_sockets():
     def create_connection(address, *args, **kwargs):
         raise NeedsNetwork("a connection to %s" % (address,))
 
-    socket.socket.connect = connect
+    socket.socket.connect = connect  # type: ignore[method-assign]  # the point: no connection leaves
     socket.getaddrinfo = getaddrinfo
     socket.create_connection = create_connection
 
@@ -204,7 +205,7 @@ def _patch_modules(prefixes):
         if module is None or not name.split(".")[0] in prefixes:
             continue
         if callable(getattr(module, "get_file", None)) and getattr(module.get_file, "__name__", "") == "get_file":
-            module.get_file = _refuse_download
+            setattr(module, "get_file", _refuse_download)  # a Keras module found by name
         dataset = name.rsplit(".", 1)[-1]
         if ".datasets." in "." + name and dataset in SYNTHETIC and hasattr(module, "load_data"):
             for attr, function in SYNTHETIC[dataset].items():
@@ -492,8 +493,13 @@ def _api_wrapper(original, method, kind):
         session.record(index, kind, method, result)
         return result
 
-    api._kmigrate_original = original
+    _keep_original(api, original)
     return api
+
+
+def _keep_original(wrapper, original):
+    """Mark ``wrapper`` as the patch of ``original`` (install() skips what is patched already)."""
+    wrapper._kmigrate_original = original
 
 
 def _registering_wrapper(original, how):
@@ -504,7 +510,7 @@ def _registering_wrapper(original, how):
             SESSION.register(self, how)
         return result
 
-    registering._kmigrate_original = original
+    _keep_original(registering, original)
     return registering
 
 
@@ -524,7 +530,7 @@ def _layer_wrapper(original, before):
         before(self)
         return original(self, *args, **kwargs)
 
-    wrapper._kmigrate_original = original
+    _keep_original(wrapper, original)
     return wrapper
 
 
@@ -555,7 +561,7 @@ class _PrivateNumpyRandom:
                 self.state = np.random.get_state()
                 np.random.set_state(script_state)
 
-        wrapper._kmigrate_original = original
+        _keep_original(wrapper, original)
         return wrapper
 
 
@@ -651,7 +657,7 @@ def _seeded_batches(original):
             return original(self, index_array)
         return _with_seed(_stable_seed(*np.asarray(index_array).ravel()), original, self, index_array)
 
-    seeded._kmigrate_original = original
+    _keep_original(seeded, original)
     return seeded
 
 
@@ -667,7 +673,7 @@ def _seeded_permutations(original):
             return original(self)
         return _with_seed(_stable_seed(getattr(self, "n", 0)), original, self)
 
-    seeded._kmigrate_original = original
+    _keep_original(seeded, original)
     return seeded
 
 
@@ -701,7 +707,7 @@ DATASET_MODULES = {
     "tf_keras": ("tf_keras.src.datasets.%s", "tf_keras.datasets.%s"),
 }
 KERAS_PACKAGES = ("keras", "tf_keras", "keras_applications", "keras_preprocessing")
-_INSTALLED = {}
+_INSTALLED: dict[str, Any] = {}
 
 
 def install(side):

@@ -38,6 +38,7 @@ import random
 import sys
 import time
 import traceback
+from typing import Any
 
 DEFAULT_SEED = 1234
 
@@ -47,6 +48,8 @@ DEFAULT_SEED = 1234
 
 def start_legacy_runtime(compat_path):
     spec = importlib.util.spec_from_file_location("legacy_compat", compat_path)
+    if spec is None or spec.loader is None:
+        raise ImportError("cannot load %s" % compat_path)
     compat = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(compat)
     tf = compat.install()  # must precede every TensorFlow/Keras import
@@ -96,6 +99,8 @@ def fixture_module(path, request_id):
     before = set(sys.modules)
     try:
         spec = importlib.util.spec_from_file_location(name, path)
+        if spec is None or spec.loader is None:
+            raise ImportError("cannot load %s" % path)
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         spec.loader.exec_module(module)
@@ -211,7 +216,7 @@ def save_model_file_probe(workdir, model, data):
     import numpy as np
     from keras import backend as K
 
-    probe = {}
+    probe: dict[str, Any] = {}
     try:
         x = data["x"]
         inputs = list(x) if isinstance(x, (list, tuple)) else [x]
@@ -335,7 +340,7 @@ def handle(request, side, reset_session):
     workdir = request["workdir"]
     os.makedirs(workdir, exist_ok=True)
     steps = Steps()
-    arrays = {}
+    arrays: dict[str, Any] = {}  # name -> array, saved to results.npz
     info = {}
     previous_cwd = os.getcwd()
     reset_session()
@@ -360,6 +365,8 @@ def handle(request, side, reset_session):
 
 def load_script_runtime(path, side):
     spec = importlib.util.spec_from_file_location("kmigrate_script_runtime", path)
+    if spec is None or spec.loader is None:
+        raise ImportError("cannot load %s" % path)
     runtime = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = runtime
     spec.loader.exec_module(runtime)
@@ -374,7 +381,7 @@ def handle_script(request, script_runtime, reset_session):
 
     workdir = request["workdir"]
     os.makedirs(workdir, exist_ok=True)
-    arrays = {}
+    arrays: dict[str, Any] = {}  # name -> array, saved to results.npz
     config = dict(request["config"], arrays=arrays)
     previous_cwd = os.getcwd()
     reset_session()
