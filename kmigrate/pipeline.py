@@ -25,6 +25,7 @@ from kmigrate.rules import all_rules, fixers, rule_active
 from kmigrate.rules.base import Fixer
 from kmigrate.settings import Settings
 from kmigrate.transform import MigrationTransformer
+from kmigrate.walk import rewrite
 
 # Spellings that exist only in Keras 3: a file using them is not legacy code.
 _KERAS3_CODE = re.compile(
@@ -154,7 +155,7 @@ def _transform(
         else:
             if dry_run_first:  # the dry run saw part of the file: start the pass afresh
                 ctx, transformer, _ = _start_pass(module, source, settings, path, project, rules, fixer_types, previous)
-            updated = module.visit(transformer)
+            updated = rewrite(module, transformer)  # builds only what changes (kmigrate.walk)
         reported = {(d.rule, d.message) for d in diagnostics if not d.fixed}
         # A later pass sees the same unfixable code again: report each finding once.
         diagnostics.extend(

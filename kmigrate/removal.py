@@ -36,18 +36,19 @@ class CommentKeeper:
             self._results[id(original)] = result
         return result
 
-    def _carry(self, originals: Sequence[cst.CSTNode], updated: cst.CSTNode, field: str, end: str) -> cst.CSTNode:
+    def _carry(self, originals: Sequence[cst.CSTNode], updated, field: str, end: str):  # type: ignore[no-untyped-def]
         carried: list[cst.EmptyLine] = []
         replaced: dict[int, cst.CSTNode] = {}
         for node in originals:
             result = self._results.pop(id(node), node)
             if isinstance(result, cst.RemovalSentinel):
-                carried += _comment_lines(node)
+                carried += _kept_lines(node)
                 continue
             first = result.nodes[0] if isinstance(result, cst.FlattenSentinel) and result.nodes else result
             if carried and isinstance(first, cst.CSTNode) and hasattr(first, "leading_lines"):
-                replaced[id(first)] = first.with_changes(leading_lines=[*carried, *first.leading_lines])
+                replaced[id(first)] = first.with_changes(leading_lines=_merge(carried, list(first.leading_lines)))
                 carried = []
+        carried = carried if any(line.comment is not None for line in carried) else []  # blank lines at the end go
         if not replaced and not carried:
             return updated
         nodes = [replaced.get(id(node), node) for node in getattr(updated, field)]
@@ -58,12 +59,28 @@ class CommentKeeper:
         return updated.with_changes(**changes)
 
 
-def _comment_lines(node: cst.CSTNode) -> list[cst.EmptyLine]:
-    """The lines above ``node`` when they hold a comment of the user's, blank lines included so
-    the comment keeps its place in the layout; none when they are only blank (the layout closes
-    up) or only kmigrate's own markers (stale once the statement is gone)."""
-    lines = [
+def _merge(carried: list[cst.EmptyLine], following: list[cst.EmptyLine]) -> list[cst.EmptyLine]:
+    """The lines of a removed statement, then those of the statement after it: blank lines that
+    only separated the removed statement do not pile up (two runs of blank lines become the
+    longer of the two), so the layout around it stays as it was."""
+    if any(line.comment is not None for line in carried):
+        return [*carried, *following]
+    blank_before = len(following) - len(_strip_leading_blanks(following))
+    extra = max(0, len(carried) - blank_before)
+    return [*carried[:extra], *following]
+
+
+def _strip_leading_blanks(lines: list[cst.EmptyLine]) -> list[cst.EmptyLine]:
+    index = 0
+    while index < len(lines) and lines[index].comment is None:
+        index += 1
+    return lines[index:]
+
+
+def _kept_lines(node: cst.CSTNode) -> list[cst.EmptyLine]:
+    """The lines above ``node`` that outlive it: the user's comments and blank lines, not
+    kmigrate's own markers (stale once the statement is gone)."""
+    return [
         line for line in getattr(node, "leading_lines", ())
         if line.comment is None or not line.comment.value.startswith("# kmigrate:")
     ]  # fmt: skip
-    return lines if any(line.comment is not None for line in lines) else []

@@ -85,3 +85,44 @@ def test_blank_lines_alone_close_up_when_an_import_goes():
         x = 1
         """,
     )
+
+
+def test_a_blank_line_above_a_removed_statement_still_separates_the_code():
+    assert_migrates(
+        """\
+        import tensorflow as tf
+        from keras import backend as K
+        x = 1
+
+        K.get_session().run(tf.global_variables_initializer())
+        y = 2
+        """,
+        """\
+        import tensorflow as tf
+        from tensorflow.keras import backend as K
+        x = 1
+
+        y = 2
+        """,
+    )
+
+
+def test_blank_lines_around_a_removed_statement_do_not_pile_up():
+    assert_migrates(
+        """\
+        import tensorflow as tf
+        from keras import backend as K
+        x = 1
+
+        K.get_session().run(tf.global_variables_initializer())
+
+        y = 2
+        """,
+        """\
+        import tensorflow as tf
+        from tensorflow.keras import backend as K
+        x = 1
+
+        y = 2
+        """,
+    )

@@ -8,6 +8,7 @@ import libcst as cst
 from kmigrate.markers import add_markers
 from kmigrate.nodes import LeaveResult
 from kmigrate.rules.imports.common import ImportsBase, _has_dunder_all, _Replace, _used_names
+from kmigrate.walk import rewrite
 
 
 class ResidualImports(ImportsBase):
@@ -49,4 +50,5 @@ class ResidualImports(ImportsBase):
                 self.ctx.edits += 1
         if not replacements:
             return updated
-        return cst.ensure_type(updated.visit(_Replace(replacements)), cst.Module)
+        # rewrite() keeps unchanged statements as they are, so comments carried onto them stay.
+        return cst.ensure_type(rewrite(updated, _Replace(replacements)), cst.Module)

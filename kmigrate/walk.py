@@ -1,0 +1,124 @@
+"""A read-only traversal of a LibCST tree that builds nothing.
+
+LibCST's ``visit()`` rebuilds every node it passes, even for a read-only ``CSTVisitor`` (its own
+source says "TODO: provide traversal where children are not replaced"), which made the shared scan
+and the read-only confirming pass cost as much as a rewriting pass. Those only read, so they walk
+the tree here, in exactly LibCST's order: each node type's children are taken in the order its own
+``_visit_and_replace_children`` visits them, read once per type from LibCST's source. Should that
+source not be readable (a build without it), the type is walked with LibCST's ``visit()``.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import textwrap
+from functools import lru_cache
+
+import libcst as cst
+
+# LibCST's helpers that visit one field: visit_required(self, "field", value, visitor), ...
+_FIELD_VISITORS = frozenset({
+    "visit_required", "visit_optional", "visit_sentinel", "visit_sequence", "visit_iterable",
+    "visit_body_sequence", "visit_body_iterable",
+})  # fmt: skip
+
+
+@lru_cache(maxsize=None)
+def child_fields(node_type: type[cst.CSTNode]) -> tuple[str, ...] | None:
+    """The fields of ``node_type`` that LibCST visits, in its order; None if unreadable."""
+    found = _field_visitors(node_type)
+    return None if found is None else tuple(field for field, _ in found)
+
+
+@lru_cache(maxsize=None)
+def _field_visitors(node_type: type[cst.CSTNode]) -> tuple[tuple[str, str], ...] | None:
+    """(field, LibCST helper that visits it) for ``node_type``, in visiting order."""
+    try:
+        source = textwrap.dedent(inspect.getsource(node_type._visit_and_replace_children))
+    except (OSError, TypeError):
+        return None
+    tree = ast.parse(source)
+    calls = sorted(
+        (node for node in ast.walk(tree)
+         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _FIELD_VISITORS),
+        key=lambda node: (node.lineno, node.col_offset),
+    )  # fmt: skip
+    fields = []
+    for call in calls:
+        if len(call.args) < 2 or not isinstance(call.args[1], ast.Constant) or not isinstance(call.args[1].value, str):
+            return None
+        fields.append((call.args[1].value, call.func.id))  # type: ignore[attr-defined]
+    # A method that visits conditionally or in a loop is not a plain field list: leave it to LibCST.
+    if any(isinstance(node, (ast.If, ast.IfExp, ast.For, ast.While, ast.comprehension)) for node in ast.walk(tree)):
+        return None
+    return tuple(fields)
+
+
+def walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
+    """Call ``visitor.on_visit`` / ``on_leave`` on ``node`` and below, as ``node.visit(visitor)``
+    would (children skipped when on_visit returns False), without building a node."""
+    fields = child_fields(type(node))
+    if fields is None:
+        node.visit(visitor)
+        return
+    if visitor.on_visit(node):
+        for field in fields:
+            value = getattr(node, field)
+            if isinstance(value, cst.CSTNode):
+                walk(value, visitor)
+            elif isinstance(value, (list, tuple)):
+                for item in value:
+                    walk(item, visitor)
+    visitor.on_leave(node)
+
+
+def rewrite(node: cst.CSTNode, transformer: cst.CSTTransformer):  # type: ignore[no-untyped-def]
+    """``node.visit(transformer)``, building only what changes: a node none of whose children
+    changed is handed to ``on_leave`` as its own updated node, and ancestors are rebuilt (with
+    ``with_changes``, validated as LibCST validates) only above a change. Sentinels returned by
+    ``on_leave`` mean what they mean to LibCST: removed from a sequence, flattened into it, None
+    for an optional field, MaybeSentinel.DEFAULT for a sentinel field."""
+    fields = _field_visitors(type(node))
+    if fields is None:
+        return node.visit(transformer)
+    updated = node
+    if transformer.on_visit(node):
+        changes: dict[str, object] = {}
+        for field, helper in fields:
+            value = getattr(node, field)
+            if isinstance(value, cst.CSTNode):
+                new = rewrite(value, transformer)
+                if new is not value:
+                    changes[field] = _single(new, helper, node, field)
+            elif isinstance(value, (list, tuple)):
+                items: list[object] = []
+                changed = False
+                for item in value:
+                    new = rewrite(item, transformer)
+                    if new is item:
+                        items.append(item)
+                        continue
+                    changed = True
+                    if isinstance(new, cst.FlattenSentinel):
+                        items.extend(new.nodes)
+                    elif not isinstance(new, cst.RemovalSentinel):
+                        items.append(new)
+                if changed:
+                    changes[field] = tuple(items)
+        if changes:
+            updated = node.with_changes(**changes)
+    return transformer.on_leave(node, updated)
+
+
+def _single(new: object, helper: str, parent: cst.CSTNode, field: str) -> object:
+    if isinstance(new, cst.RemovalSentinel):
+        if helper == "visit_optional":
+            return None
+        if helper == "visit_sentinel":
+            return cst.MaybeSentinel.DEFAULT
+    if isinstance(new, (cst.RemovalSentinel, cst.FlattenSentinel)):
+        raise cst.CSTValidationError(
+            f"{type(parent).__name__}.{field} cannot be removed or flattened (returned {type(new).__name__})"
+        )
+    return new
