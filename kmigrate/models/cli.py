@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import click
 
@@ -28,7 +29,7 @@ def _usage(message: str) -> None:
     sys.exit(EXIT_USAGE)
 
 
-def _load_converter():  # type: ignore[no-untyped-def]
+def _load_converter() -> ModuleType:
     try:
         from kmigrate.models import convert
     except ImportError as error:

@@ -36,7 +36,7 @@ def _architecture(config_path: Path, notes: Notes) -> tuple[dict, dict[str, list
             shapes: dict[str, list[tuple[int, ...]]] = {}
             if "model.weights.h5" in archive.namelist():
                 with h5py.File(io.BytesIO(archive.read("model.weights.h5")), "r") as handle:
-                    def visit(name: str, obj) -> None:  # type: ignore[no-untyped-def]
+                    def visit(name: str, obj: object) -> None:
                         if isinstance(obj, h5py.Group) and name.endswith("vars") and not name.startswith("optimizer"):
                             path = name[: -len("/vars")] if name != "vars" else ""
                             shapes[path] = [obj[str(i)].shape for i in range(len(obj))]

@@ -16,6 +16,7 @@ that Keras 3's formula gives the legacy numbers; a model that uses a custom lega
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -23,18 +24,21 @@ from kmigrate.models.config import Notes, convert_layer
 from kmigrate.models.legacy_file import read_legacy_file
 from kmigrate.models.weights_layout import WeightMismatch, WeightTree, place
 
+if TYPE_CHECKING:  # for annotations only: the caller brings Keras (and TensorFlow)
+    import keras
+
 
 class LegacyWeightsError(ValueError):
     """The legacy weights do not fit the model (nothing was assigned)."""
 
 
-def _serialized(layer) -> dict:  # type: ignore[no-untyped-def]
+def _serialized(layer: keras.layers.Layer) -> dict[str, Any]:
     from keras.saving import serialize_keras_object
 
     return serialize_keras_object(layer)
 
 
-def load_legacy_weights(model, path: str | Path) -> list[str]:  # type: ignore[no-untyped-def]
+def load_legacy_weights(model: keras.Model, path: str | Path) -> list[str]:
     """Assign the weights of a legacy ``.h5`` (save_weights output or whole model) to ``model``.
 
     Returns notes on what was adapted (layers matched by order, rescaled gates)."""
