@@ -36,7 +36,7 @@ class CommentKeeper:
             self._results[id(original)] = result
         return result
 
-    def _carry(self, originals: Sequence[cst.CSTNode], updated, field: str, end: str):  # type: ignore[no-untyped-def]
+    def _carry(self, originals: Sequence[cst.CSTNode], updated: cst.CSTNode, field: str, end: str) -> cst.CSTNode:
         carried: list[cst.EmptyLine] = []
         replaced: dict[int, cst.CSTNode] = {}
         for node in originals:

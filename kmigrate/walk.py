@@ -17,6 +17,8 @@ from functools import lru_cache
 
 import libcst as cst
 
+from kmigrate.nodes import LeaveResult
+
 # LibCST's helpers that visit one field: visit_required(self, "field", value, visitor), ...
 _FIELD_VISITORS = frozenset({
     "visit_required", "visit_optional", "visit_sentinel", "visit_sequence", "visit_iterable",
@@ -46,9 +48,10 @@ def _field_visitors(node_type: type[cst.CSTNode]) -> tuple[tuple[str, str], ...]
     )  # fmt: skip
     fields = []
     for call in calls:
-        if len(call.args) < 2 or not isinstance(call.args[1], ast.Constant) or not isinstance(call.args[1].value, str):
+        if len(call.args) < 2 or not isinstance(call.args[1], ast.Constant) or not isinstance(call.args[1].value, str) \
+                or not isinstance(call.func, ast.Name):  # fmt: skip
             return None
-        fields.append((call.args[1].value, call.func.id))  # type: ignore[attr-defined]
+        fields.append((call.args[1].value, call.func.id))
     # A method that visits conditionally or in a loop is not a plain field list: leave it to LibCST.
     if any(isinstance(node, (ast.If, ast.IfExp, ast.For, ast.While, ast.comprehension)) for node in ast.walk(tree)):
         return None
@@ -73,7 +76,7 @@ def walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
     visitor.on_leave(node)
 
 
-def rewrite(node: cst.CSTNode, transformer: cst.CSTTransformer):  # type: ignore[no-untyped-def]
+def rewrite(node: cst.CSTNode, transformer: cst.CSTTransformer) -> LeaveResult:
     """``node.visit(transformer)``, building only what changes: a node none of whose children
     changed is handed to ``on_leave`` as its own updated node, and ancestors are rebuilt (with
     ``with_changes``, validated as LibCST validates) only above a change. Sentinels returned by

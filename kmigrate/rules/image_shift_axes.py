@@ -135,7 +135,8 @@ class ImageShiftAxesFixer(Fixer):
             if arg.keyword is not None and arg.keyword.value in renamed else arg
             for arg in call.args
         ]
-        spelled = ", ".join(f"{arg.keyword.value}={code(arg.value)}" for arg in (width, height) if arg is not None)  # type: ignore[union-attr]
+        spelled = ", ".join(f"{arg.keyword.value}={code(arg.value)}" for arg in (width, height)
+                            if arg is not None and arg.keyword is not None)  # fmt: skip
         self.ctx.fixed("KM615", original, f"{spelled}: values exchanged (tf.keras shifts the rows for "
                        "width_shift_range and the columns for height_shift_range)")
         return call.with_changes(args=args)
@@ -165,7 +166,7 @@ class ImageShiftAxesFixer(Fixer):
                 if isinstance(e, cst.DictElement) and isinstance(e.key, cst.SimpleString)}  # fmt: skip
         if not keys & _TRANSFORM_KEYS:
             return
-        receiver = original.func.value  # type: ignore[attr-defined]
+        receiver = cst.ensure_type(original.func, cst.Attribute).value  # checked in leave_Call
         if not self.ctx.keras_receiver(receiver, "apply_transform", original) or not self.ctx.allows("KM615"):
             return
         self.ctx.flag("KM615", original, "apply_transform moves the columns for 'tx' and the rows for 'ty' "

@@ -182,7 +182,8 @@ class Keras1InitializerLambdas(Keras1ApiBase):
             return None
         passed_through = set(names[1:])  # name=name, dim_ordering=dim_ordering
         for arg in call.args[len(positional):]:
-            keyword, value = arg.keyword.value, arg.value  # type: ignore[union-attr]
+            keyword = arg.keyword.value if arg.keyword is not None else None  # None: *args or **kwargs
+            value = arg.value
             forwarded = isinstance(value, cst.Name) and value.value in passed_through
             if keyword == "name" and forwarded:
                 continue
