@@ -16,6 +16,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
 from kmigrate.context import FileContext
+from kmigrate.markers import ignore_comments
 from kmigrate.names import KerasName, classify
 from kmigrate.rule_types import FixSafety, Rule
 
@@ -90,3 +91,33 @@ class Fixer:
         every family's scanners together in one traversal.
         """
         return ()
+
+
+# The import rules that move a standalone-Keras import to tensorflow.keras.
+_IMPORT_RULES = ("KM101", "KM102", "KM108", "KM118")
+_LEGACY_MODULES = ("keras.", "keras_preprocessing.", "tensorflow.python.keras", "tensorflow.contrib.keras")
+
+
+def legacy_import_moves(ctx: FileContext, func: cst.BaseExpression) -> bool:
+    """This pass moves the import that ``func`` comes from to tensorflow.keras.
+
+    A rule that converts a value for the new API (exchanging arguments, changing units) is
+    undone by running it again, so it may act only where the name it reads stops being legacy
+    Keras in the same pass; otherwise (import rules off, an import kept with `kmigrate: ignore`,
+    a project module's re-export) the next pass would convert again and the file never settles.
+    """
+    if not all(ctx.enabled(rule) for rule in _IMPORT_RULES):
+        return False
+    for codes in ignore_comments(ctx.source).values():
+        if codes is None or any(rule.startswith(c.upper()) for c in codes for rule in _IMPORT_RULES):
+            return False  # an import kept on purpose: which one is not worth finding out
+    root = func
+    while isinstance(root, cst.Attribute):
+        root = root.value
+    if not isinstance(root, cst.Name):
+        return False
+    bindings = ctx.resolver.bindings.get(root.value)
+    modules = [b.qualified for b in bindings] if bindings else ctx.resolver.star_modules
+    return bool(modules) and all(
+        m.startswith(_LEGACY_MODULES) or m in ("keras", "keras_preprocessing") for m in modules
+    )

@@ -34,9 +34,8 @@ from typing import ClassVar
 import libcst as cst
 
 from kmigrate import callargs
-from kmigrate.markers import ignore_comments
 from kmigrate.nodes import code
-from kmigrate.rules.base import Fixer, FixSafety, Rule
+from kmigrate.rules.base import Fixer, FixSafety, Rule, legacy_import_moves
 
 RULES = (
     Rule(
@@ -76,10 +75,6 @@ _SHIFT_FUNCTIONS = {
     "preprocessing.image.random_shift": ("wrg", "hrg"),
 }
 _TRANSFORM_KEYS = frozenset({"tx", "ty", "zx", "zy"})
-# The import rules that move a legacy ImageDataGenerator binding to tensorflow.keras.
-_IMPORT_RULES = ("KM101", "KM102", "KM108", "KM118")
-# Where those rules take the name from (a project module's re-export stays as it is).
-_LEGACY_MODULES = ("keras.", "keras_preprocessing.", "tensorflow.python.keras", "tensorflow.contrib.keras")
 
 
 @dataclass
@@ -121,7 +116,7 @@ class ImageShiftAxesFixer(Fixer):
             return call
         if width is None and height is None or _same_literal(width, height):
             return call
-        if not self._import_moves(original.func):
+        if not legacy_import_moves(self.ctx, original.func):
             # The name would stay legacy Keras (import rules off or ignored, a project module's
             # re-export), and the next pass would exchange the ranges back: say what to do instead.
             self.ctx.flag("KM615", original, "exchange the values of width_shift_range and height_shift_range "
@@ -140,22 +135,6 @@ class ImageShiftAxesFixer(Fixer):
         self.ctx.fixed("KM615", original, f"{spelled}: values exchanged (tf.keras shifts the rows for "
                        "width_shift_range and the columns for height_shift_range)")
         return call.with_changes(args=args)
-
-    def _import_moves(self, func: cst.BaseExpression) -> bool:
-        """This pass moves the import that ``func`` comes from to tensorflow.keras."""
-        if not all(self.ctx.enabled(rule) for rule in _IMPORT_RULES):
-            return False
-        for codes in ignore_comments(self.ctx.source).values():
-            if codes is None or any(rule.startswith(c.upper()) for c in codes for rule in _IMPORT_RULES):
-                return False  # an import kept on purpose: which one is not worth finding out
-        root = func
-        while isinstance(root, cst.Attribute):
-            root = root.value
-        if not isinstance(root, cst.Name):
-            return False
-        bindings = self.ctx.resolver.bindings.get(root.value)
-        modules = [b.qualified for b in bindings] if bindings else self.ctx.resolver.star_modules
-        return bool(modules) and all(m.startswith(_LEGACY_MODULES) or m in ("keras", "keras_preprocessing") for m in modules)
 
     def _hand_made_transform(self, original: cst.Call) -> None:
         """``datagen.apply_transform(x, {'tx': 3})``: a shift given by hand moved the rows."""

@@ -11,7 +11,7 @@ import libcst.matchers as m
 
 from kmigrate import callargs
 from kmigrate.nodes import code
-from kmigrate.rules.base import Fixer, FixSafety, Rule
+from kmigrate.rules.base import Fixer, FixSafety, Rule, legacy_import_moves
 
 SAFE, CTX, FLAG = FixSafety.SAFE, FixSafety.CONTEXT, FixSafety.FLAG
 
@@ -371,6 +371,12 @@ class UtilsFixer(Fixer):
                           "in degrees now: multiply it by 180 / math.pi")
             return call
         if not isinstance(radians, (int, float)) or isinstance(radians, bool) or radians == 0:
+            return call
+        if not legacy_import_moves(self.ctx, original.func):
+            # Converted again by the next pass while the import stays legacy: say it instead.
+            self.ctx.flag("KM448", original, "shear_range was in radians before Keras 2.1.3 and is in degrees "
+                          f"now: write {math.degrees(radians)!r} once ImageDataGenerator comes from tf.keras",
+                          marker="shear_range is in degrees now: multiply by 180 / math.pi")
             return call
         degrees = math.degrees(radians)
         self.ctx.fixed("KM448", original, f"shear_range {radians} rad -> {degrees!r} degrees")

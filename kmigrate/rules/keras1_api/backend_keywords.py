@@ -8,6 +8,7 @@ from typing import ClassVar
 import libcst as cst
 
 from kmigrate import callargs
+from kmigrate.rules.base import legacy_import_moves
 from kmigrate.rules.keras1_api.common import (
     _POSITIONAL_ONLY,
     BACKEND,
@@ -110,6 +111,12 @@ class BackendKeywords(Keras1ApiBase):
             return call
         positional = callargs.positionals(call)
         if len(positional) < 2 or not self.ctx.allows("KM252"):
+            return call
+        if not legacy_import_moves(self.ctx, original.func):
+            # Swapped back by the next pass while the import stays legacy: say it instead.
+            self.ctx.flag("KM252", original, "backend crossentropies take (target, output) since Keras 2.0.7: "
+                          "swap the two arguments once the backend comes from tf.keras",
+                          marker="swap the arguments: (target, output) since Keras 2.0.7")
             return call
         args = list(call.args)
         args[0] = args[0].with_changes(value=positional[1].value)
