@@ -11,8 +11,9 @@ mentions Keras), then measures, on the same files, each as its own process:
   * kmigrate:      `kmigrate --check` with 1 and with N worker processes;
   * tf_upgrade_v2: TensorFlow's own upgrader over the same files, imported once, file by file
                    (needs TensorFlow: the test extra installs it);
-and prints seconds, ratios to parse+codegen, and the peak resident memory of each command summed
-over all its processes (workers included), sampled from /proc.
+and prints seconds, ratios to parse+codegen, and the peak memory of each command summed over all
+its processes (workers included; proportional set size, so memory shared after fork counts once),
+sampled from /proc.
 """
 
 from __future__ import annotations
@@ -80,7 +81,9 @@ def make_corpus(folder: Path, files: int, keras_share: float) -> list[Path]:
 
 
 def _tree_rss_kb(root_pid: int) -> int:
-    """Resident memory of a process and all its descendants, in KiB (Linux /proc)."""
+    """Memory of a process and all its descendants, in KiB (Linux /proc): the proportional set
+    size (Pss), so that pages the workers share with the parent after fork count once, not once
+    per process as summed VmRSS would; VmRSS where smaps_rollup is not available."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
@@ -89,8 +92,7 @@ def _tree_rss_kb(root_pid: int) -> int:
         try:
             with open(f"/proc/{entry}/stat") as handle:
                 fields = handle.read().rsplit(")", 1)[1].split()
-            with open(f"/proc/{entry}/status") as handle:
-                kb = next((int(line.split()[1]) for line in handle if line.startswith("VmRSS:")), 0)
+            kb = _memory_kb(entry)
         except (OSError, ValueError, IndexError):
             continue
         pid, parent = int(entry), int(fields[1])
@@ -102,6 +104,16 @@ def _tree_rss_kb(root_pid: int) -> int:
         total += rss.get(pid, 0)
         stack.extend(children.get(pid, ()))
     return total
+
+
+def _memory_kb(pid: str) -> int:
+    for name, key in (("smaps_rollup", "Pss:"), ("status", "VmRSS:")):
+        try:
+            with open(f"/proc/{pid}/{name}") as handle:
+                return next((int(line.split()[1]) for line in handle if line.startswith(key)), 0)
+        except OSError:
+            continue
+    return 0
 
 
 def measure(command: list[str]) -> tuple[float, float, str]:
