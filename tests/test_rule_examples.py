@@ -14,12 +14,16 @@ Both `before` and the output compile, and a second run changes nothing.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from kmigrate.dependencies import RULES as DEPENDENCY_RULES
 from kmigrate.diagnostics import Status
 from kmigrate.notebooks import RULES as NOTEBOOK_RULES
+from kmigrate.pipeline import migrate_document
 from kmigrate.rules import FixSafety, all_rules, rule_by_id
+from kmigrate.settings import Settings
 from tests.helpers import assert_second_run_is_noop, run
 
 # Rules of other document kinds: their examples are a requirements line or a notebook cell, not
@@ -27,7 +31,8 @@ from tests.helpers import assert_second_run_is_noop, run
 OTHER_DOCUMENTS = {
     **{rule.id: "a dependency-file rule (tests/test_dependencies_requirement.py runs its example)"
        for rule in DEPENDENCY_RULES},
-    **{rule.id: "a notebook rule (tests/test_notebooks.py runs notebooks)" for rule in NOTEBOOK_RULES},
+    **{rule.id: "a notebook rule (its example is a notebook cell: test_notebook_rule_example runs it)"
+       for rule in NOTEBOOK_RULES},
 }  # fmt: skip
 
 # The import rules run with every example, so that `after` shows tf.keras imports.
@@ -118,3 +123,21 @@ def test_example_tables_name_existing_rules(table):
     known = {rule.id for rule in all_rules()}
     assert set(table) <= known
     assert all(set(extra) <= known for extra in table.values() if isinstance(extra, tuple))
+
+
+def _code_cell(source: str) -> dict[str, object]:
+    return {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+            "source": source.splitlines(keepends=True)}
+
+
+@pytest.mark.parametrize("rule", NOTEBOOK_RULES, ids=lambda rule: rule.id)
+def test_notebook_rule_example(rule):
+    """A notebook rule's example is a cell: in a notebook that uses legacy Keras, it is reported
+    on that cell (kmigrate leaves such cells as they are: the finding says what to do)."""
+    notebook = {"cells": [_code_cell("from keras.models import Sequential\nmodel = Sequential()"),
+                          _code_cell(rule.before)],
+                "metadata": {}, "nbformat": 4, "nbformat_minor": 5}  # fmt: skip
+    result = migrate_document(json.dumps(notebook).encode(), "example.ipynb", Settings())
+    assert result.status is not Status.ERROR, result.error
+    assert [(d.rule, d.cell) for d in result.diagnostics if d.rule == rule.id] == [(rule.id, 2)]
+    assert not any(d.fixed for d in result.diagnostics if d.rule == rule.id)
