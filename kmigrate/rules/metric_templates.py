@@ -20,7 +20,12 @@ from kmigrate import callargs
 from kmigrate.context import FileContext
 from kmigrate.rules.base import Fixer, FixSafety, Rule
 from kmigrate.rules.training.facts import _UNKNOWN, _FileFacts, _Marker
-from kmigrate.rules.training_table import make_string, positional_count, string_value, version_note
+from kmigrate.rules.training_table import (
+    make_string,
+    positional_count,
+    string_value,
+    version_note,
+)
 
 RULES = (
     Rule(

@@ -10,7 +10,12 @@ import libcst as cst
 from kmigrate import callargs
 from kmigrate.names import KerasName
 from kmigrate.rules.base import Fixer, FixSafety, Rule, rename_imported_names
-from kmigrate.rules.training_table import make_string, method_name, positional_count, string_value
+from kmigrate.rules.training_table import (
+    make_string,
+    method_name,
+    positional_count,
+    string_value,
+)
 
 SAFE, CONTEXT, FLAG = FixSafety.SAFE, FixSafety.CONTEXT, FixSafety.FLAG
 

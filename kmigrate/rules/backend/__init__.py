@@ -13,7 +13,13 @@ variables inside layers, hard_sigmoid, the tf/np module attributes).
 
 from __future__ import annotations
 
-from kmigrate.rules.backend.common import HELPER_NAME, RULES, SEMANTIC_RULES, TABLE_RULES, BackendBase  # noqa: F401  (re-exported: the old import path)
+from kmigrate.rules.backend.common import (  # noqa: F401  (re-exported: the old import path)
+    HELPER_NAME,
+    RULES,
+    SEMANTIC_RULES,
+    TABLE_RULES,
+    BackendBase,
+)
 from kmigrate.rules.backend.dim_ordering import DimOrdering
 from kmigrate.rules.backend.function import FunctionAndLearningPhase
 from kmigrate.rules.backend.scan import backend_name  # noqa: F401  (re-exported: the old import path)

@@ -10,7 +10,14 @@ import libcst.matchers as m
 
 from kmigrate.callargs import bind_positionals, has_star_args
 from kmigrate.nodes import code
-from kmigrate.rules.backend.common import _HELPER, BackendBase, _empty, _fix_elements, _has_params, _literal_arg
+from kmigrate.rules.backend.common import (
+    _HELPER,
+    BackendBase,
+    _empty,
+    _fix_elements,
+    _has_params,
+    _literal_arg,
+)
 from kmigrate.rules.backend.scan import _is_call_to, backend_name
 from kmigrate.rules.backend_table import (
     Entry,

@@ -11,7 +11,13 @@ import libcst as cst
 from kmigrate import keras_api
 from kmigrate.callargs import bind_positionals, has_star_args, positionals
 from kmigrate.nodes import code
-from kmigrate.rules.backend.common import _MISSING_HINTS, _SUBMODULES, BackendBase, _dim_literal, _restring
+from kmigrate.rules.backend.common import (
+    _MISSING_HINTS,
+    _SUBMODULES,
+    BackendBase,
+    _dim_literal,
+    _restring,
+)
 from kmigrate.rules.backend.scan import backend_name
 from kmigrate.rules.backend_table import (
     BUILTIN,

@@ -7,7 +7,12 @@ import libcst as cst
 
 from kmigrate.markers import add_markers
 from kmigrate.nodes import LeaveResult
-from kmigrate.rules.imports.common import ImportsBase, _has_dunder_all, _Replace, _used_names
+from kmigrate.rules.imports.common import (
+    ImportsBase,
+    _has_dunder_all,
+    _Replace,
+    _used_names,
+)
 from kmigrate.walk import rewrite
 
 

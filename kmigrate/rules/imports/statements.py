@@ -26,7 +26,6 @@ from kmigrate.rules.imports.common import (
     _tf_module,
 )
 
-
 # One statement an import becomes, with the residual import it keeps (None: nothing left over).
 _Part = tuple[cst.BaseSmallStatement, _Residual | None]
 

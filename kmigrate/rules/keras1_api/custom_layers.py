@@ -10,7 +10,12 @@ import libcst.matchers as m
 
 from kmigrate.kinds import Kind
 from kmigrate.rules.base import is_layer_subclass
-from kmigrate.rules.keras1_api.common import _LAYER_ATTRS, _LAYER_ATTRS_FLAGGED, Keras1ApiBase, _visibly_a_layer
+from kmigrate.rules.keras1_api.common import (
+    _LAYER_ATTRS,
+    _LAYER_ATTRS_FLAGGED,
+    Keras1ApiBase,
+    _visibly_a_layer,
+)
 
 
 class Keras1CustomLayers(Keras1ApiBase):

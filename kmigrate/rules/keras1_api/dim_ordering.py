@@ -10,7 +10,13 @@ import libcst as cst
 from kmigrate import callargs
 from kmigrate.names import Api
 from kmigrate.nodes import code
-from kmigrate.rules.keras1_api.common import Keras1ApiBase, _leaf, _map_ordering, _mapping_expression, _ordering_literal
+from kmigrate.rules.keras1_api.common import (
+    Keras1ApiBase,
+    _leaf,
+    _map_ordering,
+    _mapping_expression,
+    _ordering_literal,
+)
 
 
 class DimOrderingValues(Keras1ApiBase):

@@ -9,7 +9,12 @@ import libcst as cst
 
 from kmigrate import callargs
 from kmigrate.nodes import code
-from kmigrate.rules.layer_args.common import LayerArgsBase, _Edit, _is_non_int_literal, _tuple
+from kmigrate.rules.layer_args.common import (
+    LayerArgsBase,
+    _Edit,
+    _is_non_int_literal,
+    _tuple,
+)
 from kmigrate.rules.layer_args_table import (
     LayerSpec,
 )

@@ -10,7 +10,13 @@ import libcst as cst
 
 from kmigrate import callargs
 from kmigrate.nodes import code
-from kmigrate.rules.layer_args.common import _COMMA, LayerArgsBase, _Edit, _literal, _tuple
+from kmigrate.rules.layer_args.common import (
+    _COMMA,
+    LayerArgsBase,
+    _Edit,
+    _literal,
+    _tuple,
+)
 from kmigrate.rules.layer_args_table import (
     CONSUME_LESS,
 )

@@ -8,7 +8,12 @@ import libcst as cst
 
 from kmigrate import callargs
 from kmigrate.nodes import code
-from kmigrate.rules.layer_args.common import LayerArgsBase, _Edit, _original_values, _quoted
+from kmigrate.rules.layer_args.common import (
+    LayerArgsBase,
+    _Edit,
+    _original_values,
+    _quoted,
+)
 from kmigrate.rules.layer_args_table import (
     DIM_ORDERING,
     LayerSpec,

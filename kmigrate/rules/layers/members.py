@@ -12,7 +12,12 @@ from kmigrate import callargs
 from kmigrate.kinds import Kind
 from kmigrate.nodes import code, find_all
 from kmigrate.rules.base import is_layer_subclass
-from kmigrate.rules.layers.common import _NODE_METHODS, _PRIVATE_RNN, LayersBase, _attribute_chain
+from kmigrate.rules.layers.common import (
+    _NODE_METHODS,
+    _PRIVATE_RNN,
+    LayersBase,
+    _attribute_chain,
+)
 
 
 class LayerMembers(LayersBase):

@@ -9,7 +9,12 @@ import libcst as cst
 
 from kmigrate import callargs
 from kmigrate.nodes import code
-from kmigrate.rules.training.common import _GENERATOR_METHODS, TrainingBase, _ceil_div, _floor_div
+from kmigrate.rules.training.common import (
+    _GENERATOR_METHODS,
+    TrainingBase,
+    _ceil_div,
+    _floor_div,
+)
 from kmigrate.rules.training.facts import _PLAIN_GENERATOR
 from kmigrate.rules.training_table import (
     GENERATOR_KEYWORDS,

@@ -7,7 +7,12 @@ from typing import Callable, ClassVar
 import libcst as cst
 
 from kmigrate import callargs
-from kmigrate.rules.training.common import _EQ, _LEGACY_COMPILE, TrainingBase, _substitute
+from kmigrate.rules.training.common import (
+    _EQ,
+    _LEGACY_COMPILE,
+    TrainingBase,
+    _substitute,
+)
 from kmigrate.rules.training_table import (
     has_single_star,
     positional_count,
