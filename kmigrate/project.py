@@ -59,7 +59,7 @@ class ModuleSummary:
     imports: dict[str, tuple[str, str]] = field(default_factory=dict)  # local -> (module, name or "")
     stars: list[str] = field(default_factory=list)  # absolute module names
     classes: dict[str, ClassSummary] = field(default_factory=dict)
-    functions: dict[str, list[Ref]] = field(default_factory=dict)  # returns
+    functions: dict[str, tuple[Ref, ...]] = field(default_factory=dict)  # returns
     values: dict[str, list[Ref]] = field(default_factory=dict)
 
 
@@ -413,7 +413,12 @@ def _module_statements(body: list[ast.stmt]) -> Iterable[ast.stmt]:
             yield statement
 
 
-def _returns(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[Ref]:
+# Most functions of a project return plain values ("not Keras"): one shared tuple stands for all
+# of them, which keeps the index of a 10,000-module tree small enough to copy into each worker.
+_KIND_ONLY_RETURNS: dict[tuple[Ref, ...], tuple[Ref, ...]] = {}
+
+
+def _returns(function: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[Ref, ...]:
     """What the function returns, with its local variables followed to their values."""
     local: dict[str, ast.expr] = {}
     returns: list[Ref] = []
@@ -423,7 +428,10 @@ def _returns(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[Ref]:
         elif isinstance(node, ast.Return) and node.value is not None and node is not function:
             if not (isinstance(node.value, ast.Constant) and node.value.value is None):
                 returns.append(_ref(node.value, local))
-    return returns
+    result = tuple(returns)
+    if len(result) <= 2 and all(ref[0] == "kind" for ref in result):
+        result = _KIND_ONLY_RETURNS.setdefault(result, result)  # a handful of combinations at most
+    return result
 
 
 def _ref(node: ast.expr, local: dict[str, ast.expr], depth: int = 0) -> Ref:
