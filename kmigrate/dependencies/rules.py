@@ -6,7 +6,7 @@ Their examples are requirement lines, not Python: `before` is what a requirement
 
 from __future__ import annotations
 
-from kmigrate.rules.base import FixSafety, Rule
+from kmigrate.rule_types import FixSafety, Rule
 
 _FILES = (
     "Read in requirements*.txt (and the files they include with -r), requirements/*.txt, "

@@ -3,14 +3,16 @@
 
 kmigrate does not edit shell commands; each legacy Keras requirement on such a line becomes a
 finding (KM720) saying what to install instead.  The advice is the dependency files' own
-(``kmigrate.dependencies.advice_for_requirement``) when that module is present.
+(``kmigrate.dependencies.advice_for_requirement``).
 """
 
 from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+
+from kmigrate.dependencies import advice_for_requirement
 
 _INSTALL = re.compile(
     r"(?:^|[\s!%;&|('\"])(?:(?:python3?|py)\s+-m\s+)?(?P<tool>pip3?|conda|mamba)\s+install\s+(?P<args>.*)"
@@ -24,7 +26,6 @@ _OPTIONS_WITH_VALUE = frozenset(
      "--channel", "-n", "--name", "-p", "--python-version", "--platform", "--trusted-host"}
 )  # fmt: skip
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-_BUNDLED = {"keras-applications": "tf.keras.applications", "keras-preprocessing": "tf.keras.preprocessing"}
 
 
 def requirements_installed(line: str) -> Iterator[str]:
@@ -57,49 +58,24 @@ def requirements_installed(line: str) -> Iterator[str]:
         yield token
 
 
-def _own_advice(requirement: str, target: str) -> str | None:
-    """Advice when the dependency-file module is absent: the keras package and the two
-    packages TensorFlow now ships."""
-    name_match = _NAME.match(requirement)
-    if name_match is None:
+def _advice(requirement: str, target: str) -> str | None:
+    """The dependency files' advice for one requirement, worded for an install line."""
+    found = advice_for_requirement(requirement, target)
+    if found is None:
         return None
-    name = re.sub(r"[-_.]+", "-", name_match.group(0)).lower()
-    if name == "keras":
-        if re.search(r"(?:==|~=|>=|===)\s*[3-9]", requirement):
-            return None  # Keras 3 already
-        wanted = "tensorflow>=2.16 and tf-keras>=2.16" if target == "tf_keras" else "tensorflow>=2.16"
-        return f"pin {wanted} instead of {requirement}"
-    if name in _BUNDLED:
-        return f"drop {requirement}: TensorFlow ships it as {_BUNDLED[name]}"
-    return None
-
-
-def _dependency_advice() -> Callable[[str, str], str | None] | None:
-    try:
-        from kmigrate.dependencies import advice_for_requirement
-    except ImportError:
-        return None
-
-    def advice(requirement: str, target: str) -> str | None:
-        found = advice_for_requirement(requirement, target)
-        if found is None:
-            return None
-        if found.replacement:
-            wanted = " and ".join(found.replacement)
-            return f"pin {wanted} instead of {requirement} (standalone Keras is replaced by tf.keras)"
-        if found.replacement == ():  # a package TensorFlow ships now
-            return _own_advice(requirement, target) or f"drop {requirement} from this install line"
-        return found.message
-
-    return advice
+    if found.replacement:
+        wanted = " and ".join(found.replacement)
+        return f"pin {wanted} instead of {requirement} (standalone Keras is replaced by tf.keras)"
+    if found.replacement == ():  # a package TensorFlow ships now: "removed, TensorFlow ships it as ..."
+        return f"drop {requirement}: {found.message.split(': removed, ', 1)[-1]}"
+    return found.message
 
 
 def install_advice(line: str, target: str) -> list[str]:
     """One message per requirement on ``line`` that needs a person."""
-    advise = _dependency_advice() or _own_advice
     messages = []
     for requirement in requirements_installed(line):
-        message = advise(requirement, target)
+        message = _advice(requirement, target)
         if message:
             messages.append(f"{message}; edit this install line (kmigrate does not edit shell commands)")
     return messages
