@@ -148,3 +148,15 @@ def test_km615_generator_own_transforms_not_marked():
 def test_km615_rule_example_is_what_kmigrate_writes():
     rule = RULES[0]
     assert run(rule.before + "\n", select=(rule.id, "KM1")).output == rule.after + "\n"
+
+
+def test_km615_an_image_generator_that_is_not_keras_is_untouched():
+    # A project's own class of the same name: its ranges are its own business.
+    result = run(
+        "import keras\n\n\nclass ImageDataGenerator:\n"
+        "    def __init__(self, width_shift_range=0.0, height_shift_range=0.0):\n"
+        "        self.ranges = (width_shift_range, height_shift_range)\n\n\n"
+        "g = ImageDataGenerator(width_shift_range=0.1, height_shift_range=0.3)\n"
+    )
+    assert result.output.endswith('g = ImageDataGenerator(width_shift_range=0.1, height_shift_range=0.3)\n')  # only `import keras` moved
+    assert not [d for d in result.diagnostics if d.rule == 'KM615']

@@ -146,3 +146,12 @@ def test_km616_tf_keras_target():
 
 def test_km616_rule_example_is_what_kmigrate_writes():
     assert run(KM616.before + "\n", select=(KM616.id, "KM1")).output == KM616.after + "\n"
+
+
+def test_km616_a_layer_that_is_not_keras_keeps_its_lambdas():
+    result = run(
+        "import keras\nfrom mylib.layers import Dense\nfrom mylib.init import normal\n\n"
+        "layer = Dense(10, init=lambda shape, name: normal(shape, scale=0.001, name=name))\n"
+    )
+    assert result.output.endswith('layer = Dense(10, init=lambda shape, name: normal(shape, scale=0.001, name=name))\n')  # only `import keras` moved
+    assert not [d for d in result.diagnostics if d.rule == 'KM616']
