@@ -186,6 +186,13 @@ class FileContext:
     def current_statement(self) -> cst.CSTNode | None:
         return self._statements[-1] if self._statements else None
 
+    def enter_scope(self, node: cst.CSTNode) -> None:
+        """The traversal enters a function, class or lambda."""
+        self.kinds.enter(node)
+
+    def leave_scope(self, node: cst.CSTNode) -> None:
+        self.kinds.leave(node)
+
     def enter_statement(self, node: cst.CSTNode) -> None:
         self._statements.append(node)
 

@@ -18,6 +18,7 @@ from libcst.helpers import get_full_name_for_node
 from libcst.metadata import ImportAssignment, MetadataWrapper, Scope, ScopeProvider
 
 from kmigrate import keras_api
+from kmigrate.walk import walk
 
 _BUILTINS = frozenset(dir(builtins))
 
@@ -220,7 +221,7 @@ class NameResolver:
     @classmethod
     def for_module(cls, module: cst.Module, rewritten: frozenset[str] = frozenset()) -> "NameResolver":
         collector = BindingCollector()
-        module.visit(collector)
+        walk(module, collector)  # read-only: nothing rebuilt
         return cls(module, collector, rewritten)
 
     @property

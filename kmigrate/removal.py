@@ -27,6 +27,11 @@ class CommentKeeper:
     def __init__(self) -> None:
         self._results: dict[int, LeaveResult] = {}
 
+    @staticmethod
+    def concerns(node_type: type[cst.CSTNode]) -> bool:
+        """Whether ``keep`` does anything for nodes of this type (the others can skip it)."""
+        return issubclass(node_type, (*_DECORATED, *_BLOCKS, *_STATEMENTS, cst.Decorator))
+
     def keep(self, original: cst.CSTNode, result: LeaveResult) -> LeaveResult:
         if isinstance(original, _DECORATED) and isinstance(result, _DECORATED):
             result = self._carry(original.decorators, result, "decorators", "lines_after_decorators")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Callable
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
 
 import libcst as cst
 
@@ -13,8 +15,31 @@ from kmigrate.removal import CommentKeeper
 from kmigrate.rules.base import Fixer
 from kmigrate.walk import walk
 
-
 _SCOPE_TYPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+
+
+@dataclass(frozen=True)
+class _Role:
+    """What the traversal does with one concrete node type, worked out once per type:
+    ``isinstance`` against LibCST's abstract base classes went through ``ABCMeta`` on every
+    node and cost about a quarter of a pass."""
+
+    name: str  # the suffix of the fixers' visit_/leave_ methods
+    statement: bool
+    scope: bool
+    imports: bool
+    keeps_comments: bool
+
+
+@cache
+def _role(node_type: type[cst.CSTNode]) -> _Role:
+    return _Role(
+        name=node_type.__name__,
+        statement=issubclass(node_type, STATEMENT_TYPES),
+        scope=issubclass(node_type, _SCOPE_TYPES),
+        imports=issubclass(node_type, (cst.Import, cst.ImportFrom)),
+        keeps_comments=CommentKeeper.concerns(node_type),
+    )
 
 
 class MigrationTransformer(CommentKeeper, cst.CSTTransformer):
@@ -44,33 +69,35 @@ class MigrationTransformer(CommentKeeper, cst.CSTTransformer):
         self.ctx.kinds.scanned = True
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, STATEMENT_TYPES):
+        role = _role(type(node))
+        if role.statement:
             self.ctx.enter_statement(node)
-        if isinstance(node, _SCOPE_TYPES):
-            self.ctx.kinds.enter(node)
-        for visit in self._visitors.get(type(node).__name__, ()):
+        if role.scope:
+            self.ctx.enter_scope(node)
+        for visit in self._visitors.get(role.name, ()):
             visit(node)
         # Nothing inside an import statement concerns any fixer beyond the statement itself.
-        return not isinstance(node, (cst.Import, cst.ImportFrom))
+        return not role.imports
 
     # LibCST types on_leave as returning the node's own type, but lets a transformer return
     # another kind of node at run time, and the fixers do (a call becomes a name).
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> LeaveResult:  # type: ignore[override]
         result: LeaveResult = updated_node
         node_type = type(original_node)
-        leavers = self._leavers.get(node_type.__name__, ())
-        for leave in leavers:
+        role = _role(node_type)
+        for leave in self._leavers.get(role.name, ()):
             result = leave(original_node, result)
-            if not isinstance(result, node_type):
+            if type(result) is not node_type:
                 # Replaced by another kind of node, or removed: the remaining fixers see the new
                 # code in the next pass (passes run until one changes nothing).
                 break
-        if isinstance(original_node, _SCOPE_TYPES):
-            self.ctx.kinds.leave(original_node)
-        if isinstance(original_node, STATEMENT_TYPES):
+        if role.scope:
+            self.ctx.leave_scope(original_node)
+        if role.statement:
             result = self.ctx.leave_statement(original_node, result)
-        result = self.keep(original_node, result)  # comments above a removed statement stay
-        if isinstance(original_node, cst.Module) and isinstance(result, cst.Module):
+        if role.keeps_comments:
+            result = self.keep(original_node, result)  # comments above a removed statement stay
+        if node_type is cst.Module and isinstance(result, cst.Module):
             result = self.ctx.imports.apply(result)
         return result
 

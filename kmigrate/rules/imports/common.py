@@ -15,6 +15,7 @@ from kmigrate.nodes import LeaveResult
 from kmigrate.removal import CommentKeeper
 from kmigrate.rules.base import Fixer, FixSafety, Rule
 from kmigrate.rules.imports.catalog import RULES
+from kmigrate.walk import walk
 
 SAFE = FixSafety.SAFE
 
@@ -107,7 +108,7 @@ def _has_dunder_all(module: cst.Module) -> bool:
 
 def _used_names(module: cst.Module) -> set[str]:
     visitor = _NameUses()
-    module.visit(visitor)
+    walk(module, visitor)
     return visitor.names
 
 

@@ -18,6 +18,7 @@ from kmigrate.rules.training_table import (
     number_value,
     positional_count,
 )
+from kmigrate.walk import walk
 
 SAFE, CONTEXT, FLAG = FixSafety.SAFE, FixSafety.CONTEXT, FixSafety.FLAG
 
@@ -203,5 +204,5 @@ def _assignments(module: cst.Module) -> list[tuple[str, cst.BaseExpression]]:
                     self.found.append((cst.helpers.get_full_name_for_node(target.target) or "", node.value))
 
     collector = _Collect()
-    module.visit(collector)
+    walk(module, collector)
     return collector.found
