@@ -342,13 +342,19 @@ class KindResolver(_ImportedKinds):
         return self.scanner.module_scope
 
     # -- the policy ------------------------------------------------------------------------
+    def project_defines(self, member: str) -> bool:
+        """A class of this file or of the project defines a method named ``member``."""
+        return member in self.scanner.method_names or (
+            self._project is not None and member in self._project.method_names
+        )
+
     def allows_member(self, receiver: cst.BaseExpression, member: str, call: cst.Call | None = None) -> bool:
         kind = self.kind_of(receiver)
         if kind.is_keras:
             return True
         if kind.is_not_keras:
             return False
-        if member in self.scanner.method_names or (self._project is not None and member in self._project.method_names):
+        if self.project_defines(member):
             return False  # the project's own classes define it: cannot tell them apart
         if member in KERAS_ONLY_MEMBERS:
             return True

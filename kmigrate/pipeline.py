@@ -105,13 +105,12 @@ def migrate_bytes(
     except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
         return FileResult(path, Status.ERROR, error=f"cannot decode: {exc}")
     try:
-        migrated, diagnostics = _transform(module, original, settings, report_fixes, path, project)
+        output, diagnostics = _transform(module, original, settings, report_fixes, path, project)
     except Exception as exc:  # a bug in a fixer must not stop the run or touch the file
         return FileResult(
             path, Status.ERROR,
             error=f"internal error while migrating ({type(exc).__name__}: {exc}); file left unchanged",
         )  # fmt: skip
-    output = migrated.code
     if RECHECK.strip() in output and RECHECK.strip() not in original:
         return FileResult(path, Status.ERROR, error="internal error: a marker was left unsettled; file left unchanged")
     if output == original:
@@ -137,7 +136,11 @@ def migrate_bytes(
 def _transform(
     module: cst.Module, source: str, settings: Settings, report_fixes: bool = True,
     path: str | None = None, project: ProjectIndex | None = None,
-) -> tuple[cst.Module, list[Diagnostic]]:  # fmt: skip
+) -> tuple[str, list[Diagnostic]]:  # fmt: skip
+    """The migrated code of ``module`` (whose code is ``source``) and what the rules found.
+
+    Code is generated once per pass that changed something: a pass that rebuilt nothing
+    returns the very module it was given (kmigrate.walk), whose code is already known."""
     fixer_types = list(enabled_fixers(settings))
     rules = _rule_set(settings, tuple(fixer_types))
     diagnostics: list[Diagnostic] = []
@@ -168,11 +171,11 @@ def _transform(
                           and d.message == messages.get((rule, text))), None)  # fmt: skip
             if stale is not None:
                 diagnostics.remove(stale)
-        if not ctx.edits:
-            return updated, diagnostics
+        if updated is module:
+            return source, diagnostics
         code = updated.code
-        if code == source:
-            return updated, diagnostics
+        if not ctx.edits or code == source:
+            return code, diagnostics
         module, source = updated, code
     raise Unsettled(f"the rules did not settle after {MAX_PASSES} passes")
 

@@ -79,7 +79,7 @@ def test_output_that_would_not_parse_is_never_produced(monkeypatch):
     broken = cst.parse_module("x = (\n    1\n)\n").with_changes(
         body=[cst.SimpleStatementLine([cst.Expr(cst.Name("def"))])]
     )
-    monkeypatch.setattr(pipeline, "_transform", lambda *args: (broken, []))
+    monkeypatch.setattr(pipeline, "_transform", lambda *args: (broken.code, []))
     result = migrate_bytes(LEGACY, "a.py", Settings())
     assert result.status is Status.ERROR
     assert "does not parse" in result.error

@@ -43,6 +43,12 @@ _TF1 = {
     "tensorflow.reset_default_graph": "use tf.keras.backend.clear_session()",
 }
 _TF1_RENAMES = {"tensorflow.set_random_seed": "random.set_seed"}
+# Methods of TF1 `tf.data` datasets that TF 2 removed; the names exist nowhere else in TF or Keras.
+_TF1_DATASET_METHODS = {
+    "make_one_shot_iterator": "iterate the dataset, or pass it to fit(), instead of an iterator",
+    "make_initializable_iterator": "iterate the dataset, or pass it to fit(): TF 2 has no initializer",
+}
+_TF1_CONTRIB = "tf.contrib is gone in TF 2: use the core tf.* / tf.keras op or its add-on package"
 # Libraries built on standalone Keras: they `import keras` themselves, so under TF 2.21 they
 # get Keras 3 (or fail) and their objects do not mix with tf.keras models.  A top-level
 # package named `keras_*` is one (keras_contrib, keras_bert, keras_self_attention, the
@@ -114,6 +120,9 @@ class ManualReviewFixer(Fixer):
                               "theano.function -> tf.function",
                               marker="port this Theano code to TensorFlow ops (tf.*, tf.function)")
             return
+        if (module == "tensorflow.contrib" or module.startswith("tensorflow.contrib.")) and self.ctx.allows("KM904"):
+            self.ctx.flag("KM904", node, _TF1_CONTRIB)
+            return
         package = _keras_based(module, self.ctx.file_is_legacy)
         if package is not None and not self._projects_own(package) and self.ctx.allows("KM918"):
             self.ctx.flag("KM918", node, f"{package} is built on standalone Keras: upgrade it to a "
@@ -157,7 +166,15 @@ class ManualReviewFixer(Fixer):
                 self.ctx.flag("KM904", original, f"{qualified.replace('tensorflow', 'tf', 1)} is TF1 "
                               f"graph code: {_TF1[qualified]}", marker=_TF1[qualified])
                 return updated
+            if qualified.startswith("tensorflow.contrib.") and self.ctx.allows("KM904"):
+                self.ctx.flag("KM904", original, f"{qualified.replace('tensorflow', 'tf', 1)}: {_TF1_CONTRIB}",
+                              marker=_TF1_CONTRIB)
+                return updated
         func = original.func
+        if isinstance(func, cst.Attribute) and func.attr.value in _TF1_DATASET_METHODS and self._tf1_dataset_call(func):
+            advice = _TF1_DATASET_METHODS[func.attr.value]
+            self.ctx.flag("KM904", original, f"Dataset.{func.attr.value}() is TF1 graph code: {advice}", marker=advice)
+            return updated
         if isinstance(func, cst.Attribute) and self.ctx.involves_keras:
             name = func.attr.value
             if name in ("fit", "evaluate", "fit_generator", "evaluate_generator") and callargs.keyword(
@@ -170,6 +187,17 @@ class ManualReviewFixer(Fixer):
                 self.ctx.flag("KM920", original, "class_mode= is Keras 0.x: remove it (the loss decides; "
                               "add metrics=['accuracy'] for accuracy)")
         return updated
+
+    def _tf1_dataset_call(self, func: cst.Attribute) -> bool:
+        """``dataset.make_one_shot_iterator()`` in a file that imports TensorFlow itself (not only
+        tf.keras), where no class of the file or project defines a method of that name."""
+        if not self.ctx.allows("KM904") or not any(
+            binding.qualified == "tensorflow" or binding.qualified.startswith("tensorflow.")
+            and not binding.qualified.startswith("tensorflow.keras")
+            for bindings in self.ctx.resolver.bindings.values() for binding in bindings
+        ):  # fmt: skip
+            return False
+        return not self.ctx.kinds.project_defines(func.attr.value)
 
     def _python2_call(self, original: cst.Call, updated: cst.Call) -> cst.Call | None:
         func = original.func
