@@ -8,7 +8,7 @@ rewrites need (``reference``), added once per file when the module is left.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import AbstractSet, Mapping
+from typing import AbstractSet, Callable, Mapping
 
 import libcst as cst
 import libcst.matchers as m
@@ -23,6 +23,7 @@ from kmigrate.names import Api, NameResolver, classify
 from kmigrate.nodes import LeaveResult, Statement
 from kmigrate.positions import locate, statement_start
 from kmigrate.project import ProjectIndex
+from kmigrate.scopes import ScopeStack
 from kmigrate.settings import Settings
 
 STATEMENT_TYPES = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
@@ -72,6 +73,7 @@ class FileContext:
             rewritten = self.rules.rewritten
             self.resolver.reexports = lambda qualified: project.reexported_keras_name(qualified, path, rewritten=rewritten)
         self.kinds = KindResolver(self, project, path)
+        self.scopes = ScopeStack()  # the defs, classes and lambdas around the traversal
         self._pending: list[_Pending] = []
         self._statements: list[cst.CSTNode] = []
         self.markers = MarkerBook(source, self.enabled, self.rules.families)  # markers to place, statement by statement
@@ -186,12 +188,26 @@ class FileContext:
     def current_statement(self) -> cst.CSTNode | None:
         return self._statements[-1] if self._statements else None
 
+    # -- where the traversal is ----------------------------------------------------------------
     def enter_scope(self, node: cst.CSTNode) -> None:
         """The traversal enters a function, class or lambda."""
         self.kinds.enter(node)
+        self.scopes.enter(node)
 
     def leave_scope(self, node: cst.CSTNode) -> None:
+        self.scopes.leave(node)
         self.kinds.leave(node)
+
+    def in_class_deriving(self, test: Callable[[Api], bool]) -> bool:
+        """The innermost class around the traversal has a base naming a Keras API for which
+        ``test`` holds: ``ctx.in_class_deriving(lambda api: api.path == "callbacks.Callback")``.
+        What the bases name is worked out once per class."""
+        frame = self.scopes.class_frame
+        if frame is None:
+            return False
+        if frame.base_apis is None:
+            frame.base_apis = tuple(self.api(base) for base in frame.bases)
+        return any(api is not None and test(api) for api in frame.base_apis)
 
     def enter_statement(self, node: cst.CSTNode) -> None:
         self._statements.append(node)

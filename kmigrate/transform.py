@@ -13,6 +13,7 @@ from kmigrate.context import STATEMENT_TYPES, FileContext
 from kmigrate.nodes import LeaveResult
 from kmigrate.removal import CommentKeeper
 from kmigrate.rules.base import Fixer
+from kmigrate.scopes import ScopeStack
 from kmigrate.walk import walk
 
 _SCOPE_TYPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
@@ -63,9 +64,10 @@ class MigrationTransformer(CommentKeeper, cst.CSTTransformer):
 
     def scan(self, module: cst.Module) -> None:
         """Run every fixer's scanners over ``module`` in a single read-only traversal,
-        together with the scope scanner that object kinds are inferred from."""
+        together with the scope scanner that object kinds are inferred from; ``ctx.scopes`` is
+        kept as in a rewriting pass."""
         scanners = [self.ctx.kinds.scanner, *(scanner for fixer in self._fixers for scanner in fixer.scanners())]
-        walk(module, _AllOf(scanners))
+        walk(module, _AllOf(scanners, self.ctx.scopes))
         self.ctx.kinds.scanned = True
 
     def on_visit(self, node: cst.CSTNode) -> bool:
@@ -141,11 +143,13 @@ class _AllOf(cst.CSTVisitor):
     a visitor whose ``visit_X`` returned False is not called below that node.
 
     Each node type is dispatched only to the visitors that define a method for it (most
-    scanners care about a few node types), which keeps the shared scan cheap."""
+    scanners care about a few node types), which keeps the shared scan cheap. ``scopes``, when
+    given, is entered before the visitors see a def, class or lambda and left after them."""
 
-    def __init__(self, visitors: list[cst.CSTVisitor]) -> None:
+    def __init__(self, visitors: list[cst.CSTVisitor], scopes: ScopeStack | None = None) -> None:
         super().__init__()
         self._visitors = visitors
+        self._scopes = scopes
         self._skipping: list[cst.CSTNode | None] = [None] * len(visitors)
         self._skipped = 0  # visitors currently skipping a subtree
         self._visit_table: dict[type, list[tuple[int, Callable]]] = {}
@@ -167,6 +171,8 @@ class _AllOf(cst.CSTVisitor):
         return found
 
     def on_visit(self, node: cst.CSTNode) -> bool:
+        if self._scopes is not None and _role(type(node)).scope:
+            self._scopes.enter(node)
         for index, visit in self._table(type(node), "visit_", self._visit_table):
             if self._skipping[index] is None and visit(node) is False:
                 self._skipping[index] = node
@@ -182,3 +188,5 @@ class _AllOf(cst.CSTVisitor):
         for index, leave in self._table(type(original_node), "leave_", self._leave_table):
             if self._skipping[index] is None:
                 leave(original_node)
+        if self._scopes is not None and _role(type(original_node)).scope:
+            self._scopes.leave(original_node)

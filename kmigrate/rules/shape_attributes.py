@@ -16,8 +16,7 @@ import libcst.matchers as m
 
 from kmigrate import callargs
 from kmigrate.rules.base import Fixer, FixSafety, Rule
-from kmigrate.rules.training.common import FunctionScopes
-from kmigrate.rules.training.facts import _FileFacts, _Scope
+from kmigrate.rules.training.facts import _FileFacts, scopes_around
 
 RULES = (
     Rule(
@@ -95,12 +94,11 @@ _INPUT_SPEC = ("input_shape", "input_dim", "batch_input_shape")
 
 
 @dataclass
-class ShapeAttributeFixer(FunctionScopes, Fixer):
+class ShapeAttributeFixer(Fixer):
     rules: ClassVar[tuple[Rule, ...]] = RULES
     triggers: ClassVar[tuple[bytes, ...]] = (b"_shape", b".input", b".output")
 
     _facts: _FileFacts | None = None
-    _scopes: list[_Scope] = field(default_factory=list)
     _targets: set[int] = field(default_factory=set)
 
     def scanners(self) -> tuple[cst.CSTVisitor, ...]:
@@ -110,9 +108,7 @@ class ShapeAttributeFixer(FunctionScopes, Fixer):
     @property
     def facts(self) -> _FileFacts:
         if self._facts is None:  # used outside the pipeline: scan now
-            facts = _FileFacts(self.ctx)
-            self.ctx.module.visit(facts)
-            self._facts = facts
+            self._facts = _FileFacts.scanned_alone(self.ctx)
         return self._facts
 
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
@@ -156,7 +152,7 @@ class ShapeAttributeFixer(FunctionScopes, Fixer):
         """(class name, call) when ``receiver`` names a Keras layer built in view."""
         if not isinstance(receiver, cst.Name):
             return None
-        found = self.facts._assigned(receiver.value, self._scopes)
+        found = self.facts._assigned(receiver.value, scopes_around(self.ctx))
         if found is None or not isinstance(found[0], cst.Call):
             return None
         api = self.ctx.api(found[0].func)
@@ -169,7 +165,7 @@ class ShapeAttributeFixer(FunctionScopes, Fixer):
         receiver = original.value
         if not isinstance(receiver, cst.Name) or not self.ctx.allows("KM607"):
             return updated
-        found = self.facts._layers(receiver, self._scopes)
+        found = self.facts._layers(receiver, scopes_around(self.ctx))
         if not found or found[0] != "Sequential" or not self.ctx.keras_receiver(receiver, attr):
             return updated
         layers = found[1]

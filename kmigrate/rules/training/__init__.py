@@ -8,7 +8,7 @@ parameter is ``y``, not ``steps_per_epoch``.
 
 from __future__ import annotations
 
-from kmigrate.rules.training.common import RULES, FunctionScopes, TrainingBase  # noqa: F401  (re-exported: the old import path)
+from kmigrate.rules.training.common import RULES, TrainingBase  # noqa: F401  (re-exported: the old import path)
 from kmigrate.rules.training.facts import _UNKNOWN, _FileFacts, _Scope  # noqa: F401  (re-exported: the old import path)
 from kmigrate.rules.training.fit import FitArguments
 from kmigrate.rules.training.metric_keys import MetricKeys

@@ -3,7 +3,7 @@ dispatch every concern of the family uses (``TrainingBase``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, ClassVar, Mapping
 
 import libcst as cst
@@ -11,7 +11,7 @@ import libcst as cst
 from kmigrate.nodes import code
 from kmigrate.rules.base import Fixer, FixSafety, Rule
 from kmigrate.rules.training.catalog import RULES
-from kmigrate.rules.training.facts import _FileFacts, _Scope
+from kmigrate.rules.training.facts import _FileFacts, _Scope, scopes_around
 from kmigrate.rules.training_table import (
     EVALUATE_GENERATOR,
     FIT_GENERATOR,
@@ -36,34 +36,12 @@ _CALLBACK_MONITOR_POSITION = {"callbacks.EarlyStopping": 0, "callbacks.ReduceLRO
                               "callbacks.ModelCheckpoint": 1}  # fmt: skip
 
 
-class FunctionScopes:
-    """The module/function scopes around the traversal, for the file facts' model lookups
-    (a fixer that mixes this in keeps ``_scopes: list[_Scope]``)."""
-
-    _scopes: list[_Scope]
-
-    def visit_Module(self, node: cst.Module) -> None:
-        self._scopes.append(_Scope(node, frozenset()))
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        params = node.params
-        names = {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
-        self._scopes.append(_Scope(node, frozenset(names)))
-
-    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
-        self._scopes.pop()
-        return updated
-
-
 @dataclass
-class TrainingBase(FunctionScopes, Fixer):
+class TrainingBase(Fixer):
     rules: ClassVar[tuple[Rule, ...]] = RULES
     triggers: ClassVar[tuple[bytes, ...]] = (b"keras",)
 
-    _scopes: list[_Scope] = field(default_factory=list)
     _facts: "_FileFacts | None" = None
-
-    # -- scopes: see FunctionScopes -------------------------------------------------------
 
     def scanners(self) -> tuple[cst.CSTVisitor, ...]:
         self._facts = _FileFacts(self.ctx)
@@ -72,10 +50,13 @@ class TrainingBase(FunctionScopes, Fixer):
     @property
     def facts(self) -> "_FileFacts":
         if self._facts is None:  # used outside the pipeline: scan now
-            facts = _FileFacts(self.ctx)
-            self.ctx.module.visit(facts)
-            self._facts = facts
+            self._facts = _FileFacts.scanned_alone(self.ctx)
         return self._facts
+
+    @property
+    def _scopes(self) -> list[_Scope]:
+        """The module and the defs around the traversal, where the facts look names up."""
+        return scopes_around(self.ctx)
 
     # -- calls ---------------------------------------------------------------------------
     # Method name -> its rewrite (fixer, original, updated, name): each concern lists its own,

@@ -11,6 +11,7 @@ import libcst as cst
 
 from kmigrate import callargs
 from kmigrate.context import FileContext
+from kmigrate.scopes import ScopeKind, ScopeStack, scan_alone
 from kmigrate.rules.training_table import (
     FLOW_METHODS,
     method_name,
@@ -38,6 +39,17 @@ class _Scope:
     params: frozenset[str]
 
 
+def scopes_around(ctx: FileContext) -> list[_Scope]:
+    """The module and each def around the traversal (``ctx.scopes``), outermost first, with the
+    def's parameters: where the file facts look a model's name up."""
+    scopes = [_Scope(ctx.module, frozenset())]
+    for function in ctx.scopes.functions:
+        params = function.params
+        names = frozenset(p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params))
+        scopes.append(_Scope(function, names))
+    return scopes
+
+
 class _Marker(enum.Enum):
     """Answers beside a value: a metric key that cannot be known, a generator with no batch size."""
 
@@ -54,31 +66,30 @@ class _FileFacts(cst.CSTVisitor):
 
     A scanner: filled in the pipeline's one read-only pass before the rewrite."""
 
-    def __init__(self, ctx: FileContext) -> None:
+    def __init__(self, ctx: FileContext, scopes: ScopeStack | None = None) -> None:
         super().__init__()
         self.ctx = ctx
+        self.scopes = scopes if scopes is not None else ctx.scopes  # the shared scan keeps ctx.scopes
         self.functions: dict[str, cst.FunctionDef] = {}
         self.generator_functions: set[str] = set()
         self.history_names: set[str] = set()
         self.spellings: set[str] = set()
-        self._open: list[cst.CSTNode] = []  # enclosing functions and lambdas, innermost last
+
+    @classmethod
+    def scanned_alone(cls, ctx: FileContext) -> _FileFacts:
+        """The facts of ``ctx.module`` for a fixer used outside the pipeline (no shared scan)."""
+        scopes = ScopeStack()
+        facts = cls(ctx, scopes)
+        scan_alone(ctx.module, facts, scopes)
+        return facts
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.functions.setdefault(node.name.value, node)
-        self._open.append(node)
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self._open.pop()
-
-    def visit_Lambda(self, node: cst.Lambda) -> None:
-        self._open.append(node)
-
-    def leave_Lambda(self, original_node: cst.Lambda) -> None:
-        self._open.pop()
 
     def visit_Yield(self, node: cst.Yield) -> None:
-        if self._open and isinstance(self._open[-1], cst.FunctionDef):
-            self.generator_functions.add(self._open[-1].name.value)
+        owner = self.scopes.function_frame(lambdas=True)  # a yield in a lambda makes no generator function
+        if owner is not None and owner.kind is ScopeKind.FUNCTION and owner.name is not None:
+            self.generator_functions.add(owner.name)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         value = node.value
