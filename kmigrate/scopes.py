@@ -78,6 +78,12 @@ class ScopeStack:
         return self._frames[-1] if self._frames else None
 
     @property
+    def at_module_level(self) -> bool:
+        """No def or class around: a module-level statement, or an expression in one (a lambda
+        there does not count)."""
+        return not any(frame.kind is not ScopeKind.LAMBDA for frame in self._frames)
+
+    @property
     def in_top_level_scope(self) -> bool:
         """Exactly one scope around: in (or, in its own hooks, at) a def, class or lambda
         written at module level."""

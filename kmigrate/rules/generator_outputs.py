@@ -16,6 +16,7 @@ import libcst as cst
 from kmigrate import callargs
 from kmigrate.rules.base import Fixer, FixSafety, Rule
 from kmigrate.rules.training_table import method_name
+from kmigrate.scopes import ScopeKind, ScopeStack
 
 RULES = (
     Rule(
@@ -74,40 +75,18 @@ _LEGACY_ONLY = ("fit_generator", "evaluate_generator", "predict_generator")
 class _Scan(cst.CSTVisitor):
     """Top-level generator functions, their list yields, and names bound to their calls."""
 
-    def __init__(self) -> None:
+    def __init__(self, scopes: ScopeStack) -> None:
         super().__init__()
+        self.scopes = scopes  # where the scan is (ctx.scopes)
         self.functions: dict[str, cst.FunctionDef] = {}
         self.list_yields: dict[str, list[cst.List]] = {}
         self.bound: dict[str, list[str | None]] = {}  # name -> generator functions called into it
         self.loads: dict[str, int] = {}  # Name occurrences (definitions and assignments excluded)
-        self._depth = 0
-        self._current: list[str | None] = []
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        top = self._depth == 0
-        self._depth += 1
         self.loads[node.name.value] = self.loads.get(node.name.value, 0) - 1
-        self._current.append(node.name.value if top else None)
-        if top:
+        if self.scopes.in_top_level_scope:  # the def's own frame is the only one: written at module level
             self.functions.setdefault(node.name.value, node)
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self._depth -= 1
-        self._current.pop()
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self._depth += 1
-        self._current.append(None)
-
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        self._depth -= 1
-        self._current.pop()
-
-    def visit_Lambda(self, node: cst.Lambda) -> None:
-        self._current.append(None)
-
-    def leave_Lambda(self, original_node: cst.Lambda) -> None:
-        self._current.pop()
 
     def visit_Name(self, node: cst.Name) -> None:
         self.loads[node.value] = self.loads.get(node.value, 0) + 1
@@ -117,9 +96,11 @@ class _Scan(cst.CSTVisitor):
             self.loads[node.target.value] = self.loads.get(node.target.value, 0) - 1
 
     def visit_Yield(self, node: cst.Yield) -> None:
-        name = self._current[-1] if self._current else None
-        if name is not None and isinstance(node.value, cst.List):
-            self.list_yields.setdefault(name, []).append(node.value)
+        function = self.scopes.innermost
+        if function is None or function.kind is not ScopeKind.FUNCTION or not self.scopes.in_top_level_scope:
+            return  # only a yield directly in a top-level def (not in a nested scope) is counted
+        if function.name is not None and isinstance(node.value, cst.List):
+            self.list_yields.setdefault(function.name, []).append(node.value)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         value = node.value
@@ -139,7 +120,7 @@ class GeneratorOutputFixer(Fixer):
     _seen: dict[str, int] = field(default_factory=dict)  # function or bound name -> Keras uses seen
 
     def scanners(self) -> tuple[cst.CSTVisitor, ...]:
-        self._scan = _Scan()
+        self._scan = _Scan(self.ctx.scopes)
         return (self._scan,)
 
     def _generator(self, node: cst.BaseExpression) -> str | None:

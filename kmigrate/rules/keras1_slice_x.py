@@ -29,6 +29,7 @@ import libcst as cst
 from kmigrate import callargs
 from kmigrate.nodes import code
 from kmigrate.rules.base import Fixer, FixSafety, Rule
+from kmigrate.scopes import ScopeStack
 
 RULES = (
     Rule(
@@ -62,22 +63,17 @@ class _Bindings(cst.CSTVisitor):
     """Every binding of a name at module level: an assigned value, or None when the name is bound
     another way (unpacking, for, with, import, def, global from a function)."""
 
+    scopes: ScopeStack  # where the scan is (ctx.scopes)
     values: dict[str, list[cst.BaseExpression | None]] = field(default_factory=dict)
-    _depth: int = 0
 
+    # A def's or class's own frame is on the stack in its hook: one frame means module level.
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._bind(node.name.value, None)
-        self._depth += 1
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self._depth -= 1
+        if self.scopes.in_top_level_scope:
+            self.values.setdefault(node.name.value, []).append(None)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self._bind(node.name.value, None)
-        self._depth += 1
-
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        self._depth -= 1
+        if self.scopes.in_top_level_scope:
+            self.values.setdefault(node.name.value, []).append(None)
 
     def visit_Global(self, node: cst.Global) -> None:
         for item in node.names:
@@ -116,7 +112,7 @@ class _Bindings(cst.CSTVisitor):
                 self._target(element.value, None)
 
     def _bind(self, name: str, value: cst.BaseExpression | None) -> None:
-        if self._depth == 0:
+        if self.scopes.at_module_level:
             self.values.setdefault(name, []).append(value)
 
 
@@ -127,25 +123,10 @@ class SliceXFixer(Fixer):
     handles: ClassVar[frozenset[str]] = frozenset({"layers.slice_X"})  # engine.training's home
 
     _bindings: _Bindings | None = None
-    _depth: int = 0  # functions and classes around the traversal
 
     def scanners(self) -> tuple[cst.CSTVisitor, ...]:
-        self._bindings = _Bindings()
+        self._bindings = _Bindings(self.ctx.scopes)
         return (self._bindings,)
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._depth += 1
-
-    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
-        self._depth -= 1
-        return updated
-
-    def visit_Lambda(self, node: cst.Lambda) -> None:
-        self._depth += 1
-
-    def leave_Lambda(self, original: cst.Lambda, updated: cst.Lambda) -> cst.BaseExpression:
-        self._depth -= 1
-        return updated
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         api = self.ctx.api(original.func)
@@ -159,7 +140,8 @@ class SliceXFixer(Fixer):
         start_text = code(start) if start is not None else ""
         stop_text = code(stop) if stop is not None else ""
         indices = isinstance(start, cst.List) and stop is None
-        if self._depth == 0 and (indices or self._is_int(start) and self._is_int(stop)):
+        # Outside defs and lambdas the module-level bindings are what the names hold.
+        if not self.ctx.scopes.in_function(lambdas=True) and (indices or self._is_int(start) and self._is_int(stop)):
             lower, upper = ("" if t == "None" else t for t in (start_text, stop_text))
             index = start_text if indices else f"{lower}:{upper}"
             if isinstance(x, cst.List) and all(isinstance(e, cst.Element) for e in x.elements):  # no *starred

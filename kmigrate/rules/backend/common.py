@@ -111,8 +111,6 @@ class BackendBase(Fixer):
     _strings: dict[int, str] = field(default_factory=dict)  # literal -> mapped value
     _dim_calls: set[int] = field(default_factory=set)  # image_dim_ordering() inside a mapped comparison
     _plan: dict[int, str | cst.BaseStatement] = field(default_factory=dict)  # statement -> "remove" | replacement
-    _class_depth: int = 0
-    _functions: list[cst.FunctionDef] = field(default_factory=list)
     _helper_name: str = HELPER_NAME
     _attribute_parents: dict[int, cst.Attribute] = field(default_factory=dict)
 
@@ -127,20 +125,6 @@ class BackendBase(Fixer):
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         self._plan_block(node.body)
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self._class_depth += 1
-
-    def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
-        self._class_depth -= 1
-        return updated
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._functions.append(node)
-
-    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
-        self._functions.pop()
-        return updated
 
     def visit_Call(self, node: cst.Call) -> None:
         self._callees.add(id(node.func))

@@ -181,7 +181,7 @@ class FunctionAndLearningPhase(BackendBase):
         bound = bind_positionals(updated, entry.params)
         args = {a.keyword.value: a.value for a in bound.args if a.keyword}
         training = args.get("training")
-        function = self._functions[-1] if self._functions else None
+        function = self.ctx.scopes.function
         params = {p.name.value for p in function.params.params} if function else set()
         params |= {p.name.value for p in function.params.kwonly_params} if function else set()
         if set(args) != {"x", "alt", "training"} or not isinstance(training, cst.Name) or training.value not in params:

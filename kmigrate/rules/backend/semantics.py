@@ -27,7 +27,7 @@ class SemanticChanges(BackendBase):
             self.ctx.flag(rule, original, "K.gradients raises under eager execution: compute the loss "
                           f"inside `with tf.GradientTape() as tape:` and use `tape.gradient({loss}, {variables})`",
                           marker=f"use tape.gradient({loss}, {variables}) in a tf.GradientTape")
-        elif rule == "KM503" and self._class_depth:
+        elif rule == "KM503" and self.ctx.scopes.in_class:
             if name == "variable":
                 self.ctx.flag(rule, original, "a K.variable is not tracked by Keras 3 layers (not trained "
                               "or saved): create it in build() with `self.add_weight(shape=..., "

@@ -58,7 +58,6 @@ class LayersBase(Fixer):
 
     _places: dict[int, _Place] = field(default_factory=dict)
     _seen_adds: set[tuple[int, str]] = field(default_factory=set)
-    _scopes: list[int] = field(default_factory=lambda: [0])
     _loops: int = 0  # for/while bodies around the traversal: a statement put there runs repeatedly
     _before: dict[int, list[Statement]] = field(default_factory=dict)
     _list_heads: dict[int, cst.BaseExpression] = field(default_factory=dict)
@@ -95,13 +94,6 @@ class LayersBase(Fixer):
         self._loops -= 1
         return updated
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._scopes.append(id(node))
-
-    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
-        self._scopes.pop()
-        return updated
-
     def visit_Call(self, node: cst.Call) -> None:
         if isinstance(node.func, cst.Call):
             self._places.setdefault(id(node.func), _Place("called"))
@@ -116,7 +108,7 @@ class LayersBase(Fixer):
             and not node.args[0].star
             and isinstance(node.args[0].value, cst.Call)
         ):
-            key = (self._scopes[-1], code(func.value))
+            key = (self.ctx.scopes.function_key, code(func.value))  # `model.add` once per def
             first = key not in self._seen_adds
             self._seen_adds.add(key)
             statement = self.ctx.current_statement
