@@ -17,10 +17,10 @@ from libcst.helpers import get_full_name_for_node
 
 from kmigrate.context import FileContext
 from kmigrate.markers import ignore_comments
-from kmigrate.names import KerasName, classify
+from kmigrate.names import Api, KerasName, classify
 from kmigrate.rule_types import FixSafety, Rule
 
-__all__ = ["Fixer", "FixSafety", "Rule", "is_layer_subclass", "rename_imported_names"]
+__all__ = ["Fixer", "FixSafety", "Rule", "in_layer_subclass", "is_layer_base", "is_layer_subclass", "rename_imported_names"]
 
 
 # Where Keras's Layer base class resolves to, however the code spells it: the legacy
@@ -29,13 +29,23 @@ __all__ = ["Fixer", "FixSafety", "Rule", "is_layer_subclass", "rename_imported_n
 _LAYER_BASES = frozenset({"layers.Layer", "Layer"})
 
 
+def is_layer_base(base: Api) -> bool:
+    """The class a base names is Keras's Layer itself."""
+    return base.path in _LAYER_BASES
+
+
 def is_layer_subclass(ctx: FileContext, node: cst.ClassDef) -> bool:
     """``class X(Layer)``: the class derives directly from Keras's Layer."""
     for base in node.bases:
         api = ctx.api(base.value)
-        if api is not None and api.path in _LAYER_BASES:
+        if api is not None and is_layer_base(api):
             return True
     return False
+
+
+def in_layer_subclass(ctx: FileContext) -> bool:
+    """The innermost class around the traversal derives directly from Keras's Layer."""
+    return ctx.in_class_deriving(is_layer_base)
 
 
 def rename_imported_names(ctx: FileContext, original: cst.ImportFrom, updated: cst.ImportFrom,

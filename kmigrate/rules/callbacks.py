@@ -189,7 +189,6 @@ class CallbackFixer(Fixer):
     triggers: ClassVar[tuple[bytes, ...]] = (b"keras",)
     handles: ClassVar[frozenset[str]] = frozenset({"callbacks.BaseLogger"})
 
-    _callback_classes: list[bool] = field(default_factory=list)
     _listed: set[int] = field(default_factory=set)  # BaseLogger() calls inside list displays
 
     def visit_List(self, node: cst.List) -> None:
@@ -197,19 +196,8 @@ class CallbackFixer(Fixer):
             if isinstance(element.value, cst.Call):
                 self._listed.add(id(element.value))
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        is_callback = any(
-            (api := self.ctx.api(base.value)) is not None and api.path == "callbacks.Callback"
-            for base in node.bases
-        )
-        self._callback_classes.append(is_callback)
-
-    def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
-        self._callback_classes.pop()
-        return updated
-
     def _in_callback(self) -> bool:
-        return bool(self._callback_classes) and self._callback_classes[-1]
+        return self.ctx.in_class_deriving(lambda base: base.path == "callbacks.Callback")
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
         if (

@@ -17,7 +17,9 @@ import libcst.matchers as m
 
 from kmigrate import callargs
 from kmigrate.context import FileContext
+from kmigrate.names import Api
 from kmigrate.rules.base import Fixer, FixSafety, Rule
+from kmigrate.scopes import ScopeStack
 
 RULES = (
     Rule(
@@ -89,6 +91,10 @@ RULES = (
 )
 
 _LAYER_BASES = ("layers.Layer", "engine.Layer", "engine.topology.Layer")
+
+
+def _is_layer(base: Api) -> bool:
+    return base.path in _LAYER_BASES
 _WEIGHT_LISTS = {"trainable_weights": True, "non_trainable_weights": False}
 _WARMUPS = frozenset({"_make_predict_function", "_make_train_function", "_make_test_function"})
 _SHAPE_LISTS = {"internal_input_shapes": "inputs", "internal_output_shapes": "outputs"}
@@ -114,20 +120,17 @@ def deletes_warmup_call(ctx: FileContext, attribute: cst.Attribute) -> bool:
 class _Weights(cst.CSTVisitor):
     """Per class: attributes assigned ``self.add_weight(...)``, in order, with their trainability."""
 
-    def __init__(self) -> None:
+    def __init__(self, scopes: ScopeStack) -> None:
         super().__init__()
+        self.scopes = scopes  # where the scan is (ctx.scopes)
         self.created: dict[int, list[tuple[str, bool | None]]] = {}  # id(class) -> [(attr, trainable)]
-        self._classes: list[cst.ClassDef] = []
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self._classes.append(node)
         self.created[id(node)] = []
 
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        self._classes.pop()
-
     def visit_Assign(self, node: cst.Assign) -> None:
-        if not self._classes or len(node.targets) != 1:
+        owner = self.scopes.current_class
+        if owner is None or len(node.targets) != 1:
             return
         target, value = node.targets[0].target, node.value
         if isinstance(target, cst.Attribute) and m.matches(target, m.Attribute(value=m.Name("self"))) \
@@ -137,7 +140,7 @@ class _Weights(cst.CSTVisitor):
             trainable: bool | None = True
             if flag is not None:
                 trainable = {"True": True, "False": False}.get(getattr(flag.value, "value", ""), None)
-            self.created[id(self._classes[-1])].append((target.attr.value, trainable))
+            self.created[id(owner)].append((target.attr.value, trainable))
 
 
 @dataclass
@@ -146,21 +149,12 @@ class Keras1InternalsFixer(Fixer):
     triggers: ClassVar[tuple[bytes, ...]] = (b"keras",)
 
     _weights: _Weights | None = None
-    _classes: list[tuple[int, bool]] = field(default_factory=list)  # (id(class), is a Keras layer)
     _blocks: list[int] = field(default_factory=list)  # statement counts of enclosing blocks
     _delete: set[int] = field(default_factory=set)  # id(original statement)
 
     def scanners(self) -> tuple[cst.CSTVisitor, ...]:
-        self._weights = _Weights()
+        self._weights = _Weights(self.ctx.scopes)
         return (self._weights,)
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        bases = [self.ctx.api(b.value) for b in node.bases]
-        self._classes.append((id(node), any(a is not None and a.path in _LAYER_BASES for a in bases)))
-
-    def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
-        self._classes.pop()
-        return updated
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         self._blocks.append(len(node.body))
@@ -171,13 +165,14 @@ class Keras1InternalsFixer(Fixer):
 
     # -- KM609 ------------------------------------------------------------------------------------
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
-        if len(node.body) != 1 or not self._classes or not self._classes[-1][1] or self._weights is None:
+        owner = self.ctx.scopes.current_class
+        if len(node.body) != 1 or owner is None or self._weights is None or not self.ctx.in_class_deriving(_is_layer):
             return
         small = node.body[0]
         attr, listed, kind = _weight_list_statement(small)
         if attr is None or not self.ctx.allows("KM609"):
             return
-        created = self._weights.created.get(self._classes[-1][0], [])
+        created = self._weights.created.get(id(owner), [])
         wanted = _WEIGHT_LISTS[attr]
         same_kind = [name for name, trainable in created if trainable is wanted]
         unknown = any(trainable is None for _, trainable in created)

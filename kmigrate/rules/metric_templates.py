@@ -133,8 +133,7 @@ class MetricTemplateFixer(Fixer):
 
     _facts: _FileFacts | None = None
     _scan: _Scan | None = None
-    _callback_classes: list[bool] = field(default_factory=list)
-    _logs: list[str | None] = field(default_factory=list)  # the logs parameter of on_* methods
+    _logs: dict[int, str] = field(default_factory=dict)  # id(on_* method of a callback) -> its logs parameter
     _templates: dict[int, _Template] = field(default_factory=dict)
 
     def scanners(self) -> tuple[cst.CSTVisitor, ...]:
@@ -144,8 +143,9 @@ class MetricTemplateFixer(Fixer):
 
     def _ensure_scanned(self) -> None:
         if self._facts is None:  # used outside the pipeline
-            for scanner in self.scanners():
-                self.ctx.module.visit(scanner)
+            self._facts = _FileFacts.scanned_alone(self.ctx)
+            self._scan = _Scan(self.ctx)
+            self.ctx.module.visit(self._scan)
 
     # -- where the logs dict is --------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
@@ -155,28 +155,15 @@ class MetricTemplateFixer(Fixer):
         for key, call in self._scan.checkpoint_literals().items():
             self._templates[key] = _Template(call)
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        bases = [self.ctx.api(b.value) for b in node.bases]
-        self._callback_classes.append(any(a is not None and a.path.startswith("callbacks.") for a in bases))
-
-    def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
-        self._callback_classes.pop()
-        return updated
-
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        logs = None
-        in_callback = bool(self._callback_classes) and self._callback_classes[-1]
         params = node.params.params
-        if in_callback and node.name.value.startswith("on_") and len(params) >= 2:
-            logs = params[-1].name.value if params[-1].name.value == "logs" else None
-        self._logs.append(logs)
-
-    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
-        self._logs.pop()
-        return updated
+        if node.name.value.startswith("on_") and len(params) >= 2 and params[-1].name.value == "logs" \
+                and self.ctx.in_class_deriving(lambda base: base.path.startswith("callbacks.")):  # fmt: skip
+            self._logs[id(node)] = "logs"
 
     def _logs_name(self) -> str | None:
-        return self._logs[-1] if self._logs else None
+        """The logs parameter of the callback method the traversal is in (its innermost def)."""
+        return self._logs.get(id(self.ctx.scopes.function)) if self._logs else None
 
     def visit_Call(self, node: cst.Call) -> None:
         logs = self._logs_name()

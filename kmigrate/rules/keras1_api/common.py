@@ -121,7 +121,6 @@ class Keras1ApiBase(Fixer):
     })  # fmt: skip
 
     _compared: set[int] = field(default_factory=set)
-    _layer_classes: list[bool] = field(default_factory=list)
 
     # -- calls ------------------------------------------------------------------------------------
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:

@@ -9,7 +9,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from kmigrate.kinds import Kind
-from kmigrate.rules.base import is_layer_subclass
+from kmigrate.rules.base import in_layer_subclass
 from kmigrate.rules.keras1_api.common import (
     _LAYER_ATTRS,
     _LAYER_ATTRS_FLAGGED,
@@ -22,15 +22,8 @@ class Keras1CustomLayers(Keras1ApiBase):
     """Keras 1 custom layers (B53: ``get_output_shape_for``, ``self.regularizers``) and layer weight"""
 
     # -- custom layers (B53) ----------------------------------------------------------------------
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self._layer_classes.append(is_layer_subclass(self.ctx, node))
-
-    def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
-        self._layer_classes.pop()
-        return updated
-
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
-        if not self._layer_classes or not self._layer_classes[-1]:
+        if not in_layer_subclass(self.ctx):
             return updated
         if original.name.value != "get_output_shape_for" or not self.ctx.allows("KM253"):
             return updated
@@ -38,7 +31,7 @@ class Keras1CustomLayers(Keras1ApiBase):
         return updated.with_changes(name=cst.Name("compute_output_shape"))
 
     def leave_Assign(self, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
-        if not self._layer_classes or not self._layer_classes[-1]:
+        if not in_layer_subclass(self.ctx):
             return updated
         for target in original.targets:
             t = target.target

@@ -7,6 +7,7 @@ from typing import ClassVar
 import libcst as cst
 
 from kmigrate import callargs
+from kmigrate.rules.base import in_layer_subclass
 from kmigrate.rules.keras1_api.common import _KERAS1_METRICS, Keras1ApiBase
 
 
@@ -34,7 +35,7 @@ class Keras1Methods(Keras1ApiBase):
             if self.ctx.allows("KM249"):
                 self.ctx.fixed("KM249", original, "flow(X=) -> flow(x=)")
                 return callargs.rename_keyword(call, "X", "x")
-        elif name == "get_output_shape_for" and self._layer_classes and self._layer_classes[-1]:
+        elif name == "get_output_shape_for" and in_layer_subclass(self.ctx):
             if self.ctx.allows("KM253"):
                 self.ctx.fixed("KM253", original, "get_output_shape_for -> compute_output_shape")
                 return call.with_changes(func=call.func.with_changes(attr=cst.Name("compute_output_shape")))

@@ -59,20 +59,20 @@ class LayerArgsBase(Fixer):
     # (``preprocessors.Keras1Preprocessors.preprocessors``).
     preprocessors: ClassVar[tuple[tuple[str, Callable[..., cst.Call]], ...]] = ()
 
-    _classes: list[bool] = field(default_factory=list)  # enclosing classes: Keras layer subclass?
-    _layer_classes: set[str] = field(default_factory=set)
+    _layer_classes: set[str] = field(default_factory=set)  # names of the layer classes defined so far
+    _layer_class_nodes: set[int] = field(default_factory=set)  # id of each class judged a layer subclass
 
     # -- custom layers (add_weight) -----------------------------------------------------
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        is_layer = any(self._is_layer_base(arg.value) for arg in node.bases if arg.keyword is None)
-        if is_layer:
+        # Judged here, in file order: a base may be a layer class defined above.
+        if any(self._is_layer_base(arg.value) for arg in node.bases if arg.keyword is None):
             self._layer_classes.add(node.name.value)
-        self._classes.append(is_layer)
+            self._layer_class_nodes.add(id(node))
 
-    def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
-        if self._classes:
-            self._classes.pop()
-        return updated
+    def _in_layer_class(self) -> bool:
+        """The innermost class around the traversal is a layer subclass (``visit_ClassDef``)."""
+        owner = self.ctx.scopes.current_class
+        return owner is not None and id(owner) in self._layer_class_nodes
 
     def _is_layer_base(self, base: cst.BaseExpression) -> bool:
         """Derives from any legacy Keras layer or model class (``Dense`` too, unlike
@@ -95,8 +95,7 @@ class LayerArgsBase(Fixer):
             and func.attr.value == "add_weight"
             and isinstance(func.value, cst.Name)
             and func.value.value == "self"
-            and self._classes
-            and self._classes[-1]
+            and self._in_layer_class()
         ):
             return self._add_weight(original, updated)
         if not isinstance(func, (cst.Name, cst.Attribute)):

@@ -3,7 +3,7 @@ dispatch (``OptimizersBase``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import ClassVar
 
 import libcst as cst
@@ -59,6 +59,8 @@ _STRING_IDS = {  # compile(optimizer='...') whose Keras 3 meaning differs from l
 _LR_SETTER_CALLS = frozenset({"LearningRateScheduler", "ReduceLROnPlateau", "set_value", "lr.assign",
                               "learning_rate.assign"})
 _LR_ATTRIBUTES = frozenset({"lr", "learning_rate"})
+# Base classes that make a class a custom optimizer.
+_OPTIMIZER_BASES = ("optimizers.Optimizer", "optimizers.legacy.Optimizer")
 
 
 def _optimizer_class(api_path: str) -> tuple[str, bool] | None:
@@ -85,7 +87,10 @@ class OptimizersBase(Fixer):
 
     _optimizer_names: set[str] | None = None
     _sets_lr: bool | None = None
-    _class_stack: list[bool] = field(default_factory=list)
+
+    def _in_custom_optimizer(self) -> bool:
+        """The innermost class around derives from Keras's Optimizer."""
+        return self.ctx.in_class_deriving(lambda base: base.path in _OPTIMIZER_BASES)
 
     # -- facts about the file -------------------------------------------------------------
     def _names_bound_to_optimizers(self) -> set[str]:

@@ -26,27 +26,15 @@ class CustomOptimizers(OptimizersBase):
         return rename_imported_names(self.ctx, original, updated, rename)
 
     # -- classes: custom optimizers --------------------------------------------------------------
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        is_optimizer = False
-        for base in node.bases:
-            api = self.ctx.api(base.value)
-            if api is not None and api.path in ("optimizers.Optimizer", "optimizers.legacy.Optimizer"):
-                is_optimizer = True
-        self._class_stack.append(is_optimizer)
-
-    def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
-        self._class_stack.pop()
-        return updated
-
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
-        if not self._class_stack or original.name.value != "get_updates" or not self.ctx.involves_keras:
+        if not self.ctx.scopes.in_class or original.name.value != "get_updates" or not self.ctx.involves_keras:
             return updated
         params = [p.name.value for p in original.params.params]
         if params[:4] == ["self", "params", "constraints", "loss"] and self.ctx.allows("KM227"):
             self.ctx.flag("KM227", original, "Keras 1 get_updates(params, constraints, loss): port the "
                           "optimizer to Keras 3 (build(var_list) + update_step(gradient, variable, "
                           "learning_rate)), or use a built-in optimizer")
-        elif self._class_stack[-1] and self.ctx.allows("KM311"):
+        elif self._in_custom_optimizer() and self.ctx.allows("KM311"):
             self.ctx.flag("KM311", original, "Keras 3 optimizers have no get_updates: port to "
                           "build(var_list) + update_step(gradient, variable, learning_rate), or use a "
                           "built-in optimizer")

@@ -32,7 +32,7 @@ class LearningRateAccess(OptimizersBase):
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
         if original.attr.value != "lr" or not self._is_optimizer(original.value):
             return updated
-        if self._class_stack and self._class_stack[-1]:
+        if self._in_custom_optimizer():
             return updated  # a custom optimizer's own attribute
         if not self.ctx.allows("KM308"):
             return updated
