@@ -1,6 +1,6 @@
 """KM362-KM368: callback arguments and attributes."""
 
-from tests.helpers import assert_flags, assert_migrates, assert_unchanged
+from tests.helpers import assert_flags, assert_migrates, assert_unchanged, rules_fired, run
 
 HEAD = "from keras.callbacks import Callback, ModelCheckpoint, TensorBoard, ProgbarLogger, ReduceLROnPlateau\n"
 NEW = "from tensorflow.keras.callbacks import Callback, ModelCheckpoint, TensorBoard, ProgbarLogger, ReduceLROnPlateau\n"
@@ -47,3 +47,22 @@ def test_non_callback_attributes_unchanged():
         "from tensorflow.keras.callbacks import EarlyStopping\nclass Data:\n    def f(self):\n"
         "        return self.validation_data, self.params['samples']\n"
     )
+
+
+# -- where the code is: ctx.scopes ------------------------------------------------------------
+
+
+def test_km367_a_class_defined_inside_a_callback_method_is_not_the_callback():
+    code = HEAD + (
+        "class Scores(Callback):\n    def on_epoch_end(self, epoch, logs=None):\n"
+        "        class Local:\n            def first(self):\n                return self.validation_data\n"
+    )
+    assert "KM367" not in rules_fired(run(code, select=("KM367",)))
+
+
+def test_km367_a_def_nested_in_a_callback_method_is_still_in_the_callback():
+    code = HEAD + (
+        "class Scores(Callback):\n    def on_epoch_end(self, epoch, logs=None):\n"
+        "        def first():\n            return self.validation_data[0]\n"
+    )
+    assert_flags(code, "KM367")

@@ -56,3 +56,11 @@ def test_theano_attr_flag_km506():
 ])  # fmt: skip
 def test_km502_k_function_flags(line):
     assert_flags(HEAD + line + "\n", "KM519")
+
+
+def test_km503_any_class_around_counts_a_def_nested_in_a_method_too():
+    code = HEAD + (
+        "from keras.layers import Layer\nclass L(Layer):\n    def build(self, s):\n"
+        "        def make():\n            return K.variable(np.zeros((3, 4)))\n        self.W = make()\n"
+    )
+    assert assert_flags(code, "KM503").count("KM503") == 1
