@@ -79,8 +79,15 @@ class ProjectIndex:
 
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
-        state["_memo"], state["_active"], state["_involves_keras"] = {}, set(), {}
+        state["_memo"], state["_active"] = {}, set()
         return state
+
+    def settle_involvement(self) -> None:
+        """Answer ``involves_keras`` for every module now, before the workers are forked: a
+        worker then reads one shared bool per file instead of walking module summaries, whose
+        reference counts it would write to, copying page after page of the shared index."""
+        for path in self.modules:
+            self.involves_keras(path)
 
     def involves_keras(self, path: str, data: bytes | None = None) -> bool:
         """The file, or a project module it imports (transitively), mentions Keras: a file

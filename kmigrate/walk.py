@@ -61,14 +61,13 @@ def _field_visitors(node_type: type[cst.CSTNode]) -> tuple[tuple[str, str], ...]
 def walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
     """Call ``visitor.on_visit`` / ``on_leave`` on ``node`` and below, as ``node.visit(visitor)``
     would (children skipped when on_visit returns False), without building a node."""
-    fields = _field_visitors(type(node))
-    if fields is None:
+    plan = _walk_plan(type(node))
+    if plan is None:
         node.visit(visitor)
         return
     if visitor.on_visit(node):
-        for field, helper in fields:
+        for field, kind in plan:
             value = getattr(node, field)
-            kind = _SHAPES[helper]
             if kind is _ONE:
                 walk(value, visitor)
             elif kind is _MANY:
@@ -77,6 +76,13 @@ def walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
             elif value is not None and value is not cst.MaybeSentinel.DEFAULT:  # optional / sentinel
                 walk(value, visitor)
     visitor.on_leave(node)
+
+
+@cache
+def _walk_plan(node_type: type[cst.CSTNode]) -> tuple[tuple[str, str], ...] | None:
+    """(field, shape of its value) for ``node_type``, in visiting order; None if unreadable."""
+    fields = _field_visitors(node_type)
+    return None if fields is None else tuple((field, _SHAPES[helper]) for field, helper in fields)
 
 
 # What each of LibCST's field helpers visits: one node, a sequence, or a node that may be absent
