@@ -118,19 +118,20 @@ def rewrite(node: cst.CSTNode, transformer: cst.CSTTransformer) -> LeaveResult:
                 if new is not value:
                     changes[field] = _single(new, helper, node, field)
             else:
-                items: list[object] = []
-                changed = False
-                for item in value:
+                items: list[object] | None = None  # built from the first changed item on
+                for index, item in enumerate(value):
                     new = rewrite(item, transformer)
                     if new is item:
-                        items.append(item)
+                        if items is not None:
+                            items.append(item)
                         continue
-                    changed = True
+                    if items is None:
+                        items = list(value[:index])
                     if isinstance(new, cst.FlattenSentinel):
                         items.extend(new.nodes)
                     elif not isinstance(new, cst.RemovalSentinel):
                         items.append(new)
-                if changed:
+                if items is not None:
                     changes[field] = tuple(items)
         if changes:
             updated = node.with_changes(**changes)
