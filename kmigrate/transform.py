@@ -53,6 +53,8 @@ class MigrationTransformer(CommentKeeper, cst.CSTTransformer):
         self._visitors: dict[str, list[Callable]] = defaultdict(list)
         self._leavers: dict[str, list[Callable]] = defaultdict(list)
         self._fixers: list[Fixer] = []
+        # node type -> (its role, the fixers' visit_ and leave_ methods for it), filled as met
+        self._by_type: dict[type[cst.CSTNode], tuple[_Role, tuple[Callable, ...], tuple[Callable, ...]]] = {}
         for fixer_type in fixer_types:
             fixer = fixer_type(ctx)
             self._fixers.append(fixer)
@@ -70,13 +72,21 @@ class MigrationTransformer(CommentKeeper, cst.CSTTransformer):
         walk(module, _AllOf(scanners, self.ctx.scopes))
         self.ctx.kinds.scanned = True
 
+    def _dispatch(self, node_type: type[cst.CSTNode]) -> tuple[_Role, tuple[Callable, ...], tuple[Callable, ...]]:
+        found = self._by_type.get(node_type)
+        if found is None:
+            role = _role(node_type)
+            found = (role, tuple(self._visitors.get(role.name, ())), tuple(self._leavers.get(role.name, ())))
+            self._by_type[node_type] = found
+        return found
+
     def on_visit(self, node: cst.CSTNode) -> bool:
-        role = _role(type(node))
+        role, visits, _ = self._dispatch(type(node))
         if role.statement:
             self.ctx.enter_statement(node)
         if role.scope:
             self.ctx.enter_scope(node)
-        for visit in self._visitors.get(role.name, ()):
+        for visit in visits:
             visit(node)
         # Nothing inside an import statement concerns any fixer beyond the statement itself.
         return not role.imports
@@ -86,8 +96,8 @@ class MigrationTransformer(CommentKeeper, cst.CSTTransformer):
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> LeaveResult:  # type: ignore[override]
         result: LeaveResult = updated_node
         node_type = type(original_node)
-        role = _role(node_type)
-        for leave in self._leavers.get(role.name, ()):
+        role, _, leaves = self._dispatch(node_type)
+        for leave in leaves:
             result = leave(original_node, result)
             if type(result) is not node_type:
                 # Replaced by another kind of node, or removed: the remaining fixers see the new
@@ -171,22 +181,39 @@ class _AllOf(cst.CSTVisitor):
         return found
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if self._scopes is not None and _role(type(node)).scope:
+        node_type = type(node)
+        visits = self._visit_table.get(node_type)
+        if visits is None:
+            visits = self._table(node_type, "visit_", self._visit_table)
+        if self._scopes is not None and _role(node_type).scope:
             self._scopes.enter(node)
-        for index, visit in self._table(type(node), "visit_", self._visit_table):
-            if self._skipping[index] is None and visit(node) is False:
-                self._skipping[index] = node
-                self._skipped += 1
+        if not self._skipped:  # the common case: every visitor is looking
+            for index, visit in visits:
+                if visit(node) is False:
+                    self._skipping[index] = node
+                    self._skipped += 1
+        else:
+            for index, visit in visits:
+                if self._skipping[index] is None and visit(node) is False:
+                    self._skipping[index] = node
+                    self._skipped += 1
         return self._skipped < len(self._visitors)
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
+        node_type = type(original_node)
+        leaves = self._leave_table.get(node_type)
+        if leaves is None:
+            leaves = self._table(node_type, "leave_", self._leave_table)
         if self._skipped:
             for index, skipped in enumerate(self._skipping):
                 if skipped is original_node:
                     self._skipping[index] = None
                     self._skipped -= 1
-        for index, leave in self._table(type(original_node), "leave_", self._leave_table):
-            if self._skipping[index] is None:
+            for index, leave in leaves:
+                if self._skipping[index] is None:
+                    leave(original_node)
+        else:
+            for _, leave in leaves:
                 leave(original_node)
-        if self._scopes is not None and _role(type(original_node)).scope:
+        if self._scopes is not None and _role(node_type).scope:
             self._scopes.leave(original_node)
