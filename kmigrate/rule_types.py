@@ -15,6 +15,10 @@ class FixSafety(str, Enum):
     FLAG = "flag-only"  # never rewrites; marks the line and explains
 
 
+# The short names catalog tables write (``safety=SAFE``): import them from here.
+SAFE, CONTEXT, FLAG = FixSafety.SAFE, FixSafety.CONTEXT, FixSafety.FLAG
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str  # KM + number

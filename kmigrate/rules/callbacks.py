@@ -9,7 +9,8 @@ from typing import ClassVar
 import libcst as cst
 
 from kmigrate import callargs
-from kmigrate.rules.base import Fixer, FixSafety, Rule
+from kmigrate.rule_types import CONTEXT, FLAG, SAFE
+from kmigrate.rules.base import Fixer, Rule
 from kmigrate.rules.training_table import (
     has_single_star,
     number_value,
@@ -17,8 +18,6 @@ from kmigrate.rules.training_table import (
     positional_count,
     string_value,
 )
-
-SAFE, CONTEXT, FLAG = FixSafety.SAFE, FixSafety.CONTEXT, FixSafety.FLAG
 
 RULES = (
     Rule(

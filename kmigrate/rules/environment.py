@@ -9,9 +9,8 @@ import libcst as cst
 import libcst.matchers as m
 
 from kmigrate import callargs
-from kmigrate.rules.base import Fixer, FixSafety, Rule
-
-CTX, FLAG = FixSafety.CONTEXT, FixSafety.FLAG
+from kmigrate.rule_types import CONTEXT, FLAG
+from kmigrate.rules.base import Fixer, Rule
 
 RULES = (
     Rule(
@@ -52,7 +51,7 @@ RULES = (
             "if __name__ == '__main__':\n"
             "    main()"
         ),
-        safety=CTX,
+        safety=CONTEXT,
         safety_note=(
             "tf.keras is tf_keras (Keras 2.21) only when the variable is set before the first TensorFlow "
             "import; set later, `from tensorflow.keras...` pins Keras 3. Added to scripts (a __main__ guard "
@@ -81,7 +80,7 @@ RULES = (
             "\n"
             "print(keras.backend.backend())"
         ),
-        safety=CTX,
+        safety=CONTEXT,
         safety_note=(
             "tf.keras on Keras 3 follows KERAS_BACKEND: 'theano'/'cntk' make TensorFlow's Keras "
             "unimportable. Backend-specific code paths elsewhere are marked by their own rules; a "

@@ -16,12 +16,9 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
 from kmigrate import callargs
-from kmigrate.rules.base import Fixer, FixSafety, Rule
+from kmigrate.rules.base import Fixer, Rule
 from kmigrate.rules.keras1_internals import deletes_warmup_call
 from kmigrate.rules.manual_review_catalog import RULES
-
-SAFE, FLAG = FixSafety.SAFE, FixSafety.FLAG
-
 
 _THEANO_KERNEL_HELPERS = frozenset({
     "utils.convert_all_kernels_in_model", "utils.convert_dense_weights_data_format",

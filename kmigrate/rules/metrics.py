@@ -9,15 +9,14 @@ import libcst as cst
 
 from kmigrate import callargs
 from kmigrate.names import KerasName
-from kmigrate.rules.base import Fixer, FixSafety, Rule, rename_imported_names
+from kmigrate.rule_types import CONTEXT, SAFE
+from kmigrate.rules.base import Fixer, Rule, rename_imported_names
 from kmigrate.rules.training_table import (
     make_string,
     method_name,
     positional_count,
     string_value,
 )
-
-SAFE, CONTEXT, FLAG = FixSafety.SAFE, FixSafety.CONTEXT, FixSafety.FLAG
 
 RULES = (
     Rule(

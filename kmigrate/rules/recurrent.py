@@ -19,9 +19,8 @@ import libcst as cst
 from kmigrate import callargs
 from kmigrate.names import Api
 from kmigrate.nodes import code
-from kmigrate.rules.base import Fixer, FixSafety, Rule
-
-CTX = FixSafety.CONTEXT
+from kmigrate.rule_types import CONTEXT
+from kmigrate.rules.base import Fixer, Rule
 
 RULES = (
     Rule(
@@ -50,7 +49,7 @@ RULES = (
             "\n"
             "lstm = LSTM(64, recurrent_activation=legacy_hard_sigmoid)"
         ),
-        safety=CTX,
+        safety=CONTEXT,
         safety_note=(
             "Keras <= 2.2.5 defaulted recurrent_activation to hard_sigmoid = clip(0.2x+0.5, 0, 1); 2.3 "
             "switched to sigmoid and Keras 3 redefined hard_sigmoid as relu6(x+3)/6. The injected, "
@@ -90,7 +89,7 @@ RULES = (
             "output = Dense(1, activation=legacy_hard_sigmoid)\n"
             "gate = Activation(legacy_hard_sigmoid)"
         ),
-        safety=CTX,
+        safety=CONTEXT,
         safety_note=(
             "Keras 2 and tf.keras 2.x computed clip(0.2x+0.5, 0, 1); Keras 3's hard_sigmoid is relu6(x+3)/6 "
             "(0.667 vs 0.7 at 1.0). tf.keras.backend.hard_sigmoid keeps the old formula and is not "
@@ -113,7 +112,7 @@ RULES = (
             "\n"
             "gru = GRU(64, reset_after=False)"
         ),
-        safety=CTX,
+        safety=CONTEXT,
         safety_note=(
             "Every multi-backend release up to 2.3.1 defaulted reset_after=False: another gate formula and "
             "bias layout, so legacy weights only load and compute the same with it."

@@ -11,11 +11,8 @@ import libcst.matchers as m
 
 from kmigrate import callargs
 from kmigrate.nodes import code
-from kmigrate.rules.base import Fixer, FixSafety, Rule, legacy_import_moves
+from kmigrate.rules.base import Fixer, Rule, legacy_import_moves
 from kmigrate.rules.utils_catalog import RULES
-
-SAFE, CTX, FLAG = FixSafety.SAFE, FixSafety.CONTEXT, FixSafety.FLAG
-
 
 _TO_CATEGORICAL = ("x", "num_classes", "dtype")
 _LOAD_IMG = ("path", "grayscale")

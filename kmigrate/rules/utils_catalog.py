@@ -4,12 +4,7 @@ Data, kept apart from the fixer so that the fixer module reads as code."""
 
 from __future__ import annotations
 
-from kmigrate.rule_types import FixSafety, Rule
-
-CTX = FixSafety.CONTEXT
-FLAG = FixSafety.FLAG
-SAFE = FixSafety.SAFE
-
+from kmigrate.rule_types import CONTEXT, FLAG, SAFE, Rule
 
 RULES = (
     Rule(
@@ -191,7 +186,7 @@ RULES = (
             "\n"
             "datagen = ImageDataGenerator(shear_range=11.459155902616466)"
         ),
-        safety=CTX,
+        safety=CONTEXT,
         safety_note=(
             "Applied only when --from-version says the code is older than 2.1.3; the degrees value is "
             "computed from the literal."
@@ -242,7 +237,7 @@ RULES = (
             "model = load_model('mobilenet.h5', custom_objects={\n"
             "    'relu6': mobilenet.relu6, 'DepthwiseConv2D': DepthwiseConv2D})"
         ),
-        safety=CTX,
+        safety=CONTEXT,
         safety_note=(
             "DepthwiseConv2D is the same layer in tf.keras.layers; relu6 was a function and is marked "
             "(ReLU(6.0) is a layer: fine as an activation object, check other uses)."

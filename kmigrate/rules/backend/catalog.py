@@ -4,11 +4,8 @@ Data, kept apart from the fixer so that the fixer module reads as code."""
 
 from __future__ import annotations
 
-from kmigrate.rule_types import FixSafety, Rule
-
-FLAG_ONLY = FixSafety.FLAG
-SAFE = FixSafety.SAFE
-
+from kmigrate.rule_types import FLAG as FLAG_ONLY
+from kmigrate.rule_types import SAFE, Rule
 
 SEMANTIC_RULES = (
     Rule(

@@ -11,6 +11,8 @@ import libcst.matchers as m
 
 from kmigrate.callargs import argument, bind_positionals, has_star_args, literal
 from kmigrate.nodes import LeaveResult
+from kmigrate.rule_types import CONTEXT, SAFE
+from kmigrate.rule_types import FLAG as FLAG_ONLY
 from kmigrate.rules.backend.catalog import SEMANTIC_RULES
 from kmigrate.rules.backend.scan import _is_call_to, _Scan, backend_name
 from kmigrate.rules.backend_table import (
@@ -25,9 +27,7 @@ from kmigrate.rules.backend_table import (
     VALUE,
     Entry,
 )  # fmt: skip
-from kmigrate.rules.base import Fixer, FixSafety, Rule
-
-SAFE, CONTEXT, FLAG_ONLY = FixSafety.SAFE, FixSafety.CONTEXT, FixSafety.FLAG
+from kmigrate.rules.base import Fixer, Rule
 
 _SAFETY = {RENAME: SAFE, TF: SAFE, BUILTIN: SAFE, REMOVE: SAFE, VALUE: SAFE, SPECIAL: CONTEXT, FLAG: FLAG_ONLY}
 

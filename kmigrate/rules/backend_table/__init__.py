@@ -11,8 +11,23 @@ Ids follow the catalog ids in sorted order (``C-K-Function`` = KM511,
 
 from __future__ import annotations
 
-from kmigrate.rules.backend_table import data_format, functions, math_ops, nn_ops, sessions
-from kmigrate.rules.backend_table.entry import BUILTIN, FLAG, REMOVE, RENAME, SPECIAL, TF, VALUE, Entry
+from kmigrate.rules.backend_table import (
+    data_format,
+    functions,
+    math_ops,
+    nn_ops,
+    sessions,
+)
+from kmigrate.rules.backend_table.entry import (
+    BUILTIN,
+    FLAG,
+    REMOVE,
+    RENAME,
+    SPECIAL,
+    TF,
+    VALUE,
+    Entry,
+)
 
 __all__ = [
     "BUILTIN", "CK_IDS", "ENTRIES", "FLAG", "MODULE_ATTRS", "OPTIMIZER_RATE_ATTRS", "REMOVE", "RENAME",

@@ -12,7 +12,8 @@ rewritten by another rule, in which case the import goes.
 
 from __future__ import annotations
 
-from kmigrate.rules.imports.common import RULES, SAFE, ImportsBase  # noqa: F401  (re-exported: the old import path)
+from kmigrate.rule_types import SAFE  # noqa: F401  (re-exported: the old import path)
+from kmigrate.rules.imports.common import RULES, ImportsBase  # noqa: F401  (re-exported: the old import path)
 from kmigrate.rules.imports.legacy import LegacyDecoratorsAndGates
 from kmigrate.rules.imports.plot_calls import PlotCalls
 from kmigrate.rules.imports.residuals import ResidualImports

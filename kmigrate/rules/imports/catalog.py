@@ -4,9 +4,7 @@ Data, kept apart from the fixer so that the fixer module reads as code."""
 
 from __future__ import annotations
 
-from kmigrate.rule_types import FixSafety, Rule
-
-SAFE = FixSafety.SAFE
+from kmigrate.rule_types import SAFE, Rule
 from kmigrate.rules.imports.catalog_continued import MORE_RULES
 
 RULES = (

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from kmigrate.rule_types import FixSafety, Rule
-
-SAFE = FixSafety.SAFE
-
+from kmigrate.rule_types import SAFE, FixSafety, Rule
 
 MORE_RULES = (
     Rule(

@@ -13,12 +13,9 @@ from kmigrate.context import FileContext
 from kmigrate.names import KerasName, classify
 from kmigrate.nodes import LeaveResult
 from kmigrate.removal import CommentKeeper
-from kmigrate.rules.base import Fixer, FixSafety, Rule
+from kmigrate.rules.base import Fixer, Rule
 from kmigrate.rules.imports.catalog import RULES
 from kmigrate.walk import walk
-
-SAFE = FixSafety.SAFE
-
 
 # Which rule moves `import X` / `from keras import X` when X is a module of a family that
 # has a rule of its own; simple modules are covered by KM101/KM102.

@@ -4,12 +4,7 @@ Data, kept apart from the fixer so that the fixer module reads as code."""
 
 from __future__ import annotations
 
-from kmigrate.rule_types import FixSafety, Rule
-
-CTX = FixSafety.CONTEXT
-FLAG = FixSafety.FLAG
-SAFE = FixSafety.SAFE
-
+from kmigrate.rule_types import CONTEXT, FLAG, SAFE, Rule
 
 RULES = (
     Rule(
@@ -152,7 +147,7 @@ RULES = (
             "model = Sequential([Dense(1, input_dim=4)])\n"
             "model.summary(line_length=100)"
         ),
-        safety=CTX,
+        safety=CONTEXT,
         safety_note=(
             "Keras 2's print_summary(model, ...) is Model.summary with the same keywords; Keras 1 forms (a "
             "list of layers) and count_total_params are marked."
@@ -288,7 +283,7 @@ RULES = (
             "def loss(y_true, y_pred):\n"
             "    return K.categorical_crossentropy(y_true, y_pred)"
         ),
-        safety=CTX,
+        safety=CONTEXT,
         safety_note="Swapped only when --from-version says the code predates 2.0.7.",
         catalog=("B52", "D17"),
     ),
@@ -331,7 +326,7 @@ RULES = (
             "    def compute_output_shape(self, input_shape):\n"
             "        return (input_shape[0], 4)"
         ),
-        safety=CTX,
+        safety=CONTEXT,
         safety_note=(
             "The method was renamed in Keras 2. Keras 3 layers have no settable weight lists: a weight's "
             "regularizer and constraint go to its add_weight() call. Weights made with `K.variable` are "
@@ -357,7 +352,7 @@ RULES = (
             "model = Sequential([Dense(4, input_dim=3)])\n"
             "kernel = model.layers[0].kernel"
         ),
-        safety=CTX,
+        safety=CONTEXT,
         safety_note=(
             "Rewritten where the receiver is visibly a layer (model.layers[i], model.get_layer(...)); "
             "recurrent .U and others are marked."

@@ -11,11 +11,8 @@ import libcst.matchers as m
 
 from kmigrate.names import Api
 from kmigrate.nodes import code
-from kmigrate.rules.base import Fixer, FixSafety, Rule
+from kmigrate.rules.base import Fixer, Rule
 from kmigrate.rules.keras1_api.catalog import RULES
-
-SAFE, CTX, FLAG = FixSafety.SAFE, FixSafety.CONTEXT, FixSafety.FLAG
-
 
 # -- tables -----------------------------------------------------------------------------------------
 # B41: legacy regularizer name -> (tf.keras name, explicit (l1, l2) defaults or None).

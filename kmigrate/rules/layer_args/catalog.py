@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from kmigrate.rules.base import FixSafety, Rule
-
-SAFE, CONTEXT, FLAG = FixSafety.SAFE, FixSafety.CONTEXT, FixSafety.FLAG
-
+from kmigrate.rule_types import CONTEXT, SAFE
+from kmigrate.rules.base import Rule
 from kmigrate.rules.layer_args.catalog_continued import _SHIM, MORE_RULES
 
 RULES = (

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from kmigrate.rules.base import FixSafety, Rule
-
-SAFE, CONTEXT, FLAG = FixSafety.SAFE, FixSafety.CONTEXT, FixSafety.FLAG
+from kmigrate.rule_types import CONTEXT, FLAG, SAFE
+from kmigrate.rules.base import Rule
 
 _SHIM = "Keras 2.0-2.3 converted this at run time (keras/legacy/interfaces.py); tf.keras has no shim."
 

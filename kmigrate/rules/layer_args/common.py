@@ -12,7 +12,7 @@ import libcst as cst
 from kmigrate import callargs
 from kmigrate.context import Api
 from kmigrate.nodes import code
-from kmigrate.rules.base import Fixer, FixSafety, Rule
+from kmigrate.rules.base import Fixer, Rule
 from kmigrate.rules.layer_args.catalog import RULES
 from kmigrate.rules.layer_args_table import (
     HANDLED,
@@ -23,9 +23,6 @@ from kmigrate.rules.layer_args_table import (
     TIME_DISTRIBUTED_DENSE,
     LayerSpec,
 )
-
-SAFE, CONTEXT, FLAG = FixSafety.SAFE, FixSafety.CONTEXT, FixSafety.FLAG
-
 
 _KEYWORD_EQUAL = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
 # Kernel sizes given as separate Keras 1 arguments, by LayerSpec step: (arguments, rule).

@@ -4,11 +4,7 @@ Data, kept apart from the fixer so that the fixer module reads as code."""
 
 from __future__ import annotations
 
-from kmigrate.rule_types import FixSafety, Rule
-
-CTX = FixSafety.CONTEXT
-FLAG = FixSafety.FLAG
-SAFE = FixSafety.SAFE
+from kmigrate.rule_types import CONTEXT, FLAG, SAFE, Rule
 from kmigrate.rules.layers.catalog_continued import MORE_RULES
 
 RULES = (
@@ -52,7 +48,7 @@ RULES = (
             "model.add(LSTM(32, stateful=True))\n"
             "model.add(Dense(1))"
         ),
-        safety=CTX,
+        safety=CONTEXT,
         safety_note=(
             "Keras 3 layers reject batch_input_shape/batch_size. Legacy Keras used them only on the first "
             "layer of a Sequential (elsewhere they were ignored and are dropped); other places are marked."
@@ -165,7 +161,7 @@ RULES = (
             "output = hidden.output\n"
             "shape = hidden.input.shape"
         ),
-        safety=CTX,
+        safety=CONTEXT,
         safety_note=(
             "Node 0 is the layer's first call, which .output/.input denote; other nodes of shared layers "
             "have no public API and are marked."

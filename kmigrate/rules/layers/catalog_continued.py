@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from kmigrate.rule_types import FixSafety, Rule
-
-CTX = FixSafety.CONTEXT
-FLAG = FixSafety.FLAG
-SAFE = FixSafety.SAFE
-
+from kmigrate.rule_types import CONTEXT, FLAG, SAFE, Rule
 
 MORE_RULES = (
     Rule(
@@ -51,7 +46,7 @@ MORE_RULES = (
             "\n"
             "lstm = LSTM(32)"
         ),
-        safety=CTX,
+        safety=CONTEXT,
         safety_note=(
             "Keras 3 silently drops implementation (a performance hint). constants/time_major change the "
             "computation and are marked."
@@ -82,7 +77,7 @@ MORE_RULES = (
             "\n"
             "normalize = Lambda(kmigrate_lambda_1, output_shape=lambda shape: shape)"
         ),
-        safety=CTX,
+        safety=CONTEXT,
         safety_note=(
             "Keras 3 infers a Lambda's output shape by calling the function on symbolic tensors; backend and "
             "TF ops cannot run on them, so the model trains but fails to load from .keras or .h5 (measured "

@@ -11,11 +11,8 @@ import libcst.matchers as m
 
 from kmigrate import callargs
 from kmigrate.nodes import LeaveResult, Statement, code, find_all
-from kmigrate.rules.base import Fixer, FixSafety, Rule
+from kmigrate.rules.base import Fixer, Rule
 from kmigrate.rules.layers.catalog import RULES
-
-SAFE, CTX, FLAG = FixSafety.SAFE, FixSafety.CONTEXT, FixSafety.FLAG
-
 
 _ACTIVITY_HELPER = "LegacyActivityRegularizer"
 _BUILTIN_NAMES = frozenset(dir(__import__("builtins")))

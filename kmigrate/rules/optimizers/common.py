@@ -10,7 +10,7 @@ import libcst as cst
 
 from kmigrate import callargs
 from kmigrate.names import Api
-from kmigrate.rules.base import Fixer, FixSafety, Rule
+from kmigrate.rules.base import Fixer, Rule
 from kmigrate.rules.optimizers.catalog import RULES
 from kmigrate.rules.training_table import (
     method_name,
@@ -19,9 +19,6 @@ from kmigrate.rules.training_table import (
     positional_count,
 )
 from kmigrate.walk import walk
-
-SAFE, CONTEXT, FLAG = FixSafety.SAFE, FixSafety.CONTEXT, FixSafety.FLAG
-
 
 # class -> (Keras <= 2.2 positional order, Keras 2.3 order, legacy default learning rate)
 _LEGACY: dict[str, tuple[tuple[str, ...], tuple[str, ...], float]] = {

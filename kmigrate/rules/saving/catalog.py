@@ -4,12 +4,7 @@ Data, kept apart from the fixer so that the fixer module reads as code."""
 
 from __future__ import annotations
 
-from kmigrate.rule_types import FixSafety, Rule
-
-CONTEXT = FixSafety.CONTEXT
-FLAG = FixSafety.FLAG
-SAFE = FixSafety.SAFE
-
+from kmigrate.rule_types import CONTEXT, FLAG, SAFE, Rule
 
 RULES = (
     Rule(

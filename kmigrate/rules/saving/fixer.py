@@ -9,7 +9,7 @@ from typing import ClassVar
 import libcst as cst
 
 from kmigrate import callargs
-from kmigrate.rules.base import Fixer, FixSafety, Rule
+from kmigrate.rules.base import Fixer, Rule
 from kmigrate.rules.saving.analysis import (
     _MODEL_METHODS,
     _UNKNOWN_MARKERS,
@@ -21,8 +21,6 @@ from kmigrate.rules.saving.analysis import (
 )
 from kmigrate.rules.saving.catalog import RULES
 from kmigrate.rules.training_table import make_string, method_name, string_value
-
-SAFE, CONTEXT, FLAG = FixSafety.SAFE, FixSafety.CONTEXT, FixSafety.FLAG
 
 
 @dataclass

@@ -4,11 +4,7 @@ Data, kept apart from the fixer so that the fixer module reads as code."""
 
 from __future__ import annotations
 
-from kmigrate.rule_types import FixSafety, Rule
-
-CONTEXT = FixSafety.CONTEXT
-FLAG = FixSafety.FLAG
-SAFE = FixSafety.SAFE
+from kmigrate.rule_types import CONTEXT, SAFE, Rule
 from kmigrate.rules.training.catalog_continued import MORE_RULES
 
 RULES = (

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from kmigrate.rule_types import FixSafety, Rule
-
-CONTEXT = FixSafety.CONTEXT
-FLAG = FixSafety.FLAG
-SAFE = FixSafety.SAFE
-
+from kmigrate.rule_types import CONTEXT, FLAG, SAFE, Rule
 
 MORE_RULES = (
     Rule(

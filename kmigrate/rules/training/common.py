@@ -9,7 +9,7 @@ from typing import Callable, ClassVar, Mapping
 import libcst as cst
 
 from kmigrate.nodes import code
-from kmigrate.rules.base import Fixer, FixSafety, Rule
+from kmigrate.rules.base import Fixer, Rule
 from kmigrate.rules.training.catalog import RULES
 from kmigrate.rules.training.facts import _FileFacts, _Scope, scopes_around
 from kmigrate.rules.training_table import (
@@ -19,9 +19,6 @@ from kmigrate.rules.training_table import (
     method_name,
     number_value,
 )
-
-SAFE, CONTEXT, FLAG = FixSafety.SAFE, FixSafety.CONTEXT, FixSafety.FLAG
-
 
 _GENERATOR_METHODS = {
     "fit_generator": ("fit", FIT_GENERATOR, "KM321"),
