@@ -722,3 +722,41 @@ def test_messages_name_entries_as_the_file_spells_them(tmp_path):
     assert result.fixes[0].message.startswith("keras=2.2.4=py36_0 -> tensorflow>=2.16")
     result = run(tmp_path / "pyproject.toml", '[tool.poetry.dependencies]\nKeras = "^2.2.4"\n')
     assert result.fixes[0].message.startswith('Keras = "^2.2.4" -> tensorflow>=2.16')
+
+
+# -- a second legacy keras entry in one group ------------------------------------------------
+
+
+def test_km701_second_keras_line_is_dropped_not_doubled(tmp_path):
+    result = assert_rewrites(tmp_path / "requirements.txt", "keras==2.2.4\nnumpy\nkeras>=2.0\n",
+                             "tensorflow>=2.16\nnumpy\n")
+    assert rules(result, fixed=True) == ["KM701", "KM701"]
+
+
+def test_km701_second_keras_line_tf_keras_target(tmp_path):
+    assert_rewrites(tmp_path / "requirements.txt", "keras==2.2.4\nkeras>=2.0\n",
+                    "tensorflow>=2.16\ntf-keras>=2.16\n", target="tf_keras")
+
+
+def test_km701_keras_lines_with_markers_each_keep_their_replacement(tmp_path):
+    assert_rewrites(tmp_path / "requirements.txt",
+                    'keras==2.2.4; python_version < "3.8"\nkeras>=2.3; python_version >= "3.8"\n',
+                    'tensorflow>=2.16; python_version < "3.8"\ntensorflow>=2.16; python_version >= "3.8"\n')
+
+
+def test_km701_second_keras_entry_in_pyproject_setup_py_setup_cfg(tmp_path):
+    assert_rewrites(tmp_path / "pyproject.toml",
+                    '[project]\nname = "x"\ndependencies = [\n  "keras==2.2.4",\n  "numpy",\n  "keras>=2.0",\n]\n',
+                    '[project]\nname = "x"\ndependencies = [\n  "tensorflow>=2.16",\n  "numpy",\n]\n')
+    assert_rewrites(tmp_path / "setup.py",
+                    'from setuptools import setup\nsetup(name="x", install_requires=["keras==2.2.4", "keras>=2"])\n',
+                    'from setuptools import setup\nsetup(name="x", install_requires=["tensorflow>=2.16"])\n')
+    assert_rewrites(tmp_path / "setup.cfg",
+                    "[options]\ninstall_requires =\n    keras==2.2.4\n    keras>=2\n",
+                    "[options]\ninstall_requires =\n    tensorflow>=2.16\n")
+
+
+def test_km701_second_keras_entry_in_environment_yml(tmp_path):
+    assert_rewrites(tmp_path / "environment.yml",
+                    "name: x\ndependencies:\n  - python=3.11\n  - pip:\n    - keras==2.2.4\n    - keras>=2\n",
+                    "name: x\ndependencies:\n  - python=3.11\n  - pip:\n    - tensorflow>=2.16\n")

@@ -20,7 +20,8 @@ TARGETS = ("tf.keras", "tf_keras")
 
 def expected_names(entries: list[str], target: str) -> list[str]:
     """The model: legacy keras becomes the target's packages unless a TensorFlow (or, for the
-    tf_keras target, both) is already there; bundled packages go; everything else stays."""
+    tf_keras target, both) is already there, or an earlier keras entry without an environment
+    marker already became them; bundled packages go; everything else stays."""
     names = {parse(e).name for e in entries}
     provided = names | ({"tensorflow"} if "tensorflow" in names else set())
     out = []
@@ -31,6 +32,8 @@ def expected_names(entries: list[str], target: str) -> list[str]:
         if requirement.name == "keras" and not entry.startswith("keras>=3"):
             wanted = ["tensorflow"] + (["tf-keras"] if target == "tf_keras" else [])
             out += [name for name in wanted if name not in provided]
+            if ";" not in entry:
+                provided |= set(wanted)
             continue
         out.append(requirement.name)
     return out

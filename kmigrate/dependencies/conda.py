@@ -19,6 +19,7 @@ from kmigrate.dependencies.requirement import (
     Advice,
     ParsedRequirement,
     advise,
+    advise_in_group,
     parse,
     provided_names,
 )
@@ -123,10 +124,10 @@ def migrate(changes: Changes) -> None:
         advice = url_advice(url, changes.settings.target)
         if advice is not None:
             changes.apply(advice, offset, [])
-    provided = provided_names(e.requirement for e in found)
+    provided = set(provided_names(e.requirement for e in found))
     target = changes.settings.target
     for entry in found:
-        advice = advise(entry.requirement, target, provided)
+        advice = advise_in_group(entry.requirement, target, provided)
         if advice is not None and entry.conda:
             advice = advice.as_written(entry.requirement, changes.text[entry.offset : entry.offset + entry.length])
         if advice is not None:
@@ -137,7 +138,7 @@ def migrate(changes: Changes) -> None:
         parsed = _as_requirement(spec) or parse(spec)
         if parsed is None or parsed.name in seen:
             continue
-        advice = advise(parsed, target, provided)
+        advice = advise(parsed, target, frozenset(provided))
         if advice is not None and advice.fixed:
             changes.apply(Advice(NOT_REWRITTEN, f"{advice.message}; not rewritten: edit it by hand", None), 0, [])
 

@@ -214,6 +214,20 @@ def advise(requirement: ParsedRequirement, target: str, provided: frozenset[str]
     return None
 
 
+def advise_in_group(requirement: ParsedRequirement, target: str, provided: set[str]) -> Advice | None:
+    """:func:`advise` for the requirements of one group taken in order: what a legacy `keras`
+    becomes is added to ``provided``, so that a second `keras` entry (a file edited over the
+    years) is dropped instead of becoming a second `tensorflow`. An entry with an environment
+    marker provides nothing to the others (each marker gets its own replacement)."""
+    advice = advise(requirement, target, frozenset(provided))
+    if (
+        advice is not None and advice.rule == KERAS_REQUIREMENT and advice.replacement
+        and ";" not in requirement.text[requirement.end :]
+    ):  # fmt: skip
+        provided.update(provided_names(p for p in map(parse, advice.replacement) if p is not None))
+    return advice
+
+
 def _advise_keras(requirement: ParsedRequirement, target: str, provided: frozenset[str]) -> Advice | None:
     written = requirement.text.strip()
     if requirement.url is not None:
@@ -271,6 +285,7 @@ __all__ = [
     "ParsedRequirement",
     "advice_for_requirement",
     "advise",
+    "advise_in_group",
     "is_keras3",
     "legacy_keras_version",
     "lower_bound",

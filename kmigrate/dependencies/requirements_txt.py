@@ -21,6 +21,7 @@ from kmigrate.dependencies.requirement import (
     Advice,
     ParsedRequirement,
     advise,
+    advise_in_group,
     parse,
     provided_after,
     provided_names,
@@ -140,10 +141,10 @@ def migrate(changes: Changes, path: str, handles: Callable[[str], bool]) -> None
                         f"{advice.message}",
                     )  # fmt: skip
     for line in logical_lines(text):
-        _migrate_line(changes, line, frozenset(provided))
+        _migrate_line(changes, line, provided)  # adds what a `keras` line became (advise_in_group)
 
 
-def _migrate_line(changes: Changes, line: Line, provided: frozenset[str]) -> None:
+def _migrate_line(changes: Changes, line: Line, provided: set[str]) -> None:
     content = line.content.strip()
     if not content:
         return
@@ -156,7 +157,7 @@ def _migrate_line(changes: Changes, line: Line, provided: frozenset[str]) -> Non
     parsed = parse(part)
     if parsed is None:
         return
-    advice = advise(parsed, changes.settings.target, provided)
+    advice = advise_in_group(parsed, changes.settings.target, provided)
     if advice is None:
         return
     offset = line.start + line.text.find(part.strip())

@@ -16,6 +16,7 @@ from kmigrate.dependencies.document import Changes, Edit, FormatError
 from kmigrate.dependencies.requirement import (
     ParsedRequirement,
     advise,
+    advise_in_group,
     parse,
     provided_after,
     provided_names,
@@ -108,10 +109,12 @@ def migrate(changes: Changes) -> None:
     found = entries(changes.text)
     target = changes.settings.target
     base = provided_after((e.requirement for e in found if e.group == "install_requires"), target)
+    provided_by_group: dict[str, set[str]] = {}
     for entry in found:
-        own = provided_names(e.requirement for e in found if e.group == entry.group)
-        provided = own if entry.group == "install_requires" else base | own
-        advice = advise(entry.requirement, target, provided)
+        if entry.group not in provided_by_group:
+            own = provided_names(e.requirement for e in found if e.group == entry.group)
+            provided_by_group[entry.group] = set(own if entry.group == "install_requires" else base | own)
+        advice = advise_in_group(entry.requirement, target, provided_by_group[entry.group])
         if advice is None:
             continue
         changes.apply(advice, entry.offset, _edits(changes, entry, advice.replacement))

@@ -25,6 +25,7 @@ from kmigrate.dependencies.requirement import (
     Advice,
     ParsedRequirement,
     advise,
+    advise_in_group,
     parse,
     provided_after,
     provided_names,
@@ -217,13 +218,13 @@ def _migrate_requirements(module: cst.Module, changes: Changes) -> None:
     )
     for node, group in collector.groups.items():
         own = provided_names(e.requirement for e in entries[node])
-        provided = own if group == _BASE else base | own
+        provided = set(own if group == _BASE else base | own)
         elements = node.elements
         items = [_item(changes.text, el.value, offset(el.value), offset(el.value, end=True)) for el in elements]
         index_of = {id(el.value): i for i, el in enumerate(elements)}
         plans: dict[int, tuple[str, ...]] = {}
         for entry in entries[node]:
-            advice = advise(entry.requirement, target, provided)
+            advice = advise_in_group(entry.requirement, target, provided)
             if advice is None:
                 continue
             if advice.fixed and not entry.raw_ok:

@@ -23,6 +23,7 @@ from kmigrate.dependencies.requirement import (
     Advice,
     ParsedRequirement,
     advise,
+    advise_in_group,
     parse,
     provided_after,
     provided_names,
@@ -100,10 +101,10 @@ def migrate_arrays(changes: Changes, groups: dict[str, Value], base: Iterable[st
     always = provided_after((e.requirement for name in base for e in entries.get(name, [])), changes.settings.target)
     for name, found in entries.items():
         own = provided_names(e.requirement for e in found)
-        provided = own if name in base else always | own
+        provided = set(own if name in base else always | own)
         plans: dict[int, tuple[str, ...]] = {}
         for entry in found:
-            advice = advise(entry.requirement, changes.settings.target, provided)
+            advice = advise_in_group(entry.requirement, changes.settings.target, provided)
             taken = advice is not None and changes.apply(advice, entry.item.value.raw_start, [])
             if taken and advice is not None and advice.replacement is not None:
                 plans[entry.index] = tuple(r.strip() for r in advice.replacement)
@@ -249,9 +250,9 @@ def migrate_tables(
     renamed: dict[str, tuple[str, ...] | None] = {}
     for name, (found, unreadable) in read.items():
         own = provided_names(e.requirement for e in found)
-        provided = own if name in base else always | own
+        provided = set(own if name in base else always | own)
         for entry in found:
-            advice = advise(entry.requirement, target, provided)
+            advice = advise_in_group(entry.requirement, target, provided)
             if advice is None:
                 continue
             advice = advice.as_written(entry.requirement, changes.text[entry.pair.key_start : entry.pair.value.end])
@@ -275,7 +276,7 @@ def migrate_tables(
                 renamed[entry.requirement.name] = tuple(w.name for w in written if w is not None)
         for pair in unreadable:
             parsed = parse(pair.path[-1])
-            advice = advise(parsed, target, provided) if parsed is not None else None
+            advice = advise(parsed, target, frozenset(provided)) if parsed is not None else None
             if advice is not None and advice.fixed:
                 changes.apply(
                     Advice(NOT_REWRITTEN, f"{advice.message}; not rewritten (a constraint form kmigrate does not edit)", None),
