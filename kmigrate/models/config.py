@@ -17,9 +17,9 @@ from typing import Any
 from kmigrate import keras_api
 from kmigrate.models import tables
 from kmigrate.rules import layer_args_table
-from kmigrate.rules.initializer_aliases import _CLASSES as INITIALIZER_ALIASES
+from kmigrate.rules.initializer_aliases import INITIALIZER_ALIASES
 from kmigrate.rules.keras1_api import CONSTRAINTS as KERAS1_CONSTRAINTS
-from kmigrate.rules.merge_layers import _MODES as MERGE_MODES
+from kmigrate.rules.merge_layers import MERGE_MODES
 
 TARGET = "tf.keras"
 

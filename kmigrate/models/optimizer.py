@@ -15,11 +15,12 @@ import numpy as np
 from kmigrate.models import tables
 from kmigrate.models.config import Notes
 from kmigrate.models.weights_layout import PlacedVariable
-from kmigrate.rules.metrics import _H5_SAFE_LOSS_IDS as H5_SAFE_LOSS_IDS
-from kmigrate.rules.metrics import _LOSS_IDS as LOSS_IDS
-from kmigrate.rules.metrics import _METRIC_IDS as METRIC_IDS
-from kmigrate.rules.optimizers import _LEGACY as LEGACY_OPTIMIZERS
-from kmigrate.rules.optimizers import EPSILON_INSIDE_SQRT, KERAS3_LEGACY_DEFAULTS
+from kmigrate.rules.metrics import H5_SAFE_LOSS_IDS, LOSS_IDS, METRIC_IDS
+from kmigrate.rules.optimizers import (
+    EPSILON_INSIDE_SQRT,
+    KERAS3_LEGACY_DEFAULTS,
+    LEGACY_OPTIMIZERS,
+)
 
 WHERE = "(optimizer)"
 

@@ -8,8 +8,8 @@ Keras 2.2.4 `keras/initializers.py` ends with ``zero = zeros = Zeros``, ``one = 
 (``kernel_initializer='normal'``, with the same defaults), which are left alone.
 
 The aliases were the classes themselves, so the rewrite renames the name and keeps the
-arguments.  ``_CLASSES`` records each class's legacy defaults, and tests check them against the
-installed Keras 3 signatures: RandomNormal(mean=0.0, stddev=0.05, seed=None) and
+arguments.  ``INITIALIZER_ALIASES`` records each class's legacy defaults, and tests check them
+against the installed Keras 3 signatures: RandomNormal(mean=0.0, stddev=0.05, seed=None) and
 RandomUniform(minval=-0.05, maxval=0.05, seed=None) are unchanged, so no default needs writing
 out.  Only standalone Keras 2 (``keras.initializers``) is rewritten: Keras 1's
 ``keras.initializations.normal(shape, scale=...)`` was a function of a shape (KM114's module,
@@ -55,13 +55,13 @@ RULES = (
 )
 
 # legacy alias -> (Keras 3 class, legacy defaults of that class in Keras 2.2.4)
-_CLASSES: dict[str, tuple[str, dict[str, object]]] = {
+INITIALIZER_ALIASES: dict[str, tuple[str, dict[str, object]]] = {
     "normal": ("RandomNormal", {"mean": 0.0, "stddev": 0.05, "seed": None}),
     "uniform": ("RandomUniform", {"minval": -0.05, "maxval": 0.05, "seed": None}),
     "zero": ("Zeros", {}),
     "one": ("Ones", {}),
 }
-_PATHS = {f"initializers.{alias}": alias for alias in _CLASSES}
+_PATHS = {f"initializers.{alias}": alias for alias in INITIALIZER_ALIASES}
 
 
 @dataclass
@@ -83,7 +83,7 @@ class InitializerAliasFixer(Fixer):
         alias = self._alias(original)
         if alias is None or not self.ctx.allows("KM604"):
             return updated
-        new = _CLASSES[alias][0]
+        new = INITIALIZER_ALIASES[alias][0]
         self.ctx.fixed("KM604", original, f"`initializers.{alias}` -> `initializers.{new}` (the class it aliased)")
         return updated.with_changes(attr=cst.Name(new))
 
@@ -92,9 +92,9 @@ class InitializerAliasFixer(Fixer):
             name = alias.evaluated_name
             if (
                 keras_name.legacy and keras_name.qualified.startswith("keras.")
-                and keras_name.path == f"initializers.{name}" and name in _CLASSES
+                and keras_name.path == f"initializers.{name}" and name in INITIALIZER_ALIASES
             ):
-                return "KM604", _CLASSES[name][0], f"`{name}` is the class `{_CLASSES[name][0]}`"
+                return "KM604", INITIALIZER_ALIASES[name][0], f"`{name}` is the class `{INITIALIZER_ALIASES[name][0]}`"
             return None
 
         return rename_imported_names(self.ctx, original, updated, rename)

@@ -73,7 +73,7 @@ RULES = (
     ),
 )
 
-_MODES = {
+MERGE_MODES = {
     "sum": "layers.Add",
     "mul": "layers.Multiply",
     "ave": "layers.Average",
@@ -153,10 +153,10 @@ class MergeFixer(Fixer):
                               f"Reshape((1, 1))(Dot(axes={axes}, normalize=True)([a, b])) for 2D inputs, "
                               "or drop the Reshape if the extra axis was not needed")  # fmt: skip
                 return updated
-            if mode not in _MODES:
+            if mode not in MERGE_MODES:
                 self.ctx.flag(rule, original, f"unknown merge mode {mode!r}")
                 return updated
-            target = _MODES[mode]
+            target = MERGE_MODES[mode]
             keep = {"name": "name"}
             if mode == "concat":
                 keep["concat_axis"] = "axis"

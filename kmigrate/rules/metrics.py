@@ -168,14 +168,14 @@ _SHORT = {
     "mean_absolute_percentage_error": "mape", "mean_squared_logarithmic_error": "msle",
     "huber_loss": "huber",
 }  # fmt: skip
-_LOSS_IDS = {"logcosh": "log_cosh", "kullback_leibler_divergence": "kl_divergence", "huber_loss": "huber",
+LOSS_IDS = {"logcosh": "log_cosh", "kullback_leibler_divergence": "kl_divergence", "huber_loss": "huber",
              "cosine_proximity": "cosine_similarity", "cosine": "cosine_similarity"}  # fmt: skip
 # Short ids Keras 3.15 accepts in compile but cannot deserialize from a .h5 file ("Could not
 # deserialize 'keras.metrics.mse'"): the full ids name the same functions.
-_H5_SAFE_LOSS_IDS = {"mse": "mean_squared_error", "mae": "mean_absolute_error",
+H5_SAFE_LOSS_IDS = {"mse": "mean_squared_error", "mae": "mean_absolute_error",
                      "mape": "mean_absolute_percentage_error", "msle": "mean_squared_logarithmic_error",
                      "kld": "kl_divergence"}  # fmt: skip
-_METRIC_IDS = {"kld": "kl_divergence", "kullback_leibler_divergence": "kl_divergence",
+METRIC_IDS = {"kld": "kl_divergence", "kullback_leibler_divergence": "kl_divergence",
                "logcosh": "log_cosh_error"}  # fmt: skip
 _CROSSENTROPY_LOSSES = {"categorical_crossentropy", "binary_crossentropy", "sparse_categorical_crossentropy"}
 
@@ -290,9 +290,9 @@ class MetricsFixer(Fixer):
         return make_string(new_value, node)
 
     def _loss_id(self, original: cst.Call, value: str, node: cst.BaseExpression) -> str | None:
-        new = _LOSS_IDS.get(value)
-        if new is None and value in _H5_SAFE_LOSS_IDS and self.ctx.allows("KM383"):
-            new = _H5_SAFE_LOSS_IDS[value]
+        new = LOSS_IDS.get(value)
+        if new is None and value in H5_SAFE_LOSS_IDS and self.ctx.allows("KM383"):
+            new = H5_SAFE_LOSS_IDS[value]
             self.ctx.fixed("KM383", original, f"loss '{value}' -> '{new}' (same function; Keras 3.15 "
                            "cannot load a .h5 model compiled with the short id)")
             return new
@@ -320,7 +320,7 @@ class MetricsFixer(Fixer):
                           "'categorical_crossentropy', 'binary_crossentropy' or "
                           "'sparse_categorical_crossentropy' to match it")
             return None
-        new = _METRIC_IDS.get(value)
+        new = METRIC_IDS.get(value)
         if new is None or not self.ctx.allows("KM384"):
             return None
         self.ctx.fixed("KM384", original, f"metric '{value}' -> '{new}'")

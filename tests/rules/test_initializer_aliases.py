@@ -4,7 +4,7 @@ import inspect
 
 import pytest
 
-from kmigrate.rules.initializer_aliases import _CLASSES
+from kmigrate.rules.initializer_aliases import INITIALIZER_ALIASES
 from tests.helpers import assert_migrates, assert_unchanged, rules_fired, run
 from tests.test_rule_examples import assert_documented_example
 
@@ -62,10 +62,10 @@ def test_km604_imported_names_keep_their_local_name():
     )
 
 
-@pytest.mark.parametrize("alias", sorted(_CLASSES))
+@pytest.mark.parametrize("alias", sorted(INITIALIZER_ALIASES))
 def test_km604_keras3_classes_have_the_legacy_defaults(alias):
     keras_initializers = pytest.importorskip("keras.initializers")
-    name, legacy_defaults = _CLASSES[alias]
+    name, legacy_defaults = INITIALIZER_ALIASES[alias]
     assert not hasattr(keras_initializers, alias)  # the alias really is gone
     parameters = inspect.signature(getattr(keras_initializers, name)).parameters
     assert {k: p.default for k, p in parameters.items() if k in legacy_defaults} == legacy_defaults

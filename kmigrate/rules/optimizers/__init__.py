@@ -12,9 +12,9 @@ Adadelta/Adamax 7e-8 (three epochs of losses and the predictions).
 from __future__ import annotations
 
 from kmigrate.rules.optimizers.common import (  # noqa: F401  (re-exported: the old import path)
-    _LEGACY,
     EPSILON_INSIDE_SQRT,
     KERAS3_LEGACY_DEFAULTS,
+    LEGACY_OPTIMIZERS,
     RULES,
     OptimizersBase,
     is_zero,

@@ -21,7 +21,7 @@ from kmigrate.rules.training_table import (
 from kmigrate.walk import walk
 
 # class -> (Keras <= 2.2 positional order, Keras 2.3 order, legacy default learning rate)
-_LEGACY: dict[str, tuple[tuple[str, ...], tuple[str, ...], float]] = {
+LEGACY_OPTIMIZERS: dict[str, tuple[tuple[str, ...], tuple[str, ...], float]] = {
     "SGD": (("lr", "momentum", "decay", "nesterov"), ("learning_rate", "momentum", "nesterov"), 0.01),
     "RMSprop": (("lr", "rho", "epsilon", "decay"), ("learning_rate", "rho"), 0.001),
     "Adagrad": (("lr", "epsilon", "decay"), ("learning_rate",), 0.01),
@@ -47,7 +47,7 @@ EPSILON_INSIDE_SQRT = frozenset({"RMSprop", "Adagrad"})
 # Keras 3 defaults that differ from the legacy behaviour, written out (KM305); also read by
 # kmigrate.models when converting stored optimizer configs.
 KERAS3_LEGACY_DEFAULTS: dict[str, dict[str, float]] = {"Adagrad": {"initial_accumulator_value": 0.0}}
-_LOWERCASE = {c.lower(): c for c in _LEGACY}
+_LOWERCASE = {c.lower(): c for c in LEGACY_OPTIMIZERS}
 _STRING_IDS = {  # compile(optimizer='...') whose Keras 3 meaning differs from legacy Keras
     "rmsprop": "RMSprop", "adagrad": "Adagrad", "adadelta": "Adadelta", "adamax": "Adamax",
     "nadam": "Nadam",
@@ -64,11 +64,11 @@ def _optimizer_class(api_path: str) -> tuple[str, bool] | None:
     """``optimizers.Adam`` -> ("Adam", False); ``optimizers.legacy.Adam`` -> ("Adam", True)."""
     module, _, leaf = api_path.rpartition(".")
     if module == "optimizers":
-        if leaf in _LEGACY:
+        if leaf in LEGACY_OPTIMIZERS:
             return leaf, False
         if leaf in _LOWERCASE:
             return _LOWERCASE[leaf], False
-    if module == "optimizers.legacy" and leaf in _LEGACY:
+    if module == "optimizers.legacy" and leaf in LEGACY_OPTIMIZERS:
         return leaf, True
     return None
 
@@ -170,7 +170,7 @@ def _strip(node: cst.BaseExpression) -> cst.BaseExpression:
 def _signature(cls: str, legacy: bool, version: tuple[int, ...]) -> tuple[str, ...]:
     if not legacy:
         return _TF2[cls][0]
-    old, new, _ = _LEGACY[cls]
+    old, new, _ = LEGACY_OPTIMIZERS[cls]
     return new if version >= (2, 3) else old
 
 

@@ -14,13 +14,13 @@ from kmigrate.rules.optimizers.common import (
     _COMMA,
     _EQ,
     _KERAS3_DEFAULT_LR,
-    _LEGACY,
     _LOWERCASE,
     _NADAM_MARKER,
     _NADAM_MESSAGE,
     _TF2,
     EPSILON_INSIDE_SQRT,
     KERAS3_LEGACY_DEFAULTS,
+    LEGACY_OPTIMIZERS,
     OptimizersBase,
     _add_first,
     _number,
@@ -45,7 +45,7 @@ class OptimizerConstructors(OptimizersBase):
     def _legacy_settings(self, cls: str, given_lr: bool, given_epsilon: float | None) -> list[tuple[str, str]]:
         """Keyword arguments that make a Keras 3 optimizer behave like the legacy default one."""
         out: list[tuple[str, str]] = []
-        default_lr = _LEGACY[cls][2]
+        default_lr = LEGACY_OPTIMIZERS[cls][2]
         if not given_lr and default_lr != _KERAS3_DEFAULT_LR.get(cls, 0.001):
             out.append(("learning_rate", number_literal(default_lr)))
         for key, value in KERAS3_LEGACY_DEFAULTS.get(cls, {}).items():
@@ -113,7 +113,7 @@ class OptimizerConstructors(OptimizersBase):
         # 4. defaults Keras 3 changed
         if legacy and not legacy_namespace and self.ctx.allows("KM305"):
             if lr_arg is None and not lr_positional:
-                default_lr = _LEGACY[cls][2]
+                default_lr = LEGACY_OPTIMIZERS[cls][2]
                 if default_lr != _KERAS3_DEFAULT_LR.get(cls, 0.001):
                     call = _add_first(call, "learning_rate", _number(default_lr))
                     lr_arg = callargs.keyword(call, "learning_rate")
@@ -171,7 +171,7 @@ class OptimizerConstructors(OptimizersBase):
         elif lr_positional:
             lr_value = call.args[0].value
         else:
-            default = _LEGACY[cls][2] if legacy else _TF2[cls][1]
+            default = LEGACY_OPTIMIZERS[cls][2] if legacy else _TF2[cls][1]
             lr_value = _number(default)
         if isinstance(lr_value, cst.Call) and "Decay" in code(lr_value.func):
             return call  # already a schedule
