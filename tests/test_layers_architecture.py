@@ -160,3 +160,28 @@ def test_a_rule_id_leads_to_one_module() -> None:
     assert rule_module("KM502") == "kmigrate.rules.backend.semantics"
     assert rule_module("km223") == "kmigrate.rules.training.fit"
     assert rule_module("KM999") is None
+
+
+def test_the_models_package_imports_no_private_name_of_the_rules() -> None:
+    private = []
+    for name, path in kmigrate_modules().items():
+        if not name.startswith("kmigrate.models"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("kmigrate.rules"):
+                private += [f"{name}: {node.module}.{a.name}" for a in node.names if a.name.startswith("_")]
+    assert not private, "give these tables a public name where they live: " + ", ".join(private)
+
+
+def test_the_safety_short_names_are_defined_once() -> None:
+    def is_safety(value: ast.expr) -> bool:
+        return isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name) and value.value.id == "FixSafety"
+
+    defined = []
+    for name, path in kmigrate_modules().items():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Assign) and node.col_offset == 0:
+                values = node.value.elts if isinstance(node.value, ast.Tuple) else [node.value]
+                if any(is_safety(value) for value in values):
+                    defined.append(name)
+    assert defined == ["kmigrate.rule_types"], "import SAFE, CONTEXT, FLAG from kmigrate.rule_types: " + ", ".join(defined)
