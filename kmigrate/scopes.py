@@ -51,8 +51,9 @@ def _frame(node: cst.CSTNode) -> ScopeFrame | None:
 class ScopeStack:
     """The scopes around the traversal and the questions families ask about them.
 
-    Module level is the empty stack. Lambdas count only where a question says so: a lambda
-    holds one expression, and most rules treat it as part of the code around it."""
+    Module level is the empty stack. A lambda is a frame like a def or a class, but the
+    questions about defs skip it unless asked (``in_function(lambdas=True)``): it holds one
+    expression, which most rules treat as part of the code around it."""
 
     def __init__(self) -> None:
         self._frames: list[ScopeFrame] = []

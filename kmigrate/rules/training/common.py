@@ -1,5 +1,5 @@
-"""The training family's shared part: rule entries, tables, the function scopes, and the call
-dispatch every concern of the family uses (``TrainingBase``)."""
+"""The training family's shared part: rule entries, tables, the scopes the file facts look names
+up in (from ``ctx.scopes``), and the call dispatch every concern of the family uses (``TrainingBase``)."""
 
 from __future__ import annotations
 
