@@ -203,7 +203,7 @@ class GeneratorOutputFixer(Fixer):
         scan = self._scan
         for statement in updated.body:
             if isinstance(statement, cst.FunctionDef) and statement.name.value in todo and scan is not None:
-                statement = cst.ensure_type(statement.visit(_TupleYields()), cst.FunctionDef)
+                statement = cst.ensure_type(statement.visit(_TupleYields(statement)), cst.FunctionDef)
                 for lst in scan.list_yields[statement.name.value]:
                     self.ctx.fixed("KM608", lst, "`yield [...]` -> `yield (...)`: Keras 3 reads only "
                                    "tuples as (x, y[, sample_weight])")
@@ -214,17 +214,12 @@ class GeneratorOutputFixer(Fixer):
 class _TupleYields(cst.CSTTransformer):
     """``yield [a, b]`` -> ``yield (a, b)`` in one function, not in nested functions."""
 
-    def __init__(self) -> None:
+    def __init__(self, function: cst.FunctionDef) -> None:
         super().__init__()
-        self._depth = 0
+        self._function = function
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        self._depth += 1
-        return self._depth == 1
-
-    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
-        self._depth -= 1
-        return updated
+        return node is self._function  # a nested def keeps its lists
 
     def visit_Lambda(self, node: cst.Lambda) -> bool:
         return False

@@ -57,3 +57,14 @@ def test_km608_predict_and_odd_lengths_marked():
 def test_km608_documented_example():
     # the documented example, run as tests/test_rule_examples.py runs every rule's
     assert_documented_example("KM608")
+
+
+def test_km608_only_the_generators_own_yields_become_tuples():
+    # A yield in a def nested in the generator belongs to another generator: its list stays.
+    body = ("[np.zeros((8, 4)), np.zeros((8, 1))]\n"
+            "        def pairs():\n            yield [1, 2]\n")  # fmt: skip
+    assert_migrates(
+        HEAD + GEN.format(body) + MODEL + "model.fit_generator(gen(), 2)\n",
+        NEW + GEN.format(body.replace("[np.zeros((8, 4)), np.zeros((8, 1))]", "(np.zeros((8, 4)), np.zeros((8, 1)))"))
+        + MODEL + "model.fit(gen(), steps_per_epoch=2)\n",
+    )
