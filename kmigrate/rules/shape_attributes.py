@@ -15,6 +15,8 @@ import libcst as cst
 import libcst.matchers as m
 
 from kmigrate import callargs
+from kmigrate.context import FileContext
+from kmigrate.kinds import Kind
 from kmigrate.rules.base import Fixer, FixSafety, Rule
 from kmigrate.rules.training.facts import _FileFacts, scopes_around
 
@@ -76,7 +78,9 @@ RULES = (
             "A Keras 3 Sequential built from its first layer's input_shape has inputs/outputs but no "
             "input/output until it is called (AttributeError), explicit Input or not. Legacy "
             "Sequential.input was its own input tensor, which inputs[0] is. A Sequential without a visible "
-            "input shape is marked."
+            "input shape is marked, and so is a model the file does not show being built (a parameter, a "
+            "loaded model) in a file that builds a Sequential or loads a model: loaded Sequentials have no "
+            ".input either."
         ),
         catalog=(),
         tf_keras=False,
@@ -91,6 +95,7 @@ _MULTI_OUTPUT = frozenset({"LSTM", "GRU", "SimpleRNN", "RNN", "Bidirectional", "
 _MULTI_INPUT = frozenset({"Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum",
                           "Concatenate", "Dot", "Merge", "Lambda", "Attention", "AdditiveAttention"})  # fmt: skip
 _INPUT_SPEC = ("input_shape", "input_dim", "batch_input_shape")
+_LOADERS = ("models.load_model", "saving.load_model")
 
 
 @dataclass
@@ -99,11 +104,13 @@ class ShapeAttributeFixer(Fixer):
     triggers: ClassVar[tuple[bytes, ...]] = (b"_shape", b".input", b".output")
 
     _facts: _FileFacts | None = None
+    _sources: _ModelSources | None = None
     _targets: set[int] = field(default_factory=set)
 
     def scanners(self) -> tuple[cst.CSTVisitor, ...]:
         self._facts = _FileFacts(self.ctx)
-        return (self._facts,)
+        self._sources = _ModelSources(self.ctx)
+        return (self._facts, self._sources)
 
     @property
     def facts(self) -> _FileFacts:
@@ -166,7 +173,10 @@ class ShapeAttributeFixer(Fixer):
         if not isinstance(receiver, cst.Name) or not self.ctx.allows("KM607"):
             return updated
         found = self.facts._layers(receiver, scopes_around(self.ctx))
-        if not found or found[0] != "Sequential" or not self.ctx.keras_receiver(receiver, attr):
+        if not found:
+            self._maybe_sequential(original, receiver, attr)
+            return updated
+        if found[0] != "Sequential" or not self.ctx.keras_receiver(receiver, attr):
             return updated
         layers = found[1]
         if not layers or not self._has_input_spec(layers[0]):
@@ -179,6 +189,24 @@ class ShapeAttributeFixer(Fixer):
         return cst.Subscript(value=listed, slice=[cst.SubscriptElement(cst.Index(cst.Integer("0")))],
                              lpar=updated.lpar, rpar=updated.rpar)  # fmt: skip
 
+    def _maybe_sequential(self, original: cst.Attribute, receiver: cst.Name, attr: str) -> None:
+        """A model the file does not show being built (a parameter, a reassigned name) in a file
+        that builds or loads Sequential models: it may be one of them, so mark."""
+        sources = self._sources
+        if sources is None or not (sources.builds_sequential or sources.loads_model):
+            return
+        if self.ctx.kind_of(receiver) is not Kind.MODEL:
+            return
+        assigned = self.facts._assigned(receiver.value, scopes_around(self.ctx))
+        if assigned is not None and isinstance(assigned[0], cst.Call):
+            api = self.ctx.api(assigned[0].func)
+            if api is not None and api.path not in _LOADERS:
+                return  # a Keras API that is not a loader (an application, Model(...)): not a Sequential
+        self.ctx.flag("KM607", original, f"if this model is a Sequential (built from input_shape, or loaded), use "
+                      f".{_IO[attr]}[0]: a Keras 3 Sequential has no .{attr} until called; a multi-input "
+                      f"functional model keeps .{attr}",
+                      marker=f"if this is a Sequential, use .{_IO[attr]}[0] (no .{attr} until called)")
+
     def _has_input_spec(self, layer: cst.BaseExpression) -> bool:
         if not isinstance(layer, cst.Call):
             return False
@@ -188,6 +216,24 @@ class ShapeAttributeFixer(Fixer):
         if api.leaf in ("Input", "InputLayer"):
             return True
         return api.path.startswith("layers.") and any(callargs.keyword(layer, k) is not None for k in _INPUT_SPEC)
+
+
+@dataclass
+class _ModelSources(cst.CSTVisitor):
+    """Does the file build a Sequential, or load a model (which may be one)."""
+
+    ctx: FileContext
+    builds_sequential: bool = False
+    loads_model: bool = False
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.builds_sequential and self.loads_model:
+            return
+        api = self.ctx.api(node.func)
+        if api is None:
+            return
+        self.builds_sequential |= api.path in ("models.Sequential", "Sequential")
+        self.loads_model |= api.path in _LOADERS
 
 
 def _single(layer: tuple[str, cst.Call], tensor: str) -> bool:

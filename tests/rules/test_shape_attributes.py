@@ -50,6 +50,44 @@ def test_km607_sequential_without_input_shape_marked():
     assert_flags(HEAD + "model = Sequential([Dense(4)])\nx = model.input\n", "KM607")
 
 
+def test_km607_model_parameter_in_a_file_of_functional_models_unchanged():
+    # A functional model's .input works in Keras 3 (a list for several inputs): nothing to mark
+    # when the file builds no Sequential and loads no model.
+    code = NEW + (
+        "def build():\n    x = Input((3,))\n    model = Model(x, Dense(2)(x))\n    return model\n\n\n"
+        "def probe(model, data):\n    model.fit(data, data, epochs=1)\n    return Model(model.input, model.output)\n"
+    )
+    assert "KM607" not in {d.rule for d in run(code).diagnostics}
+
+
+def test_km607_model_parameter_where_the_file_builds_a_sequential_marked():
+    # The contract-program shape: build() returns a Sequential given input_dim, probe() gets it
+    # as a parameter; Keras 3 raises "never been called" on .input, so it is marked (inputs[0]
+    # would be wrong for a multi-input functional model, which the parameter may also be).
+    code = HEAD + (
+        "def build():\n    model = Sequential()\n    model.add(Dense(4, input_dim=3))\n    return model\n\n\n"
+        "def probe(model, data):\n    extractor = Model(input=model.input, output=model.get_layer('d').output)\n"
+        "    return extractor.predict(data)\n"
+    )
+    output = assert_flags(code, "KM607")
+    assert "# kmigrate: KM607 if this is a Sequential, use .inputs[0] (no .input until called)" in output
+    assert [d.line for d in run(code).diagnostics if d.rule == "KM607"] == [10]
+
+
+def test_km607_loaded_model_of_unknown_class_marked():
+    code = HEAD + "from keras.models import load_model\n\nmodel = load_model('m.h5')\nmodel = load_model('n.h5')\nx = model.output\n"
+    output = assert_flags(code, "KM607")
+    assert "use .outputs[0] (no .output until called)" in output
+
+
+def test_km607_application_models_in_a_file_with_a_sequential_unchanged():
+    code = HEAD + (
+        "from keras.applications import VGG16\n\nbase = VGG16(include_top=False)\n"
+        "top = Sequential([Dense(2, input_dim=4)])\nfeatures = Model(base.input, base.output)\n"
+    )
+    assert "KM607" not in {d.rule for d in run(code).diagnostics}
+
+
 def test_km606_km607_documented_examples():
     # the documented example, run as tests/test_rule_examples.py runs every rule's
     assert_documented_example("KM606")
