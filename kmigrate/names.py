@@ -221,7 +221,7 @@ class NameResolver:
     @classmethod
     def for_module(cls, module: cst.Module, rewritten: frozenset[str] = frozenset()) -> "NameResolver":
         collector = BindingCollector()
-        walk(module, collector)  # read-only: nothing rebuilt
+        walk(module, collector, code_only=True)  # read-only: nothing rebuilt
         return cls(module, collector, rewritten)
 
     @property

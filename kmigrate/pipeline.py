@@ -159,7 +159,7 @@ def _transform(
             if dry_run_first:  # the dry run saw part of the file: start the pass afresh
                 ctx, transformer, _ = _start_pass(module, source, settings, path, project, rules, fixer_types, previous)
             # builds only what changes (kmigrate.walk); a module stays a module
-            updated = cst.ensure_type(rewrite(module, transformer), cst.Module)
+            updated = cst.ensure_type(rewrite(module, transformer, code_only=True), cst.Module)
         reported = {(d.rule, d.message) for d in diagnostics if not d.fixed}
         # A later pass sees the same unfixable code again: report each finding once.
         diagnostics.extend(

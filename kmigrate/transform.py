@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import libcst as cst
 
@@ -69,7 +69,7 @@ class MigrationTransformer(CommentKeeper, cst.CSTTransformer):
         together with the scope scanner that object kinds are inferred from; ``ctx.scopes`` is
         kept as in a rewriting pass."""
         scanners = [self.ctx.kinds.scanner, *(scanner for fixer in self._fixers for scanner in fixer.scanners())]
-        walk(module, _AllOf(scanners, self.ctx.scopes))
+        walk(module, _AllOf(scanners, self.ctx.scopes), code_only=True)
         self.ctx.kinds.scanned = True
 
     def _dispatch(self, node_type: type[cst.CSTNode]) -> tuple[_Role, tuple[Callable, ...], tuple[Callable, ...]]:
@@ -120,7 +120,7 @@ class MigrationTransformer(CommentKeeper, cst.CSTTransformer):
         migrated), without rebuilding a single node. On False the context has seen part of
         the file: run a fresh pass."""
         try:
-            walk(module, _DryRun(self))
+            walk(module, _DryRun(self), code_only=True)
         except _WouldChange:
             return False
         return True
@@ -168,15 +168,8 @@ class _AllOf(cst.CSTVisitor):
     def _table(self, node_type: type, prefix: str, cache: dict) -> list[tuple[int, Callable]]:
         found = cache.get(node_type)
         if found is None:
-            name = prefix + node_type.__name__
-            generic = "on_visit" if prefix == "visit_" else "on_leave"
-            found = []
-            for index, visitor in enumerate(self._visitors):
-                own_generic = getattr(type(visitor), generic) is not getattr(cst.CSTVisitor, generic)
-                if own_generic:
-                    found.append((index, getattr(visitor, generic)))
-                elif getattr(type(visitor), name, None) is not getattr(cst.CSTVisitor, name, None):
-                    found.append((index, getattr(visitor, name)))
+            methods = _methods_for(tuple(type(visitor) for visitor in self._visitors), node_type, prefix)
+            found = [(index, getattr(self._visitors[index], method)) for index, method in methods]
             cache[node_type] = found
         return found
 
@@ -217,3 +210,20 @@ class _AllOf(cst.CSTVisitor):
                 leave(original_node)
         if self._scopes is not None and _role(node_type).scope:
             self._scopes.leave(original_node)
+
+
+@lru_cache(maxsize=4096)
+def _methods_for(
+    visitor_types: tuple[type[cst.CSTVisitor], ...], node_type: type, prefix: str
+) -> tuple[tuple[int, str], ...]:
+    """(visitor index, method name) of the visitors that handle ``node_type`` (``prefix`` is
+    ``visit_`` or ``leave_``): worked out once per set of scanner classes, not once per file."""
+    name = prefix + node_type.__name__
+    generic = "on_visit" if prefix == "visit_" else "on_leave"
+    found = []
+    for index, visitor_type in enumerate(visitor_types):
+        if getattr(visitor_type, generic) is not getattr(cst.CSTVisitor, generic):
+            found.append((index, generic))
+        elif getattr(visitor_type, name, None) is not getattr(cst.CSTVisitor, name, None):
+            found.append((index, name))
+    return tuple(found)

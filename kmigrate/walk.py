@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import inspect
 import textwrap
+import typing
 from functools import cache
 
 import libcst as cst
@@ -58,10 +59,14 @@ def _field_visitors(node_type: type[cst.CSTNode]) -> tuple[tuple[str, str], ...]
     return tuple(fields)
 
 
-def walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
+def walk(node: cst.CSTNode, visitor: cst.CSTVisitor, code_only: bool = False) -> None:
     """Call ``visitor.on_visit`` / ``on_leave`` on ``node`` and below, as ``node.visit(visitor)``
-    would (children skipped when on_visit returns False), without building a node."""
-    plan = _walk_plan(type(node))
+    would (children skipped when on_visit returns False), without building a node.
+
+    ``code_only``: leave out the fields that hold only whitespace, comments, punctuation and
+    operator tokens (see :func:`token_field`), for visitors that never look at those nodes; they
+    are about half the nodes of a module."""
+    plan = _walk_plan(type(node), code_only)
     if plan is None:
         node.visit(visitor)
         return
@@ -69,20 +74,61 @@ def walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
         for field, kind in plan:
             value = getattr(node, field)
             if kind is _ONE:
-                walk(value, visitor)
+                walk(value, visitor, code_only)
             elif kind is _MANY:
                 for item in value:
-                    walk(item, visitor)
+                    walk(item, visitor, code_only)
             elif value is not None and value is not cst.MaybeSentinel.DEFAULT:  # optional / sentinel
-                walk(value, visitor)
+                walk(value, visitor, code_only)
     visitor.on_leave(node)
 
 
 @cache
-def _walk_plan(node_type: type[cst.CSTNode]) -> tuple[tuple[str, str], ...] | None:
+def _walk_plan(node_type: type[cst.CSTNode], code_only: bool) -> tuple[tuple[str, str], ...] | None:
     """(field, shape of its value) for ``node_type``, in visiting order; None if unreadable."""
     fields = _field_visitors(node_type)
-    return None if fields is None else tuple((field, _SHAPES[helper]) for field, helper in fields)
+    if fields is None:
+        return None
+    return tuple(
+        (field, _SHAPES[helper]) for field, helper in fields if not (code_only and token_field(node_type, field))
+    )
+
+
+# Nodes that are layout, punctuation or an operator: no fixer, scanner or name collector of
+# kmigrate has a visit_/leave_ method for any of them (tests/test_walk.py checks that).
+TOKEN_TYPES: tuple[type[cst.CSTNode], ...] = (
+    cst.BaseParenthesizableWhitespace, cst.TrailingWhitespace, cst.EmptyLine, cst.Newline, cst.Comment,
+    cst.Comma, cst.Dot, cst.Colon, cst.Semicolon, cst.AssignEqual,
+    cst.LeftParen, cst.RightParen, cst.LeftSquareBracket, cst.RightSquareBracket,
+    cst.LeftCurlyBrace, cst.RightCurlyBrace,
+    cst.BaseBinaryOp, cst.BaseBooleanOp, cst.BaseCompOp, cst.BaseUnaryOp, cst.BaseAugOp, cst.Asynchronous,
+)  # fmt: skip
+
+
+@cache
+def token_field(node_type: type[cst.CSTNode], field: str) -> bool:
+    """Whether ``node_type.field`` can hold nothing but token nodes (by LibCST's annotations)."""
+    try:
+        hints = typing.get_type_hints(node_type)
+    except Exception:  # an annotation that does not resolve: assume it holds code
+        return False
+    classes = _classes(hints.get(field))
+    return bool(classes) and all(
+        klass in (type(None), cst.MaybeSentinel) or (isinstance(klass, type) and issubclass(klass, TOKEN_TYPES))
+        for klass in classes
+    )
+
+
+def _classes(annotation: object) -> list[object]:
+    """The classes an annotation admits: Union/Optional members, Sequence items."""
+    if annotation is None:
+        return []
+    arguments = typing.get_args(annotation)
+    if not arguments:
+        return [annotation]
+    if typing.get_origin(annotation) is typing.Union:
+        return [klass for argument in arguments for klass in _classes(argument)]
+    return [klass for argument in arguments if argument is not Ellipsis for klass in _classes(argument)]
 
 
 # What each of LibCST's field helpers visits: one node, a sequence, or a node that may be absent
@@ -96,31 +142,30 @@ _SHAPES = {
 }  # fmt: skip
 
 
-def rewrite(node: cst.CSTNode, transformer: cst.CSTTransformer) -> LeaveResult:
+def rewrite(node: cst.CSTNode, transformer: cst.CSTTransformer, code_only: bool = False) -> LeaveResult:
     """``node.visit(transformer)``, building only what changes: a node none of whose children
     changed is handed to ``on_leave`` as its own updated node, and ancestors are rebuilt (with
     ``with_changes``, validated as LibCST validates) only above a change. Sentinels returned by
     ``on_leave`` mean what they mean to LibCST: removed from a sequence, flattened into it, None
     for an optional field, MaybeSentinel.DEFAULT for a sentinel field."""
-    fields = _field_visitors(type(node))
+    fields = _rewrite_plan(type(node), code_only)
     if fields is None:
         return node.visit(transformer)
     updated = node
     if transformer.on_visit(node):
         changes: dict[str, object] = {}
-        for field, helper in fields:
+        for field, helper, kind in fields:
             value = getattr(node, field)
-            kind = _SHAPES[helper]
             if kind is not _MANY:
                 if value is None or value is cst.MaybeSentinel.DEFAULT:
                     continue
-                new = rewrite(value, transformer)
+                new = rewrite(value, transformer, code_only)
                 if new is not value:
                     changes[field] = _single(new, helper, node, field)
             else:
                 items: list[object] | None = None  # built from the first changed item on
                 for index, item in enumerate(value):
-                    new = rewrite(item, transformer)
+                    new = rewrite(item, transformer, code_only)
                     if new is item:
                         if items is not None:
                             items.append(item)
@@ -136,6 +181,17 @@ def rewrite(node: cst.CSTNode, transformer: cst.CSTTransformer) -> LeaveResult:
         if changes:
             updated = node.with_changes(**changes)
     return transformer.on_leave(node, updated)
+
+
+@cache
+def _rewrite_plan(node_type: type[cst.CSTNode], code_only: bool) -> tuple[tuple[str, str, str], ...] | None:
+    fields = _field_visitors(node_type)
+    if fields is None:
+        return None
+    return tuple(
+        (field, helper, _SHAPES[helper]) for field, helper in fields
+        if not (code_only and token_field(node_type, field))
+    )  # fmt: skip
 
 
 def _single(new: object, helper: str, parent: cst.CSTNode, field: str) -> object:

@@ -369,9 +369,9 @@ def _rebuilding_passes(monkeypatch) -> list[int]:
     calls: list[int] = []
     real_rewrite = pipeline.rewrite
 
-    def rewrite(module, transformer):  # type: ignore[no-untyped-def]
+    def rewrite(module, transformer, **options):  # type: ignore[no-untyped-def]
         calls.append(1)
-        return real_rewrite(module, transformer)
+        return real_rewrite(module, transformer, **options)
 
     monkeypatch.setattr(pipeline, "rewrite", rewrite)
     return calls

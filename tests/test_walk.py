@@ -7,7 +7,7 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from kmigrate.walk import child_fields, rewrite, walk
+from kmigrate.walk import TOKEN_TYPES, child_fields, rewrite, walk
 
 ROOT = Path(__file__).resolve().parents[1]
 # Code nobody shaped for this test: the fixtures and kmigrate's own source.
@@ -84,3 +84,99 @@ def test_every_node_type_has_a_readable_field_order():
     # These visit their children conditionally; walk() and rewrite() hand them to LibCST.
     conditional = {"FormattedStringExpression", "TemplatedStringExpression", "ImportFrom", "LazyImportFrom"}
     assert {t.__name__ for t in concrete if child_fields(t) is None} <= conditional
+
+
+# -- code_only: the traversal kmigrate's own passes use --------------------------------------
+
+
+def _is_token(node: cst.CSTNode) -> bool:
+    return isinstance(node, TOKEN_TYPES)
+
+
+@pytest.mark.parametrize("path", CORPUS[::7], ids=lambda p: str(p.relative_to(ROOT)))
+def test_code_only_walk_sees_every_code_node_in_order(path):
+    """Leaving token fields out skips only layout, punctuation and operator nodes: every other
+    node is visited and left in LibCST's order. (The few node types whose children LibCST visits
+    conditionally are handed to LibCST whole, tokens included.)"""
+    module = cst.parse_module(path.read_bytes())
+    full, code = _Recorder(), _Recorder()
+    walk(module, full)
+    walk(module, code, code_only=True)
+    nodes = {id(node): node for node in _all_nodes(module)}
+    def without_tokens(events):  # noqa: E306
+        return [event for event in events if not _inside_token(nodes[event[1]], module)]
+    assert without_tokens(code.events) == without_tokens(full.events)
+    assert len(code.events) <= len(full.events)
+    assert rewrite(module, _Edits(), code_only=True).code == module.visit(_Edits()).code
+
+
+def test_no_kmigrate_visitor_handles_a_token_node():
+    """code_only is safe only while no fixer, scanner or collector has a visit_/leave_ method for
+    a token node type: a new one would silently never be called."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import kmigrate
+
+    token_names = {
+        name for name, value in vars(cst).items()
+        if isinstance(value, type) and issubclass(value, cst.CSTNode) and issubclass(value, TOKEN_TYPES)
+    }  # fmt: skip
+    handlers = set()
+    for info in pkgutil.walk_packages(kmigrate.__path__, prefix="kmigrate."):
+        if ".harness" in info.name:
+            continue
+        module = importlib.import_module(info.name)
+        for _, klass in inspect.getmembers(module, inspect.isclass):
+            if klass.__module__ == module.__name__:
+                handlers |= {attribute.split("_", 1)[1] for attribute in vars(klass)
+                             if attribute.startswith(("visit_", "leave_"))}  # fmt: skip
+    assert handlers, "no visitor methods found: the scan above is broken"
+    assert not (handlers & token_names)
+
+
+def _all_nodes(module: cst.Module) -> list[cst.CSTNode]:
+    found: list[cst.CSTNode] = []
+
+    class _Collect(cst.CSTVisitor):
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            found.append(node)
+            return True
+
+    walk(module, _Collect())
+    return found
+
+
+def _inside_token(node: cst.CSTNode, module: cst.Module) -> bool:
+    """``node`` is a token node or lies below one (a Comment inside a TrailingWhitespace)."""
+    parents = _parents(module)
+    while node is not None:
+        if _is_token(node):
+            return True
+        node = parents.get(id(node))
+    return False
+
+
+_PARENTS: dict[int, dict[int, cst.CSTNode]] = {}
+
+
+def _parents(module: cst.Module) -> dict[int, cst.CSTNode]:
+    if id(module) not in _PARENTS:
+        parents: dict[int, cst.CSTNode] = {}
+        stack: list[cst.CSTNode] = []
+
+        class _Track(cst.CSTVisitor):
+            def on_visit(self, node: cst.CSTNode) -> bool:
+                if stack:
+                    parents[id(node)] = stack[-1]
+                stack.append(node)
+                return True
+
+            def on_leave(self, original_node: cst.CSTNode) -> None:
+                stack.pop()
+
+        walk(module, _Track())
+        _PARENTS.clear()
+        _PARENTS[id(module)] = parents
+    return _PARENTS[id(module)]

@@ -68,6 +68,16 @@ class _Bindings(cst.CSTVisitor):
     def __init__(self) -> None:
         super().__init__()
         self.values: dict[str, list[cst.BaseExpression | None]] = {}
+        # `n += x` seen as `n = n + x`, built only when some rule asks (building LibCST nodes
+        # costs more than the rest of this scan): (name, position in its list, parts).
+        self._augmented: list[tuple[str, int, tuple[cst.Name, Callable[[], cst.BaseBinaryOp], cst.BaseExpression]]] = []
+
+    def settled(self) -> dict[str, list[cst.BaseExpression | None]]:
+        """``values`` with every augmented assignment built as its arithmetic."""
+        for name, index, (target, operator, value) in self._augmented:
+            self.values[name][index] = cst.BinaryOperation(target, operator(), value)
+        self._augmented.clear()
+        return self.values
 
     def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
         if isinstance(target, cst.Name):
@@ -92,8 +102,10 @@ class _Bindings(cst.CSTVisitor):
                 cst.AddAssign: cst.Add, cst.SubtractAssign: cst.Subtract, cst.MultiplyAssign: cst.Multiply,
                 cst.FloorDivideAssign: cst.FloorDivide, cst.DivideAssign: cst.Divide}  # fmt: skip
             operator = operators.get(type(node.operator))
-            value = None if operator is None else cst.BinaryOperation(node.target, operator(), node.value)
-            self._bind(node.target, value)
+            self._bind(node.target, None)
+            if operator is not None:
+                name = node.target.value
+                self._augmented.append((name, len(self.values[name]) - 1, (node.target, operator, node.value)))
 
     def visit_For(self, node: cst.For) -> None:
         ints = isinstance(node.iter, cst.Call) and isinstance(node.iter.func, cst.Name) and node.iter.func.value == "range"
@@ -176,7 +188,7 @@ class IntegerArgumentFixer(Fixer):
         if self._scan is None:  # used outside the pipeline
             self._scan = _Bindings()
             self.ctx.module.visit(self._scan)
-        return self._scan.values
+        return self._scan.settled()
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         if has_single_star(original) or len(original.args) != len(updated.args):
