@@ -81,6 +81,9 @@ def _number(value: float) -> cst.BaseExpression:
 class OptimizersBase(Fixer):
     rules: ClassVar[tuple[Rule, ...]] = RULES
     triggers: ClassVar[tuple[bytes, ...]] = (b"keras",)
+    # `optimizers.rmsprop(...)`, the lowercase aliases of Keras 2: rewritten to their classes
+    # (KM307), so the import family must not mark them as having no tf.keras home.
+    handles: ClassVar[frozenset[str]] = frozenset(f"optimizers.{alias}" for alias in _LOWERCASE)
 
     _optimizer_names: set[str] | None = None
     _sets_lr: bool | None = None

@@ -141,6 +141,15 @@ def test_km307_lowercase_alias_keeps_local_name():
     )
 
 
+def test_km307_lowercase_alias_through_the_module_is_rewritten_and_not_marked():
+    # `keras.optimizers.rmsprop` has no tf.keras home, but KM307 rewrites it to the class: the
+    # import family must not leave a stale "no tf.keras equivalent" marker (KM113) beside it.
+    assert_migrates(
+        "import keras\nopt = keras.optimizers.adam()\n",
+        "from tensorflow import keras\nopt = keras.optimizers.Adam()\n",
+    )
+
+
 def test_km301_lr_attribute_of_an_optimizer_variable():
     assert_migrates(
         IMPORT + "opt = SGD(lr=0.1)\nprint(opt.lr)\n",
