@@ -106,6 +106,7 @@ class ShapeAttributeFixer(Fixer):
     _facts: _FileFacts | None = None
     _sources: _ModelSources | None = None
     _targets: set[int] = field(default_factory=set)
+    _subscripted: set[int] = field(default_factory=set)  # `model.input[0]`: several inputs, not a Sequential
 
     def scanners(self) -> tuple[cst.CSTVisitor, ...]:
         self._facts = _FileFacts(self.ctx)
@@ -123,6 +124,9 @@ class ShapeAttributeFixer(Fixer):
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         self._targets.add(id(node.target))
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        self._subscripted.add(id(node.value))
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
         attr = original.attr.value
@@ -195,6 +199,8 @@ class ShapeAttributeFixer(Fixer):
         sources = self._sources
         if sources is None or not (sources.builds_sequential or sources.loads_model):
             return
+        if id(original) in self._subscripted:
+            return  # `model.input[0]`: a model with several inputs, which a Sequential never has
         if self.ctx.kind_of(receiver) is not Kind.MODEL:
             return
         assigned = self.facts._assigned(receiver.value, scopes_around(self.ctx))

@@ -80,6 +80,13 @@ def test_km607_loaded_model_of_unknown_class_marked():
     assert "use .outputs[0] (no .output until called)" in output
 
 
+def test_km607_indexed_input_of_a_loaded_model_unchanged():
+    # lstm_seq2seq_restore.py (Keras 2.2.4 examples): `model.input[0]` shows several inputs, so
+    # the loaded model is functional and its .input works in Keras 3.
+    code = HEAD + "from keras.models import load_model\n\nmodel = load_model('s2s.h5')\nencoder_inputs = model.input[0]\n"
+    assert "KM607" not in {d.rule for d in run(code).diagnostics}
+
+
 def test_km607_application_models_in_a_file_with_a_sequential_unchanged():
     code = HEAD + (
         "from keras.applications import VGG16\n\nbase = VGG16(include_top=False)\n"
