@@ -23,6 +23,7 @@ from kmigrate.rules.optimizers.common import (
     LEGACY_OPTIMIZERS,
     OptimizersBase,
     _add_first,
+    flag_epsilon_placement,
     _number,
     _replace_arg,
     _signature,
@@ -138,8 +139,9 @@ class OptimizerConstructors(OptimizersBase):
             if eps_arg is None:
                 value = self._legacy_epsilon()
                 call = callargs.add_keyword(call, "epsilon", _number(value * value))
-                self.ctx.fixed("KM313", original, f"{cls}: legacy sqrt(v) + {value} is matched by "
+                self.ctx.fixed("KM313", original, f"{cls}: legacy sqrt(v) + {value} is approached by "
                                f"Keras 3 sqrt(v + {number_literal(value * value)})")
+                flag_epsilon_placement(self.ctx, original, cls)
                 return call
             given = number_value(eps_arg.value)
             if given is not None:
@@ -152,7 +154,8 @@ class OptimizerConstructors(OptimizersBase):
             if code(new) == code(eps_arg.value):
                 return call
             self.ctx.fixed("KM313", original, f"{cls}: legacy added epsilon after the square root, "
-                           "Keras 3 adds it inside: squared to keep the updates")
+                           "Keras 3 adds it inside: squared to come closest to the legacy updates")
+            flag_epsilon_placement(self.ctx, original, cls)
             return callargs.replace_value(call, "epsilon", new)
         if eps_arg is None and not eps_none and not assumed and version < (2, 1, 3):
             call = callargs.add_keyword(call, "epsilon", cst.Float("1e-08"))

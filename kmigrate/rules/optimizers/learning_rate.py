@@ -16,7 +16,9 @@ from kmigrate.rules.optimizers.common import (
     _NADAM_MARKER,
     _NADAM_MESSAGE,
     _STRING_IDS,
+    EPSILON_INSIDE_SQRT,
     OptimizersBase,
+    flag_epsilon_placement,
 )
 from kmigrate.rules.training_table import (
     file_is_legacy,
@@ -104,6 +106,8 @@ class LearningRateAccess(OptimizersBase):
                 args=[a.with_changes(comma=_COMMA) for a in constructor.args[:-1]] + [last]
             )
         self.ctx.fixed(rule, original, f"optimizer '{value}' -> {cls}({text}): the legacy defaults")
+        if cls in EPSILON_INSIDE_SQRT and self.ctx.allows("KM313"):
+            flag_epsilon_placement(self.ctx, original, cls)
         if cls == "Nadam" and self.ctx.allows("KM306"):
             self.ctx.flag("KM306", original, _NADAM_MESSAGE, marker=_NADAM_MARKER)
         args = [a.with_changes(value=constructor) if a is arg else a for a in updated.args]

@@ -1,7 +1,7 @@
 """Tests of ``kmigrate/rules/optimizers/constructors.py``: Optimizer constructors: ``lr=`` -> ``learning_rate=``, legacy defaults made explicit
 (epsilon, Nadam's schedule), ``decay=`` -> an InverseTimeDecay schedule, learning-rate setters."""
 
-from tests.helpers import assert_flags, assert_migrates, rules_fired
+from tests.helpers import assert_flags, assert_migrates, rules_fired, run
 from tests.rules.optimizers.cases import IMPORT
 
 NEW = "from tensorflow.keras.optimizers import SGD, Adam, RMSprop, Adagrad, Adadelta, Nadam\n"
@@ -109,8 +109,8 @@ def test_km301_epsilon_none_dropped():
 def test_km301_rmsprop_and_adagrad_epsilon_and_accumulator():
     assert_migrates(
         IMPORT + "a = RMSprop(lr=0.01)\nb = Adagrad(lr=0.05, epsilon=1e-8)\n",
-        NEW + "a = RMSprop(learning_rate=0.01, epsilon=1e-14)\n"
-        "b = Adagrad(learning_rate=0.05, epsilon=1e-16, initial_accumulator_value=0.0)\n",
+        NEW + "a = RMSprop(learning_rate=0.01, epsilon=1e-14)  # kmigrate: KM313 RMSprop: Keras 3 adds epsilon inside sqrt(v): tiny-gradient steps differ\n"
+        "b = Adagrad(learning_rate=0.05, epsilon=1e-16, initial_accumulator_value=0.0)  # kmigrate: KM313 Adagrad: Keras 3 adds epsilon inside sqrt(v): tiny-gradient steps differ\n",
     )
 
 
@@ -125,8 +125,21 @@ def test_km305_compile_string_ids_with_changed_defaults():
         "from tensorflow.keras.models import Sequential\nfrom tensorflow.keras.optimizers import Adadelta, RMSprop\n"
         "model = Sequential()\n"
         "model.compile(loss='binary_crossentropy', optimizer=Adadelta(learning_rate=1.0))\n"
-        "model.compile(RMSprop(epsilon=1e-14), 'binary_crossentropy')\n",
+        "model.compile(RMSprop(epsilon=1e-14), 'binary_crossentropy')  # kmigrate: KM313 RMSprop: Keras 3 adds epsilon inside sqrt(v): tiny-gradient steps differ\n",
     )
+
+
+def test_km313_marks_the_approximate_epsilon_once():
+    """The squared epsilon is the closest Keras 3 constant, not the legacy update: the line says so,
+    once, and a second run adds nothing."""
+    output = assert_flags(IMPORT + "a = RMSprop(lr=0.01, epsilon=1e-6)\n", "KM313")
+    assert output.count("# kmigrate: KM313") == 1
+    assert "RMSprop(learning_rate=0.01, epsilon=1e-12)" in output
+
+
+def test_km313_noop_optimizers_with_epsilon_outside_the_root():
+    # Adam divides by sqrt(v) + epsilon in both: nothing to write, nothing to mark.
+    assert "KM313" not in "".join(rules_fired(run(IMPORT + "a = Adam(lr=0.01)\n")))
 
 
 def test_km301_nadam_is_marked():
