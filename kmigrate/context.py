@@ -72,8 +72,8 @@ class FileContext:
         if project is not None:
             rewritten = self.rules.rewritten
             self.resolver.reexports = lambda qualified: project.reexported_keras_name(qualified, path, rewritten=rewritten)
-        self.kinds = KindResolver(self, project, path)
         self.scopes = ScopeStack()  # the defs, classes and lambdas around the traversal
+        self.kinds = KindResolver(self, project, path, self.scopes)
         self._pending: list[_Pending] = []
         self._statements: list[cst.CSTNode] = []
         self.markers = MarkerBook(source, self.enabled, self.rules.families)  # markers to place, statement by statement
@@ -190,13 +190,11 @@ class FileContext:
 
     # -- where the traversal is ----------------------------------------------------------------
     def enter_scope(self, node: cst.CSTNode) -> None:
-        """The traversal enters a function, class or lambda."""
-        self.kinds.enter(node)
+        """The traversal enters a function, class or lambda (object kinds read the same stack)."""
         self.scopes.enter(node)
 
     def leave_scope(self, node: cst.CSTNode) -> None:
         self.scopes.leave(node)
-        self.kinds.leave(node)
 
     def in_class_deriving(self, test: Callable[[Api], bool]) -> bool:
         """The innermost class around the traversal has a base naming a Keras API for which

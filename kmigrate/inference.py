@@ -35,6 +35,7 @@ from kmigrate.kinds import (
 )
 from kmigrate.names import Api, NameResolver, classify
 from kmigrate.project import ProjectIndex
+from kmigrate.scopes import ScopeStack
 
 
 class ResolvesNames(Protocol):
@@ -313,30 +314,27 @@ class KindResolver(_ImportedKinds):
 
     MAX_DEPTH = 12
 
-    def __init__(self, ctx: ResolvesNames, project: ProjectIndex | None, path: str | None) -> None:
+    def __init__(
+        self, ctx: ResolvesNames, project: ProjectIndex | None, path: str | None, traversal: ScopeStack | None = None
+    ) -> None:
         self._ctx = ctx
         self._project = project
         self._path = path
         self.scanner = ScopeScanner()
-        self._stack: list[Scope] = []
+        # Where the traversal is: the context's one scope stack (a stack of our own when used alone).
+        self._traversal = traversal if traversal is not None else ScopeStack()
         self._memo: dict[tuple[int, int], Kind] = {}
         self._active: set[tuple[int, int]] = set()
         self.scanned = False  # until the scan pass is over, answers are provisional: not kept
 
-    # -- the traversal tells where it is ---------------------------------------------------
-    def enter(self, node: cst.CSTNode) -> None:
-        scope = self.scanner.scopes.get(id(node))
-        if scope is not None:
-            self._stack.append(scope)
-
-    def leave(self, node: cst.CSTNode) -> None:
-        if self._stack and self._stack[-1].node is node:
-            self._stack.pop()
-
+    # -- where the traversal is ------------------------------------------------------------
     @property
     def current(self) -> Scope | None:
-        if self._stack:
-            return self._stack[-1]
+        """The scanned scope of the innermost def, class or lambda around the traversal."""
+        for frame in reversed(self._traversal.frames):
+            scope = self.scanner.scopes.get(id(frame.node))
+            if scope is not None:
+                return scope
         if self.scanner.stack:  # asked by another scanner during the scan pass
             return self.scanner.stack[-1]
         return self.scanner.module_scope
