@@ -46,6 +46,21 @@ DEFAULT_SEED = 1234
 # --------------------------------------------------------------------------
 # Runtime start-up
 
+def keras_settings_restorer(backend):
+    """Put Keras's process-wide settings (image data format, floatx, epsilon) back as they were at
+    start-up: a program that changes them at import time (``K.set_image_dim_ordering('th')``)
+    must not change the programs run after it in the same worker, as it could not in a process
+    of its own."""
+    image_data_format, floatx, epsilon = backend.image_data_format(), backend.floatx(), backend.epsilon()
+
+    def restore():
+        backend.set_image_data_format(image_data_format)
+        backend.set_floatx(floatx)
+        backend.set_epsilon(epsilon)
+
+    return restore
+
+
 def start_legacy_runtime(compat_path):
     spec = importlib.util.spec_from_file_location("legacy_compat", compat_path)
     if spec is None or spec.loader is None:
@@ -56,9 +71,12 @@ def start_legacy_runtime(compat_path):
     import keras  # noqa: F401  (imported once; fixtures reuse it)
     from keras import backend as K
 
+    restore_settings = keras_settings_restorer(K)
+
     def reset_session():
         # One fresh graph per fixture; one thread each, so that the legacy and
         # modern workers can share two cores and reductions stay in one order.
+        restore_settings()
         K.clear_session()
         config = tf.ConfigProto(intra_op_parallelism_threads=1, inter_op_parallelism_threads=1)
         K.set_session(tf.Session(config=config))
@@ -74,7 +92,10 @@ def start_modern_runtime():
     tf.config.threading.set_intra_op_parallelism_threads(1)
     tf.config.threading.set_inter_op_parallelism_threads(1)
 
+    restore_settings = keras_settings_restorer(tf.keras.backend)
+
     def reset_session():
+        restore_settings()
         tf.keras.backend.clear_session()
 
     keras_version = getattr(tf.keras, "__version__", None)

@@ -89,6 +89,24 @@ def test_modern_worker_runs_a_program_through_every_round_trip(tmp_path):
         assert checks[name].status == compare.PASS, checks[name]
 
 
+def test_keras_settings_a_program_changes_at_import_do_not_reach_the_next_program(tmp_path):
+    # A legacy fixture's module-level K.set_image_dim_ordering('th') once made every later
+    # fixture in the same worker channels-first (8 of 65 failed in one run).
+    weights = [np.zeros((3, 1), np.float32), np.zeros(1, np.float32)]
+    np.savez(tmp_path / "initial.npz", **{f"w{i:04d}": w for i, w in enumerate(weights)})
+    process = Worker("modern", [sys.executable, str(WORKER_SCRIPT), "--side", "modern"], None,
+                     tmp_path / "worker.log")
+    try:
+        for name in ("modern_program_channels_first", "modern_program_reads_settings"):
+            answer = process.request({"fixture": str(DATA / f"{name}.py"), "workdir": str(tmp_path / name),
+                                      "initial_weights": str(tmp_path / "initial.npz")}, timeout=300)
+            assert answer["steps"]["train"]["ok"], answer["steps"]["train"]
+    finally:
+        process.stop()
+    channels_last, epsilon = load_arrays(answer["arrays"])["train"]
+    assert channels_last == 1.0 and epsilon == pytest.approx(1e-7)
+
+
 def test_worker_reports_a_fixture_that_does_not_import(tmp_path):
     (tmp_path / "broken.py").write_text("import keras_that_does_not_exist\n")
     process = Worker("modern", [sys.executable, str(WORKER_SCRIPT), "--side", "modern"], None,
