@@ -42,6 +42,13 @@ class PositionalArguments(LayerArgsBase):
                       f"({', '.join(spec.keras1)}): check this call")  # fmt: skip
             return call
         names = spec.keras1[limit:count]
+        values = [arg.value for arg in callargs.positionals(call)[limit:count]]
+        if any(_cannot_be_a_number(name) and _is_number(value) for name, value in zip(names, values)):
+            # `Dense(128, 1)`, `LSTM(256, 128)`, `Convolution2D(32, 3, 3, 3)`: Keras 0.x signatures
+            # (input dimension first), which Keras 1 read as an initializer: nothing to bind.
+            edit.flag(rule, "a number where Keras 1 expects " + ", ".join(f"`{n}`" for n in names)
+                      + ": Keras 0.x signature (input size first)? pass the sizes by keyword", )  # fmt: skip
+            return call
         call = callargs.bind_positionals(call, spec.keras1, keep=limit)
         edit.fix(rule, "Keras 1 positional arguments bound to " + ", ".join(f"`{n}=`" for n in names))
         return call
@@ -88,3 +95,16 @@ class PositionalArguments(LayerArgsBase):
         return call
 
     implements: ClassVar[tuple[str, ...]] = ("KM214", "KM217", "KM222", "KM228")
+
+
+def _cannot_be_a_number(name: str) -> bool:
+    """A Keras 1 parameter that takes a name, a callable or a list, never a number."""
+    return name.endswith(("init", "activation", "regularizer", "constraint")) or name in (
+        "border_mode", "dim_ordering", "weights", "consume_less",
+    )
+
+
+def _is_number(node: cst.BaseExpression) -> bool:
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+        node = node.expression
+    return isinstance(node, (cst.Integer, cst.Float))

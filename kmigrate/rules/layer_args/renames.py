@@ -50,6 +50,11 @@ class KeywordRenames(LayerArgsBase):
                     continue
                 args[index] = replacement
                 continue
+            if old == "border_mode" and _is_string(arg.value, "full"):
+                # Keras 1 (Theano) had a 'full' convolution; Keras 2 and 3 only 'valid'/'same'.
+                edit.flag(rule, "border_mode='full' has no Keras 3 padding: pad with ZeroPadding (kernel size - 1 "
+                          "on each side), then padding='valid'")  # fmt: skip
+                continue
             args[index] = arg.with_changes(keyword=cst.Name(new))
             edit.fix(rule, f"`{old}=` -> `{new}=`")
         call = call.with_changes(args=args)
@@ -88,3 +93,7 @@ class KeywordRenames(LayerArgsBase):
         return renamed
 
     implements: ClassVar[tuple[str, ...]] = ("KM229", "KM234")
+
+
+def _is_string(node: cst.BaseExpression, text: str) -> bool:
+    return isinstance(node, cst.SimpleString) and node.evaluated_value == text

@@ -275,3 +275,19 @@ def test_km214_whole_pipeline_on_a_keras1_program() -> None:
     assert "Convolution2D(8, (3, 3), strides=(2, 2), padding='valid', kernel_initializer='he_normal')" in output
     assert "Dense(units=4)" in output
     assert run(output).status.name in ("UNCHANGED", "SKIPPED")
+
+
+def test_km228_noop_string_initializer_is_still_bound() -> None:
+    # A Keras 1 positional initializer (a name) is bound as before: only numbers are Keras 0.x.
+    assert "kernel_initializer='he_normal'" in migrated(
+        "from keras.layers import Dense\nlayer = Dense(64, 'he_normal')\n"
+    )
+
+
+def test_km228_keras0_numeric_positionals_are_marked_not_bound() -> None:
+    """`Dense(128, 1)` / `LSTM(256, 128)` / `Convolution2D(32, 3, 3, 3)` are Keras 0.x (input size
+    first): binding the number to `init=` would write `kernel_initializer=1`."""
+    for call in ("Dense(128, 1)", "LSTM(256, 128)", "Convolution2D(32, 3, 3, 3)"):
+        output = assert_flags(f"from keras.layers import Dense, LSTM, Convolution2D\nlayer = {call}\n", "KM228")
+        assert "kernel_initializer" not in output, output
+        assert f"layer = {call[:-1]}" in output  # the call keeps its arguments (LSTM gains its legacy gates)

@@ -77,3 +77,13 @@ def test_km229_padding_cropping_dim_ordering() -> None:
         """,
         **ONLY,
     )
+
+
+def test_km213_noop_valid_and_same_border_modes_are_renamed() -> None:
+    assert "padding='same'" in migrated("from keras.layers import Convolution2D\nc = Convolution2D(8, 3, 3, border_mode='same')\n")
+
+
+def test_km213_border_mode_full_is_marked_not_renamed() -> None:
+    # Keras 1's Theano-style 'full' convolution: Keras 3 rejects padding='full'.
+    output = assert_flags("from keras.layers import Convolution2D\nc = Convolution2D(8, 3, 3, border_mode='full')\n", "KM213")
+    assert "border_mode='full'" in output and "padding='full'" not in output
