@@ -355,7 +355,9 @@ RULES = (
         safety=CONTEXT,
         safety_note=(
             "Rewritten where the receiver is visibly a layer (model.layers[i], model.get_layer(...)); "
-            "recurrent .U and others are marked."
+            "recurrent .U and others are marked. `self.W` inside a user's own Layer subclass is the "
+            "user's name and stays; in a subclass of a built-in layer it is renamed only when the class "
+            "neither sets it nor already uses the new name."
         ),
         catalog=("B54",),
     ),

@@ -118,6 +118,8 @@ class Keras1ApiBase(Fixer):
     })  # fmt: skip
 
     _compared: set[int] = field(default_factory=set)
+    # id(class) -> (attributes of self the class uses, those it assigns): custom_layers.py (KM254)
+    _self_attributes: dict[int, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict)
 
     # -- calls ------------------------------------------------------------------------------------
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:

@@ -9,7 +9,8 @@ import libcst as cst
 import libcst.matchers as m
 
 from kmigrate.kinds import Kind
-from kmigrate.rules.base import in_layer_subclass
+from kmigrate.nodes import find_all
+from kmigrate.rules.base import in_layer_subclass, is_layer_base
 from kmigrate.rules.keras1_api.common import (
     _LAYER_ATTRS,
     _LAYER_ATTRS_FLAGGED,
@@ -51,6 +52,8 @@ class Keras1CustomLayers(Keras1ApiBase):
         attr = original.attr.value
         if attr not in _LAYER_ATTRS and attr not in _LAYER_ATTRS_FLAGGED:
             return updated
+        if m.matches(original.value, m.Name("self")) and self.ctx.scopes.in_class and not self._inherited_weight(attr):
+            return updated
         kind = self.ctx.kind_of(original.value)
         if kind is not Kind.LAYER and (not _visibly_a_layer(original.value) or kind.is_not_keras):
             return updated
@@ -64,5 +67,30 @@ class Keras1CustomLayers(Keras1ApiBase):
         self.ctx.flag("KM254", original, f".{attr} is gone: use {_LAYER_ATTRS_FLAGGED[attr]}, or "
                       "layer.get_weights()/set_weights()")
         return updated
+
+    def _inherited_weight(self, attr: str) -> bool:
+        """``self.W`` inside a class names the weight Keras made only when the class derives from a
+        built-in layer (``class MyDense(Dense)``) and neither sets ``self.W`` itself nor already
+        uses the new name: in a user's own ``Layer`` subclass ``self.W``/``self.b`` are the user's
+        names (Keras never reads them), and ``self.b`` -> ``self.bias`` would clobber a
+        ``self.bias`` flag."""
+        if not self.ctx.in_class_deriving(lambda base: base.path.startswith("layers.") and not is_layer_base(base)):
+            return False
+        cls = self.ctx.scopes.current_class
+        if cls is None:
+            return False
+        key = id(cls)
+        if key not in self._self_attributes:
+            names = {a.attr.value for a in find_all(cls, m.Attribute(value=m.Name("self")), cst.Attribute)}
+            sets = {
+                t.target.attr.value
+                for assign in find_all(cls, m.Assign(), cst.Assign)
+                for t in assign.targets
+                if isinstance(t.target, cst.Attribute) and m.matches(t.target.value, m.Name("self"))
+            }
+            self._self_attributes[key] = (frozenset(names), frozenset(sets))
+        used, assigned = self._self_attributes[key]
+        new = _LAYER_ATTRS.get(attr)
+        return attr not in assigned and (new is None or new not in used)
 
     implements: ClassVar[tuple[str, ...]] = ("KM254",)

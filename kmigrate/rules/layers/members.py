@@ -20,6 +20,10 @@ from kmigrate.rules.layers.common import (
 )
 
 
+# ``self.x = <module>.get(x)`` stores an object that get_config() must serialize back.
+_SERIALIZABLE_GETTERS = frozenset({"regularizers.get", "initializers.get", "constraints.get", "activations.get"})
+
+
 class LayerMembers(LayersBase):
     """Members of layers and models that changed: node methods (``get_output_at``), ``_keras_shape``,"""
 
@@ -117,11 +121,27 @@ class LayerMembers(LayersBase):
             extra = [p.name.value for p in params.params[1:] if p.name.value not in ("name", "trainable", "dtype")]
             extra += [p.name.value for p in params.kwonly_params]
             if extra and self.ctx.allows("KM421"):
-                listed = ", ".join(f"'{p}': self.{p}" for p in extra[:4])
+                listed = ", ".join(self._config_entry(init, p) for p in extra)
                 self.ctx.flag("KM421", init, f"Keras 3 rebuilds layers from get_config() when loading: add "
                               f"`def get_config(self): return {{**super().get_config(), {listed}}}`",
                               marker=f"add get_config() returning {listed}" if len(listed) < 50 else "add get_config() returning the constructor arguments")
         return updated
+
+    def _config_entry(self, init: cst.FunctionDef, param: str) -> str:
+        """``'p': self.attr`` for the attribute ``__init__`` stores the argument in; a
+        regularizer/initializer/constraint/activation it stored through ``<module>.get(p)`` is an
+        object, which the config holds as ``<module>.serialize(self.attr)``."""
+        for assign in find_all(init.body, m.Assign(targets=[m.AssignTarget(m.Attribute(value=m.Name("self")))]), cst.Assign):
+            target = cst.ensure_type(assign.targets[0].target, cst.Attribute).attr.value
+            value = assign.value
+            if m.matches(value, m.Name(param)):
+                return f"'{param}': self.{target}"
+            if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.args \
+                    and m.matches(value.args[0].value, m.Name(param)):
+                api = self.ctx.api(value.func)
+                if api is not None and api.path in _SERIALIZABLE_GETTERS:
+                    return f"'{param}': {code(value.func.value)}.serialize(self.{target})"
+        return f"'{param}': self.{param}"
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         for base in node.bases:

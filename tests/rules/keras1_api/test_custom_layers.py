@@ -3,7 +3,73 @@ attributes (B54: ``W``/``b`` -> ``kernel``/``bias``)."""
 
 from __future__ import annotations
 
-from tests.helpers import migrated
+from tests.helpers import assert_migrates, migrated
+
+
+def test_km254_leaves_the_attributes_of_a_users_own_layer_alone():
+    # Keras never reads self.W/self.b of a custom layer; self.b -> self.bias would clobber the
+    # user's own self.bias flag ("A Keras Variable cannot be used as a boolean").
+    out = migrated(
+        """
+        from keras.layers import Layer
+        class Att(Layer):
+            def __init__(self, bias=True, W_regularizer=None, **kwargs):
+                self.bias = bias
+                self.W_regularizer = W_regularizer
+                super(Att, self).__init__(**kwargs)
+            def build(self, input_shape):
+                self.W = self.add_weight(name='W', shape=(input_shape[-1],), initializer='zeros',
+                                         regularizer=self.W_regularizer)
+                if self.bias:
+                    self.b = self.add_weight(name='b', shape=(1,), initializer='zeros')
+            def call(self, x):
+                return x * self.W + (self.b if self.bias else 0)
+            def get_config(self):
+                return {**super().get_config(), 'bias': self.bias, 'W_regularizer': self.W_regularizer}
+        """,
+        select=("KM254",),
+    )
+    assert "self.W = self.add_weight" in out and "self.b = self.add_weight" in out
+    assert "return x * self.W + (self.b if self.bias else 0)" in out
+    assert "regularizer=self.W_regularizer" in out and "kernel" not in out
+
+
+def test_km254_subclass_of_a_builtin_layer_keeps_names_it_sets_or_already_uses():
+    out = migrated(
+        """
+        from keras.layers import Dense
+        class Gated(Dense):
+            def __init__(self, units, bias=True, **kwargs):
+                self.bias = bias
+                super(Gated, self).__init__(units, **kwargs)
+            def build(self, input_shape):
+                super(Gated, self).build(input_shape)
+                self.W_gate = self.add_weight(shape=(1,), initializer='zeros')
+                self.W_constraint = None
+            def call(self, x):
+                return x * self.b * self.W_gate, self.W_constraint
+        """,
+        select=("KM254",),
+    )
+    assert "x * self.b * self.W_gate, self.W_constraint" in out
+
+
+def test_km254_inherited_weight_of_a_builtin_layer_is_renamed():
+    assert_migrates(
+        """
+        from keras.layers import Dense
+        class Scaled(Dense):
+            def call(self, x):
+                return x * self.W + self.b
+        """,
+        """
+        from keras.layers import Dense
+        class Scaled(Dense):
+            def call(self, x):
+                return x * self.kernel + self.bias
+        """,
+        select=("KM254",),
+    )
 
 
 def test_km254_layer_weight_attrs():

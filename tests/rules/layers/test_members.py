@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from tests.helpers import assert_flags, assert_unchanged, migrated
+from tests.helpers import assert_flags, assert_unchanged, migrated, run
 
 
 def test_km421_no_op_for_a_complete_layer_and_for_non_layers():
@@ -150,3 +150,33 @@ def test_km421_bare_tf_variable_and_missing_get_config_are_marked():
         "KM421",
     )
     assert "self.add_weight" in output and "'factor': self.factor" in output
+
+
+
+CUSTOM_ATTENTION = """
+from keras import regularizers, constraints
+from keras.engine.topology import Layer
+
+class Attention(Layer):
+    def __init__(self, step_dim, W_regularizer=None, b_regularizer=None,
+                 W_constraint=None, b_constraint=None, bias=True, **kwargs):
+        self.W_regularizer = regularizers.get(W_regularizer)
+        self.b_regularizer = regularizers.get(b_regularizer)
+        self.W_constraint = constraints.get(W_constraint)
+        self.b_constraint = constraints.get(b_constraint)
+        self.use_bias = bias
+        self.step_dim = step_dim
+        super(Attention, self).__init__(**kwargs)
+"""
+
+
+def test_km421_lists_every_constructor_argument_and_serializes_stored_objects():
+    # Seen on a real attention layer: the suggestion listed 4 of the 6 arguments.
+    output = assert_flags(CUSTOM_ATTENTION, "KM421", select=("KM421",))
+    assert "add get_config() returning the constructor arguments" in output
+    [finding] = [d for d in run(CUSTOM_ATTENTION, select=("KM421",)).diagnostics if d.rule == "KM421"]
+    for entry in ("'step_dim': self.step_dim", "'W_regularizer': regularizers.serialize(self.W_regularizer)",
+                  "'b_regularizer': regularizers.serialize(self.b_regularizer)",
+                  "'W_constraint': constraints.serialize(self.W_constraint)",
+                  "'b_constraint': constraints.serialize(self.b_constraint)", "'bias': self.use_bias"):
+        assert entry in finding.message
