@@ -14,6 +14,9 @@ from kmigrate.rules.backend_table import (
     OPTIMIZER_RATE_ATTRS,
 )  # fmt: skip
 
+# Keras's Optimizer base, however the code spells it (as in rules/optimizers/common.py).
+_OPTIMIZER_BASES = frozenset({"optimizers.Optimizer", "optimizers.legacy.Optimizer"})
+
 
 class SemanticChanges(BackendBase):
     """KM500-KM506: backend names that still exist but behave differently on Keras 3"""
@@ -27,7 +30,9 @@ class SemanticChanges(BackendBase):
             self.ctx.flag(rule, original, "K.gradients raises under eager execution: compute the loss "
                           f"inside `with tf.GradientTape() as tape:` and use `tape.gradient({loss}, {variables})`",
                           marker=f"use tape.gradient({loss}, {variables}) in a tf.GradientTape")
-        elif rule == "KM503" and self.ctx.scopes.in_class:
+        elif rule == "KM503" and self.ctx.scopes.in_class and not self.ctx.in_class_deriving(
+            lambda base: base.path in _OPTIMIZER_BASES
+        ):  # a custom optimizer's K.update/K.variable: KM227/KM311 mark the class for a port
             if name == "variable":
                 self.ctx.flag(rule, original, "a K.variable is not tracked by Keras 3 layers (not trained "
                               "or saved): create it in build() with `self.add_weight(shape=..., "
