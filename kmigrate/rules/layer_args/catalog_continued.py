@@ -65,7 +65,12 @@ MORE_RULES = (
             "norm = BatchNormalization(axis=1, beta_initializer='zero', gamma_initializer='one')"
         ),
         safety=CONTEXT,
-        safety_note="mode=0 is the only mode Keras 2 kept; mode=1/2 have no equivalent and are marked.",
+        safety_note=(
+            "mode=0 is the only mode Keras 2 kept and is dropped. Other modes are marked with what they "
+            "need: mode=1 (per-sample normalization) LayerNormalization(axis=-1), mode=2 (batch "
+            "statistics at test time too) calling the layer with training=True; a mode chosen at run "
+            "time gets all three."
+        ),
         catalog=("B19",),
     ),
     Rule(

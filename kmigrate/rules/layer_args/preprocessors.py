@@ -22,6 +22,28 @@ from kmigrate.rules.layer_args_table import (
 )
 
 
+# What a Keras 1 BatchNormalization(mode=...) computed and how to write it in tf.keras (Keras 1.2.2
+# normalization.py): mode 1 normalized each sample over its last axis with its own mean and
+# std (no moving statistics), mode 2 normalized per feature with the batch's statistics in
+# training and at test time alike. Messages read "what it did: what to write; details".
+_BATCHNORM_MODES = {
+    1: "mode=1 normalized each sample: use LayerNormalization(axis=-1) instead; Keras 1 mode 1 took "
+       "the mean and std of each sample over its last axis (whatever `axis` said, no moving statistics) "
+       "and divided by (std + epsilon) with std = sqrt(var + epsilon), so epsilon enters twice",
+    2: "mode=2 used batch stats at test time too: call the layer with training=True; Keras 1 mode 2 "
+       "normalized per feature like mode 0 but with the batch's own statistics in training and at "
+       "test time alike: in a functional model BatchNormalization()(x, training=True), in a "
+       "Sequential one a Layer subclass whose call() returns self.bn(x, training=True)",
+}
+_BATCHNORM_MODE_UNKNOWN = (
+    "mode is set at run time: 0 drop it, 1 LayerNormalization, 2 training=True; "
+    "mode={mode}: Keras 2 kept only mode 0 (this BatchNormalization()); mode 1 was per-sample normalization "
+    "(LayerNormalization(axis=-1)); mode 2 used the batch's statistics at test time too "
+    "(call the layer with training=True)"
+)
+_BATCHNORM_MODE_INVALID = "mode={mode} was never a Keras 1 mode (0, 1 or 2): check what this code ran with"
+
+
 class Keras1Preprocessors(LayerArgsBase):
     """The preprocessors a layer's ``LayerSpec.steps`` names (``layer_args_table.py``): arguments that"""
 
@@ -125,9 +147,11 @@ class Keras1Preprocessors(LayerArgsBase):
         if value == 0 and not isinstance(value, bool):
             edit.fix("KM219", "`mode=0` dropped (the only mode Keras 2 kept)")
             return callargs.remove_keyword(call, "mode")
-        edit.flag("KM219", f"BatchNormalization(mode={code(arg.value)}) has no tf.keras equivalent "
-                  "(Keras 2 rejected mode=1/2): mode=0 is BatchNormalization(); mode=2 (batch statistics "
-                  "also at inference) needs a custom layer calling BatchNormalization with training=True")  # fmt: skip
+        mode = code(arg.value)
+        if isinstance(arg.value, cst.Integer):
+            edit.flag("KM219", _BATCHNORM_MODES.get(arg.value.evaluated_value, _BATCHNORM_MODE_INVALID.format(mode=mode)))
+        else:
+            edit.flag("KM219", _BATCHNORM_MODE_UNKNOWN.format(mode=mode))
         return call
 
     def _padding2d(self, call: cst.Call, edit: _Edit) -> cst.Call:

@@ -4,6 +4,8 @@ Embedding dropout, BatchNormalization mode, ZeroPadding2D)."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.helpers import assert_flags, assert_migrates
 from tests.rules.layer_args.cases import ONLY
 
@@ -149,6 +151,28 @@ def test_km219_batchnorm_other_modes_are_flagged() -> None:
         **ONLY,
     )
     assert "BatchNormalization(mode=2)" in output
+
+
+@pytest.mark.parametrize(("mode", "marker"), [
+    # Keras 1.2.2: mode 2 = per-feature with the batch's statistics at test time too
+    ("2", "KM219 mode=2 used batch stats at test time too: call the layer with training=True"),
+    # mode 1 = each sample normalized over its last axis
+    ("1", "KM219 mode=1 normalized each sample: use LayerNormalization(axis=-1) instead"),
+    ("bn_mode", "KM219 mode is set at run time: 0 drop it, 1 LayerNormalization, 2 training=True"),
+    ("3", "KM219 mode=3 was never a Keras 1 mode (0, 1 or 2): check what this code ran with"),
+])  # fmt: skip
+def test_km219_marker_says_what_each_mode_needs(mode: str, marker: str) -> None:
+    # The marker used to say "mode=0 is BatchNormalization()" for every mode.
+    output = assert_flags(
+        f"""
+        from keras.layers import BatchNormalization
+        a = BatchNormalization(mode={mode}, axis=1)
+        """,
+        "KM219",
+        **ONLY,
+    )
+    assert f"a = BatchNormalization(mode={mode}, axis=1)  # kmigrate: {marker}\n" in output
+    assert "mode=0 is" not in output
 
 
 def test_km220_zero_padding_2d_forms() -> None:
