@@ -178,7 +178,7 @@ class FileContext:
         statement = self.current_statement
         self._pending.append(_Pending(rule_id, message, node, statement, False))
         if statement is not None:
-            self.markers.flagged(statement, rule_id, message, marker)
+            self.markers.flagged(statement, rule_id, message, marker, node)
 
     def report_only(self, rule_id: str, node: cst.CSTNode, message: str) -> None:
         """A finding whose marker the fixer places itself (e.g. on a statement it builds)."""

@@ -20,6 +20,8 @@ from typing import Callable, Mapping
 
 import libcst as cst
 
+from kmigrate.nodes import code
+
 MARKER_PREFIX = "# kmigrate: "
 _IGNORE = re.compile(r"#\s*kmigrate:\s*ignore(?:\[(?P<codes>[A-Za-z0-9_,\s]*)\])?")
 
@@ -355,11 +357,17 @@ class MarkerBook:
         self._rewritten: dict[int, set[str]] = {}
         self.messages: dict[tuple[str, str], str] = {}  # (rule, marker text) -> message
         self.withdrawn: list[tuple[str, str]] = []  # (rule, marker text) found stale
+        # What each flag was about, as code (`tf.Session` for a call of it): see ``leave``.
+        self._witnesses: dict[tuple[int, str, str], str] = {}
 
-    def flagged(self, statement: cst.CSTNode, rule_id: str, message: str, marker: str | None) -> None:
+    def flagged(
+        self, statement: cst.CSTNode, rule_id: str, message: str, marker: str | None, node: cst.CSTNode | None = None
+    ) -> None:
         text = short_marker(marker or message)
         self._flags.setdefault(id(statement), []).append((rule_id, text))
         self.messages.setdefault((rule_id, text), message)
+        if node is not None:
+            self._witnesses[(id(statement), rule_id, text)] = _witness(node)
 
     def rewrote(self, statement: cst.CSTNode | None, rule_id: str) -> None:
         if statement is not None:
@@ -370,6 +378,8 @@ class MarkerBook:
         rewriters = self._rewritten.pop(id(original), set())
         if not flags and not self._tags:
             return updated
+        if flags and rewriters and type(updated) is not type(original):
+            flags = self._still_there(original, updated, flags, rewriters)
         node = add_markers(updated, flags, module) if flags else updated
         flagged = {rule for rule, _ in flags}
         tagged = tagged_rules(node) if self._tags else set()
@@ -382,6 +392,33 @@ class MarkerBook:
             node = tag_for_recheck(node, disputed)
         return node
 
+    def _still_there(
+        self, original: cst.CSTNode, updated: cst.CSTNode, flags: list[tuple[str, str]], rewriters: set[str]
+    ) -> list[tuple[str, str]]:
+        """A statement another family replaced by another kind of statement: flags whose code
+        is gone with it are stale at once (`set_session(tf.Session(config))` became a
+        set_memory_growth loop, and a marker about `tf.Session` would sit above code without
+        it). A statement edited in place (`fit_generator` -> `fit`) keeps its flags: what they
+        are about (the model trained there) is still there."""
+        kept = []
+        new_code: str | None = None
+        for rule, text in flags:
+            witness = self._witnesses.pop((id(original), rule, text), None)
+            if witness is not None and rewriters - {self._family(rule)}:
+                if new_code is None:
+                    new_code = code(updated)
+                if witness not in new_code:
+                    self.withdrawn.append((rule, text))
+                    continue
+            kept.append((rule, text))
+        return kept
+
     def _family(self, rule_id: str) -> str:
         """The rule family (fixer) that emits ``rule_id``."""
         return self._families.get(rule_id, rule_id)
+
+
+def _witness(node: cst.CSTNode) -> str:
+    """The code that must still be in its statement for a flag on ``node`` to make sense: a
+    call's callee (its arguments may be rewritten without settling the finding), else the node."""
+    return code(node.func) if isinstance(node, cst.Call) else code(node)

@@ -239,3 +239,28 @@ def test_rules_that_never_settle_are_an_internal_error(monkeypatch):
     assert result.status is Status.ERROR
     assert "internal error" in result.error and "settle" in result.error
     assert result.output is None
+
+
+# -- a flag whose code another family's rewrite took away is stale at once ------------------
+
+SESSION = (
+    "import tensorflow as tf\n"
+    "from keras import backend as K\n"
+    "config = tf.ConfigProto()\n"
+    "config.gpu_options.allow_growth = True\n"
+    "K.tensorflow_backend.set_session(tf.Session(config=config))\n"
+)
+
+
+def test_km904_marker_on_a_session_the_backend_rewrote_away_goes():
+    result = run(SESSION)
+    assert "set_memory_growth" in result.output
+    assert "KM904" not in result.output
+    assert not any(d.rule == "KM904" for d in result.diagnostics)
+
+
+def test_km904_marker_stays_when_its_own_code_stays():
+    # A session that nothing rewrites keeps its marker and its finding.
+    result = run("import tensorflow as tf\nfrom keras.models import Sequential\nsess = tf.Session()\n")
+    assert "sess = tf.Session()  # kmigrate: KM904" in result.output
+    assert any(d.rule == "KM904" for d in result.diagnostics)

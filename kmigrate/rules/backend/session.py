@@ -78,6 +78,10 @@ class SessionIdiom(BackendBase):
                 self._plan[id(statement)] = "remove"
             self._skip_calls.add(id(call))
             self.ctx.fixed(rule, call, "the TF 1 session setup -> tf.config" + (" memory growth" if growth else ""))
+            # Planned at the block, rewritten when each statement is left: markers other families
+            # put on these statements (KM904 on `tf.Session`) must know that code is going.
+            for rewritten in (statement, *doomed):
+                self.ctx.markers.rewrote(rewritten, rule)
 
     def _session_idiom(self, before: Sequence[cst.BaseStatement], call: cst.Call
                        ) -> tuple[list[cst.BaseStatement], bool] | None:  # fmt: skip
