@@ -357,7 +357,8 @@ RULES = (
             "Rewritten where the receiver is visibly a layer (model.layers[i], model.get_layer(...)); "
             "recurrent .U and others are marked. `self.W` inside a user's own Layer subclass is the "
             "user's name and stays; in a subclass of a built-in layer it is renamed only when the class "
-            "neither sets it nor already uses the new name."
+            "neither sets it nor already uses the new name. In a file whose own classes set `.W`, "
+            "`layer.W` may be theirs and is marked instead of renamed."
         ),
         catalog=("B54",),
     ),

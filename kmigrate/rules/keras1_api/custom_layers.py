@@ -52,7 +52,8 @@ class Keras1CustomLayers(Keras1ApiBase):
         attr = original.attr.value
         if attr not in _LAYER_ATTRS and attr not in _LAYER_ATTRS_FLAGGED:
             return updated
-        if m.matches(original.value, m.Name("self")) and self.ctx.scopes.in_class and not self._inherited_weight(attr):
+        own_receiver = m.matches(original.value, m.Name("self")) and self.ctx.scopes.in_class
+        if own_receiver and not self._inherited_weight(attr):
             return updated
         kind = self.ctx.kind_of(original.value)
         if kind is not Kind.LAYER and (not _visibly_a_layer(original.value) or kind.is_not_keras):
@@ -60,6 +61,14 @@ class Keras1CustomLayers(Keras1ApiBase):
         if not self.ctx.involves_keras:
             return updated
         if not self.ctx.allows("KM254"):
+            return updated
+        if not own_receiver and attr in self.ctx.kinds.scanner.assigned_attributes:
+            # The file's own layer classes set `.W` too (self.W = self.add_weight(...)): `layer.W`
+            # may be one of theirs, which keeps its name.
+            instead = f".{_LAYER_ATTRS[attr]}" if attr in _LAYER_ATTRS else _LAYER_ATTRS_FLAGGED[attr]
+            self.ctx.flag("KM254", original, f"if this is a built-in Keras layer, .{attr} is gone: use {instead}; "
+                          f"this file's own layers also set .{attr}, which keeps its name on them",
+                          marker=f"on a built-in Keras layer use {instead}" if attr in _LAYER_ATTRS else None)
             return updated
         if attr in _LAYER_ATTRS:
             self.ctx.fixed("KM254", original, f".{attr} -> .{_LAYER_ATTRS[attr]}")

@@ -3,7 +3,7 @@ attributes (B54: ``W``/``b`` -> ``kernel``/``bias``)."""
 
 from __future__ import annotations
 
-from tests.helpers import assert_migrates, migrated
+from tests.helpers import assert_flags, assert_migrates, migrated
 
 
 def test_km254_leaves_the_attributes_of_a_users_own_layer_alone():
@@ -70,6 +70,31 @@ def test_km254_inherited_weight_of_a_builtin_layer_is_renamed():
         """,
         select=("KM254",),
     )
+
+
+def test_km254_layer_attribute_the_files_own_layers_also_set_is_marked_not_renamed():
+    # att is an instance of the user's Att, whose W is its own; model.layers[1] may be it too.
+    output = assert_flags(
+        """
+        from keras.layers import Layer, Input
+        from keras.models import Model
+        class Att(Layer):
+            def build(self, input_shape):
+                self.W = self.add_weight(name='W', shape=(3,), initializer='zeros')
+            def call(self, x):
+                return x * self.W
+        att = Att()
+        inp = Input((3,))
+        model = Model(inp, att(inp))
+        w = att.W
+        w2 = model.layers[1].W
+        """,
+        "KM254",
+        select=("KM254",),
+    )
+    assert "w = att.W  # kmigrate: KM254 on a built-in Keras layer use .kernel\n" in output
+    assert "w2 = model.layers[1].W  # kmigrate: KM254 on a built-in Keras layer use .kernel\n" in output
+    assert "kernel =" not in output and ".kernel\n" not in output.replace("use .kernel\n", "")
 
 
 def test_km254_layer_weight_attrs():
