@@ -25,6 +25,7 @@ from kmigrate.reporting import (
     github_annotations,
     json_report,
     markdown_report,
+    earlier_marker_note,
     pull_request_summary,
     rule_table,
     rules_markdown,
@@ -200,6 +201,8 @@ def _print_text_report(
     if any(r.status in (Status.CHANGED, Status.ERROR) or r.findings for r in results):
         click.echo("")
         click.echo(pull_request_summary(results, mode.value, output_dir))
+    elif earlier_marker_note(results):
+        click.echo(earlier_marker_note(results))
 
 
 def _run_files(

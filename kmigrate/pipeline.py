@@ -92,6 +92,18 @@ def migrate_bytes(
     ``report_fixes=False`` leaves rewrites out of the diagnostics (findings are always there),
     which spares locating them in the source when nobody will read them.
     """
+    result = _migrate_bytes(data, path, settings, report_fixes, project)
+    result.earlier_markers = len(_EARLIER_MARKER.findall(data))
+    return result
+
+
+# A marker as kmigrate writes it (markers.MARKER_PREFIX + a rule id), at a comment's start.
+_EARLIER_MARKER = re.compile(rb"#\s*kmigrate:\s*KM\d{3}\b")
+
+
+def _migrate_bytes(
+    data: bytes, path: str, settings: Settings, report_fixes: bool, project: ProjectIndex | None,
+) -> FileResult:  # fmt: skip
     if not could_involve_keras(data, settings) and not (project is not None and project.involves_keras(path, data)):
         return FileResult(path, Status.SKIPPED)
     if _KERAS3_CODE.search(data):

@@ -270,3 +270,25 @@ def test_pool_results_come_in_path_order_although_the_largest_files_go_first(tmp
     results = list(run_all(paths, Settings(), Mode.CHECK, jobs=2))
     assert [r.path for r in results] == paths
     assert all(r.status.value == "changed" for r in results)
+
+
+def test_markers_left_by_an_earlier_run_are_counted_on_the_next(tmp_path):
+    """A second run cannot find legacy-only problems again (the code reads tf.keras now), but
+    the markers the first run left are still places for a person: the report says so, without
+    changing the exit status of a run that has nothing left to rewrite."""
+    path = tmp_path / "train.py"
+    path.write_text("from keras.optimizers import RMSprop\nopt = RMSprop(lr=0.01)\n")
+    invoke(str(path))
+    assert "# kmigrate: KM313" in path.read_text()
+    result = invoke("--check", str(path))
+    assert result.exit_code == 0
+    assert "1 marker from an earlier run still in 1 file" in result.output
+    report = json.loads(invoke("--check", "--format", "json", str(path)).stdout)
+    assert report["files"][0]["earlier_markers"] == 1
+
+
+def test_no_earlier_marker_note_for_clean_code(tmp_path):
+    path = tmp_path / "train.py"
+    path.write_text(MIGRATED)
+    result = invoke("--check", str(path))
+    assert "earlier run" not in result.output

@@ -9,13 +9,14 @@ from kmigrate.reporting.rules import explain, rule_table, rule_url, rules_markdo
 from kmigrate.reporting.sarif import sarif_report
 from kmigrate.reporting.text import (
     diagnostic_lines,
+    earlier_marker_note,
     file_report,
     pull_request_summary,
     summary_line,
 )
 
 __all__ = [
-    "diagnostic_lines", "explain", "file_report", "github_annotations", "hunks", "json_report",
+    "diagnostic_lines", "earlier_marker_note", "explain", "file_report", "github_annotations", "hunks", "json_report",
     "markdown_report", "pull_request_summary", "rule_table", "rule_url", "rules_markdown",
     "sarif_report", "styled_diff", "summary_line", "unified_diff",
 ]  # fmt: skip

@@ -26,10 +26,12 @@ def json_report(
     return json.dumps(report, indent=2)
 
 
-def _file_entry(result: FileResult) -> dict:
-    entry = {"path": result.path, "status": result.status.value}
+def _file_entry(result: FileResult) -> dict[str, object]:
+    entry: dict[str, object] = {"path": result.path, "status": result.status.value}
     if result.error:
         entry["error"] = result.error
     if result.note:
         entry["note"] = result.note
+    if result.earlier_markers:
+        entry["earlier_markers"] = result.earlier_markers
     return entry

@@ -95,7 +95,21 @@ def pull_request_summary(results: Sequence[FileResult], mode: str, output_dir: s
         lines += [f"- {r.path}: {r.error}" for r in summary.failures]
     if summary.places:
         lines.append(marker_note(mode))
+    earlier = earlier_marker_note(results)
+    if earlier:
+        lines.append(earlier)
     return "\n".join(lines)
+
+
+def earlier_marker_note(results: Sequence[FileResult]) -> str | None:
+    """Markers an earlier run left are not found again (their rules read legacy code, which is
+    gone): say how many are still there, so a clean second run is not mistaken for done."""
+    files = [r for r in results if r.earlier_markers]
+    if not files:
+        return None
+    count = sum(r.earlier_markers for r in files)
+    return (f"{_plural(count, 'marker')} from an earlier run still in {_plural(len(files), 'file')} "
+            "(`# kmigrate: KMxxx` comments): each is a place that still needs a person.")
 
 
 def marker_note(mode: str) -> str:
