@@ -253,11 +253,25 @@ _PYTHON2_HINTS = (
 
 
 def _syntax_message(exc: cst.ParserSyntaxError, data: bytes) -> str:
+    """Where and why the file does not parse. CPython's own message names the cause (`'(' was
+    never closed` where it opened, "Perhaps you forgot a comma?"), where LibCST's parser names
+    the token it stopped at, lines later; LibCST's is kept for code CPython accepts."""
     message = f"cannot parse (line {exc.raw_line}, column {exc.raw_column + 1}): {exc.message}"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(data, "<source>", "exec", dont_inherit=True)
+    except SyntaxError as error:
+        if error.lineno is not None:
+            column = f", column {error.offset}" if error.offset else ""
+            message = f"cannot parse (line {error.lineno}{column}): {error.msg}"
+    except ValueError:  # null bytes: LibCST's message stands
+        pass
     for pattern, what in _PYTHON2_HINTS:
         if pattern.search(data):
+            end = " " if message.endswith((".", "?", "!")) else ". "
             return (
-                f"{message}. It looks like Python 2 ({what}): convert it to Python 3 first "
+                f"{message}{end}It looks like Python 2 ({what}): convert it to Python 3 first "
                 "(e.g. with `python -m fissix`), then run kmigrate (KM914)"
             )
     return message

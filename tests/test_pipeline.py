@@ -399,3 +399,11 @@ def test_a_file_needing_a_second_rewriting_pass_still_settles(monkeypatch):
     assert result.status is Status.CHANGED
     assert b"learning_rate=0.1" in result.output_bytes
     assert len(calls) == 1
+
+
+def test_a_syntax_error_is_reported_where_python_finds_its_cause():
+    # LibCST stops two lines later, at the token it could not take; CPython names the cause.
+    data = b"import keras\nx = dict(a=1\n\ny = 2\nz = 3\n"
+    result = migrate_bytes(data, "a.py", Settings())
+    assert result.status is Status.ERROR
+    assert "cannot parse (line 2, column 9): '(' was never closed" in result.error
