@@ -27,6 +27,8 @@ This file must not import kmigrate and must work with NumPy 1.23 (legacy side).
 """
 
 import functools
+import importlib.abc
+import importlib.machinery
 import inspect
 import os
 import random
@@ -34,6 +36,7 @@ import runpy
 import socket
 import sys
 import traceback
+import types
 import zlib
 from typing import Any, Callable
 
@@ -196,6 +199,70 @@ def _block_sockets():
     socket.socket.connect = connect  # type: ignore[method-assign]  # the point: no connection leaves
     socket.getaddrinfo = getaddrinfo
     socket.create_connection = create_connection
+
+
+class PlotStub(object):
+    """Any matplotlib object (a figure, axes, a colormap, pyplot's return values): every
+    attribute, call and item is another stub, and it unpacks as a pair (`fig, ax =
+    plt.subplots()`). Plotting changes no number a script computes, so a script whose only
+    obstacle is a missing matplotlib runs on both sides alike and draws nothing."""
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return self
+
+    def __call__(self, *args, **kwargs):
+        return self
+
+    def __getitem__(self, key):
+        return self
+
+    def __setitem__(self, key, value):
+        pass
+
+    def __iter__(self):
+        return iter((self, self))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        return False
+
+
+class _PlottingStubFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Imports of matplotlib (and mpl_toolkits) when the runtime has none: modules whose
+    every attribute is a PlotStub. Installed after the real finders, so an installed
+    matplotlib is always the one used, on both sides alike."""
+
+    ROOTS = ("matplotlib", "mpl_toolkits")
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname.split(".")[0] not in self.ROOTS:
+            return None
+        return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
+
+    def create_module(self, spec):
+        module = types.ModuleType(spec.name)
+        setattr(module, "__path__", [])  # a package: its submodules come here too
+        setattr(module, "__getattr__", _attribute_stub)  # PEP 562: every name is a stub
+        setattr(module, "KMIGRATE_PLOT_STUB", True)
+        return module
+
+    def exec_module(self, module):
+        pass
+
+
+def _attribute_stub(name):
+    if name.startswith("__"):
+        raise AttributeError(name)
+    return PlotStub()
+
+
+def _stub_plotting():
+    if not any(isinstance(finder, _PlottingStubFinder) for finder in sys.meta_path):
+        sys.meta_path.append(_PlottingStubFinder())
 
 
 def _patch_modules(prefixes):
@@ -748,6 +815,7 @@ def install(side):
                 pass
     _patch_modules(KERAS_PACKAGES)
     _block_sockets()
+    _stub_plotting()
     _INSTALLED.update(side=side, backend=backend)
     return _INSTALLED
 

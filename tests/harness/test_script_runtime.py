@@ -240,3 +240,36 @@ def test_a_modern_worker_runs_a_script_offline_with_capped_training(tmp_path):
     assert [call["kind"] for call in answer["calls"]] == ["fit"] + ["train_on_batch"] * 5
     arrays = load_arrays(answer["arrays"])
     assert arrays["call0000/loss"].shape == (1,)
+
+
+def test_plotting_stub_stands_in_for_a_missing_matplotlib(tmp_path):
+    """Scripts that plot (the VAE and SELU examples) run on both sides although neither runtime
+    has matplotlib: every pyplot call is a no-op stand-in, and nothing is drawn."""
+    import subprocess
+
+    code = (
+        "from kmigrate.harness import script_runtime as rt\n"
+        "rt._stub_plotting(); rt._stub_plotting()\n"
+        "import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\nfrom matplotlib import cm\n"
+        "fig, (left, right) = plt.subplots(1, 2)\nleft.imshow([[0]], cmap=cm.gray)\n"
+        f"plt.savefig({str(tmp_path / 'figure.png')!r})\nplt.show()\n"
+        "import sys\nprint(matplotlib.KMIGRATE_PLOT_STUB, sum(type(f).__name__ == '_PlottingStubFinder' for f in sys.meta_path))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "1"]  # installed once, however often asked
+    assert not (tmp_path / "figure.png").exists()
+
+
+def test_plotting_stub_never_hides_an_installed_package(tmp_path):
+    # The finder comes after the real ones: a module that exists is imported as it is.
+    import subprocess
+
+    (tmp_path / "matplotlib").mkdir()
+    (tmp_path / "matplotlib" / "__init__.py").write_text("REAL = True\n")
+    code = ("from kmigrate.harness import script_runtime as rt\nrt._stub_plotting()\n"
+            "import matplotlib\nprint(matplotlib.REAL, hasattr(matplotlib, 'KMIGRATE_PLOT_STUB'))\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False,
+                            env={**__import__("os").environ, "PYTHONPATH": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "False"]
