@@ -378,8 +378,10 @@ class MarkerBook:
         rewriters = self._rewritten.pop(id(original), set())
         if not flags and not self._tags:
             return updated
+        # What each flag was about, taken whether or not it is needed: no entry outlives its statement.
+        witnesses = {(rule, text): self._witnesses.pop((id(original), rule, text), None) for rule, text in flags}
         if flags and rewriters and type(updated) is not type(original):
-            flags = self._still_there(original, updated, flags, rewriters)
+            flags = self._still_there(updated, flags, witnesses, rewriters)
         node = add_markers(updated, flags, module) if flags else updated
         flagged = {rule for rule, _ in flags}
         tagged = tagged_rules(node) if self._tags else set()
@@ -393,7 +395,8 @@ class MarkerBook:
         return node
 
     def _still_there(
-        self, original: cst.CSTNode, updated: cst.CSTNode, flags: list[tuple[str, str]], rewriters: set[str]
+        self, updated: cst.CSTNode, flags: list[tuple[str, str]], witnesses: Mapping[tuple[str, str], str | None],
+        rewriters: set[str],
     ) -> list[tuple[str, str]]:
         """A statement another family replaced by another kind of statement: flags whose code
         is gone with it are stale at once (`set_session(tf.Session(config))` became a
@@ -403,7 +406,7 @@ class MarkerBook:
         kept = []
         new_code: str | None = None
         for rule, text in flags:
-            witness = self._witnesses.pop((id(original), rule, text), None)
+            witness = witnesses.get((rule, text))
             if witness is not None and rewriters - {self._family(rule)}:
                 if new_code is None:
                     new_code = code(updated)
