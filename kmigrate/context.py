@@ -25,6 +25,7 @@ from kmigrate.positions import locate, statement_start
 from kmigrate.project import ProjectIndex
 from kmigrate.scopes import ScopeStack
 from kmigrate.settings import Settings
+from kmigrate.walk import find_all
 
 STATEMENT_TYPES = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
 
@@ -368,14 +369,14 @@ def _is_import(statement: cst.CSTNode) -> bool:
     if isinstance(statement, cst.SimpleStatementLine):
         return any(isinstance(s, (cst.Import, cst.ImportFrom)) for s in statement.body)
     if isinstance(statement, (cst.Try, cst.If)):  # guarded imports
-        return bool(m.findall(statement, m.Import() | m.ImportFrom()))
+        return bool(find_all(statement, (cst.Import, cst.ImportFrom)))
     return False
 
 
 def _definition_position(statements: list[Statement], name: str) -> int:
     """After the last top-level import that precedes the first use of ``name``."""
     first_use = next(
-        (i for i, s in enumerate(statements) if m.findall(s, m.Name(name))), len(statements)
+        (i for i, s in enumerate(statements) if any(n.value == name for n in find_all(s, cst.Name))), len(statements)
     )
     position = 0
     for index, statement in enumerate(statements[:first_use]):
@@ -478,7 +479,7 @@ def _is_guarded_import(statement: cst.CSTNode) -> bool:
 
 
 def _uses_any(statement: cst.CSTNode, names: AbstractSet[str]) -> bool:
-    return bool(m.findall(statement, m.Name(value=m.MatchIfTrue(lambda value: value in names))))
+    return any(n.value in names for n in find_all(statement, cst.Name))
 
 
 def _import_bindings(statement: cst.CSTNode) -> list[tuple[str, str]] | None:
@@ -526,10 +527,10 @@ def _duplicate_imports(statements: list[Statement]) -> list[int]:
 
 
 def _names_bound(statement: cst.CSTNode) -> set[str]:
-    targets = m.findall(
+    targets = find_all(
         statement,
-        m.AssignTarget() | m.AnnAssign() | m.AugAssign() | m.For() | m.AsName() | m.FunctionDef()
-        | m.ClassDef() | m.Global() | m.NamedExpr() | m.ImportAlias(),
+        (cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.For, cst.AsName, cst.FunctionDef,
+         cst.ClassDef, cst.Global, cst.NamedExpr, cst.ImportAlias),
     )
     names: set[str] = set()
     for target in targets:
@@ -539,7 +540,7 @@ def _names_bound(statement: cst.CSTNode) -> set[str]:
         elif isinstance(target, cst.ImportAlias):
             names.add(target.evaluated_alias or target.evaluated_name.partition(".")[0])
         else:
-            names.update(n.value for n in m.findall(target, m.Name()) if isinstance(n, cst.Name))
+            names.update(n.value for n in find_all(target, cst.Name))
     return names
 
 

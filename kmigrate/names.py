@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Iterable, Mapping
 
 import libcst as cst
@@ -51,6 +52,7 @@ class KerasName:
     qualified: str  # the fully qualified name as written, e.g. "keras.layers.core.Dense"
 
 
+@lru_cache(maxsize=8192)
 def classify(qualified: str) -> KerasName | None:
     """Map a fully qualified name to the Keras namespace it lives in, if any."""
     for roots, legacy in ((MODERN_ROOTS, False), (LEGACY_ROOTS, True)):
@@ -213,6 +215,18 @@ class NameResolver:
             and not _same_keras_object(b.qualified for b in bindings)
         }
         self._other = collector.other_bindings
+        # A name imported more than once, only at module level and bound no other way, means the
+        # same at every use: what all its imports agree on (`try: import cPickle as pickle /
+        # except ImportError: import pickle`: nothing). Scope analysis would say the same, at
+        # the cost of three parses.
+        self._module_level = {
+            name: _agreed(collector.imports[name])
+            for name in self._ambiguous
+            if name not in self._other and all(b.top_level for b in collector.imports[name])
+        }
+        # Rules ask about the same nodes again and again (twenty fixers look at each call's
+        # callee): id(node) -> (node, its qualified name), the node kept so its id stays its own.
+        self._qualified: dict[int, tuple[cst.BaseExpression, str | None]] = {}
         # Set by the file context when a project index is known: maps a name imported from a
         # project module to the Keras name that module re-exports, if any.
         self.reexports: Callable[[str], str | None] | None = None
@@ -249,6 +263,14 @@ class NameResolver:
 
     def qualified_name(self, node: cst.BaseExpression) -> str | None:
         """The fully qualified dotted name of ``node`` (Name or Attribute chain), if imported."""
+        known = self._qualified.get(id(node))
+        if known is not None and known[0] is node:
+            return known[1]
+        qualified = self._qualified_name(node)
+        self._qualified[id(node)] = (node, qualified)
+        return qualified
+
+    def _qualified_name(self, node: cst.BaseExpression) -> str | None:
         parts: list[str] = []
         while isinstance(node, cst.Attribute):
             parts.append(node.attr.value)
@@ -290,6 +312,8 @@ class NameResolver:
             if self.reexports is not None and classify(qualified) is None:
                 return self.reexports(qualified) or qualified  # `from model import Dense`
             return qualified
+        if value in self._module_level:
+            return self._module_level[value]
         return self._head_by_scope(name, bindings)
 
     def _head_by_scope(self, name: cst.Name, bindings: list[Binding]) -> str | None:
@@ -327,6 +351,14 @@ def star_exports(module: str, name: str, rewritten: frozenset[str] = frozenset()
 def _known_homeless(path: str, rewritten: frozenset[str]) -> bool:
     leaf = path.rpartition(".")[2]
     return any(handled.rpartition(".")[2] == leaf for handled in rewritten)
+
+
+def _agreed(bindings: list[Binding]) -> str | None:
+    """What several imports of one name agree it is, if they agree."""
+    found = {b.qualified for b in bindings}
+    if len(found) == 1 or _same_keras_object(found):
+        return sorted(found)[0]
+    return None
 
 
 def _same_keras_object(qualified_names: Iterable[str]) -> bool:

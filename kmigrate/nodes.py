@@ -6,10 +6,7 @@ module holds what is not about arguments: a node's source text.
 
 from __future__ import annotations
 
-from typing import TypeVar
-
 import libcst as cst
-import libcst.matchers as m
 
 # A statement of a module or block body (both kinds carry the comment lines above them).
 Statement = cst.SimpleStatementLine | cst.BaseCompoundStatement
@@ -18,15 +15,6 @@ Statement = cst.SimpleStatementLine | cst.BaseCompoundStatement
 LeaveResult = cst.CSTNode | cst.FlattenSentinel[cst.CSTNode] | cst.RemovalSentinel
 
 _EMPTY_MODULE = cst.Module(body=[])
-
-
-NodeT = TypeVar("NodeT", bound=cst.CSTNode)
-
-
-def find_all(tree: cst.CSTNode, matcher: m.BaseMatcherNode, node_type: type[NodeT]) -> list[NodeT]:
-    """``m.findall`` typed for the checker: the nodes ``matcher`` finds, as the ``node_type``
-    it selects (a matcher of that type finds nothing else, so the filter drops nothing)."""
-    return [node for node in m.findall(tree, matcher) if isinstance(node, node_type)]
 
 
 def code(node: cst.CSTNode) -> str:

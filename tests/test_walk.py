@@ -7,7 +7,9 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from kmigrate.walk import TOKEN_TYPES, child_fields, rewrite, walk
+import libcst.matchers as m
+
+from kmigrate.walk import TOKEN_TYPES, child_fields, find_all, rewrite, walk
 
 ROOT = Path(__file__).resolve().parents[1]
 # Code nobody shaped for this test: the fixtures and kmigrate's own source.
@@ -108,6 +110,25 @@ def test_code_only_walk_sees_every_code_node_in_order(path):
     assert without_tokens(code.events) == without_tokens(full.events)
     assert len(code.events) <= len(full.events)
     assert rewrite(module, _Edits(), code_only=True).code == module.visit(_Edits()).code
+
+
+@pytest.mark.parametrize("path", CORPUS[::9], ids=lambda p: str(p.relative_to(ROOT)))
+def test_find_all_finds_what_libcst_findall_finds(path):
+    """find_all is m.findall without rebuilding: the same nodes, the same order, the tree's
+    root included when it matches, and a matcher narrows as LibCST's does."""
+    module = cst.parse_module(path.read_bytes())
+    for types, matcher in [
+        ((cst.Call,), m.Call()),
+        ((cst.Name, cst.Call), m.Name() | m.Call()),
+        ((cst.Attribute,), m.Attribute(value=m.Name("self"))),
+        ((cst.Import, cst.ImportFrom, cst.SimpleString), m.Import() | m.ImportFrom() | m.SimpleString()),
+    ]:
+        expected = m.findall(module, matcher)
+        found = find_all(module, types, None if len(types) > 1 or matcher == m.Call() else matcher)
+        assert [id(node) for node in found] == [id(node) for node in expected]
+    statement = module.body[-1]
+    assert find_all(statement, type(statement))[0] is statement
+    assert [id(n) for n in find_all(statement, cst.Name)] == [id(n) for n in m.findall(statement, m.Name())]
 
 
 def test_no_kmigrate_visitor_handles_a_token_node():

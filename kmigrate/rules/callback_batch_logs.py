@@ -18,6 +18,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from kmigrate.rules.base import Fixer, FixSafety, Rule
+from kmigrate.walk import find_all
 
 RULES = (
     Rule(
@@ -151,7 +152,7 @@ class CallbackBatchLogsFixer(Fixer):
             logs = _logs_parameter(arg.value.params)
             if logs is None:
                 continue
-            for read in m.findall(arg.value.body, m.Subscript() | m.Call()):
+            for read in find_all(arg.value.body, (cst.Subscript, cst.Call)):
                 key = _logs_key(read, logs) if isinstance(read, (cst.Subscript, cst.Call)) else None
                 if key is not None:
                     self._report(arg.value, arg.keyword.value, call, key)

@@ -26,8 +26,9 @@ import libcst.matchers as m
 
 from kmigrate import callargs
 from kmigrate.context import FileContext
-from kmigrate.nodes import code, find_all
+from kmigrate.nodes import code
 from kmigrate.rules.base import Fixer, FixSafety, Rule
+from kmigrate.walk import find_all
 
 RULES = (
     Rule(
@@ -215,7 +216,7 @@ class DataLoadingArgsFixer(Fixer):
         init = next((s for s in cls.body.body if isinstance(s, cst.FunctionDef) and s.name.value == "__init__"), None)
         if init is None:
             return "none"
-        supers = find_all(init, m.Call(func=m.Attribute(value=m.Call(func=m.Name("super")), attr=m.Name("__init__"))), cst.Call)
+        supers = find_all(init, cst.Call, m.Call(func=m.Attribute(value=m.Call(func=m.Name("super")), attr=m.Name("__init__"))))
         star = init.params.star_kwarg
         if star is None:
             bare = len(supers) == 1 and not supers[0].args  # e.g. added by KM444
@@ -281,7 +282,7 @@ class DataLoadingArgsFixer(Fixer):
 def _accept_kwargs(init: cst.FunctionDef) -> cst.FunctionDef:
     params = init.params.with_changes(star_kwarg=cst.Param(name=cst.Name("kwargs"), star="**"))
     bare = m.Call(func=m.Attribute(value=m.Call(func=m.Name("super")), attr=m.Name("__init__")), args=[])
-    if m.findall(init, bare):
+    if find_all(init, cst.Call, bare):
         replaced = m.replace(init.with_changes(params=params), bare,
                              lambda node, _: node.with_changes(args=[cst.Arg(cst.Name("kwargs"), star="**")]))
         return cst.ensure_type(replaced, cst.FunctionDef)

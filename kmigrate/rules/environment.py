@@ -11,6 +11,7 @@ import libcst.matchers as m
 from kmigrate import callargs
 from kmigrate.rule_types import CONTEXT, FLAG
 from kmigrate.rules.base import Fixer, Rule
+from kmigrate.walk import find_all
 
 RULES = (
     Rule(
@@ -298,7 +299,7 @@ def _is_entry_point(module: cst.Module) -> bool:
 
 
 def _sets_legacy_keras(module: cst.Module) -> bool:
-    return bool(m.findall(module, m.SimpleString(value=m.MatchIfTrue(lambda v: "TF_USE_LEGACY_KERAS" in v))))
+    return bool(find_all(module, cst.SimpleString, m.SimpleString(value=m.MatchIfTrue(lambda v: "TF_USE_LEGACY_KERAS" in v))))
 
 
 FIXER = EnvironmentFixer

@@ -13,6 +13,7 @@ from kmigrate import callargs
 from kmigrate.nodes import code
 from kmigrate.rules.base import Fixer, Rule, legacy_import_moves
 from kmigrate.rules.utils_catalog import RULES
+from kmigrate.walk import find_all
 
 _TO_CATEGORICAL = ("x", "num_classes", "dtype")
 _LOAD_IMG = ("path", "grayscale")
@@ -171,7 +172,7 @@ class UtilsFixer(Fixer):
         body = list(updated.body.body)
         for index, statement in enumerate(body):
             if isinstance(statement, cst.FunctionDef) and statement.name.value == "__init__":
-                if m.findall(statement, m.Call(func=m.Attribute(attr=m.Name("__init__")))):
+                if find_all(statement, cst.Call, m.Call(func=m.Attribute(attr=m.Name("__init__")))):
                     return updated
                 if not isinstance(statement.body, cst.IndentedBlock) or not self.ctx.allows("KM444"):
                     return updated

@@ -28,6 +28,7 @@ from kmigrate.rules.backend_table import (
     Entry,
 )  # fmt: skip
 from kmigrate.rules.base import Fixer, Rule
+from kmigrate.walk import find_all
 
 _SAFETY = {RENAME: SAFE, TF: SAFE, BUILTIN: SAFE, REMOVE: SAFE, VALUE: SAFE, SPECIAL: CONTEXT, FLAG: FLAG_ONLY}
 
@@ -130,7 +131,7 @@ class BackendBase(Fixer):
         self._callees.add(id(node.func))
         if backend_name(self.ctx, node.func) in ("function", "Function"):
             # K.learning_phase() among the inputs becomes `training=`: not a finding of its own.
-            for inner in m.findall(node, m.Call()):
+            for inner in find_all(node, cst.Call):
                 if inner is not node and _is_call_to(self.ctx, inner, "learning_phase"):
                     self._skip_calls.add(id(inner))
 

@@ -23,6 +23,7 @@ from kmigrate.rules.backend_table import (
     Entry,
     rule_id,
 )  # fmt: skip
+from kmigrate.walk import find_all
 
 
 class FunctionAndLearningPhase(BackendBase):
@@ -76,7 +77,7 @@ class FunctionAndLearningPhase(BackendBase):
 
     def _touches_symbolic_values(self, node: cst.CSTNode) -> bool:
         tainted = self._scan.tainted if self._scan else set()
-        found = m.findall(node, m.Name() | m.Call())
+        found = find_all(node, (cst.Name, cst.Call))
         for item in found:
             if isinstance(item, cst.Name) and item.value in tainted:
                 return True
@@ -85,7 +86,7 @@ class FunctionAndLearningPhase(BackendBase):
         return False
 
     def _calls_backend(self, node: cst.CSTNode) -> bool:
-        return any(isinstance(c, cst.Call) and backend_name(self.ctx, c.func) is not None for c in m.findall(node, m.Call()))
+        return any(isinstance(c, cst.Call) and backend_name(self.ctx, c.func) is not None for c in find_all(node, cst.Call))
 
     def _function_inputs(self, original: cst.BaseExpression, updated: cst.BaseExpression
                          ) -> tuple[cst.BaseExpression, int | None] | tuple[None, None]:  # fmt: skip
@@ -112,7 +113,7 @@ class FunctionAndLearningPhase(BackendBase):
                 and _is_call_to(self.ctx, original.right.elements[0].value, "learning_phase"):
             left = updated.left if isinstance(updated, cst.BinaryOperation) else updated
             return self._model_io(original.left, left, "input", element=False), -1
-        if m.findall(original, m.Call()) and any(_is_call_to(self.ctx, c, "learning_phase") for c in m.findall(original, m.Call())):
+        if any(_is_call_to(self.ctx, c, "learning_phase") for c in find_all(original, cst.Call)):
             return None, None
         return self._model_io(original, updated, "input", element=False), None
 

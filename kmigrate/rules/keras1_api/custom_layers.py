@@ -9,7 +9,6 @@ import libcst as cst
 import libcst.matchers as m
 
 from kmigrate.kinds import Kind
-from kmigrate.nodes import find_all
 from kmigrate.rules.base import in_layer_subclass, is_layer_base
 from kmigrate.rules.keras1_api.common import (
     _LAYER_ATTRS,
@@ -17,6 +16,7 @@ from kmigrate.rules.keras1_api.common import (
     Keras1ApiBase,
     _visibly_a_layer,
 )
+from kmigrate.walk import find_all
 
 
 class Keras1CustomLayers(Keras1ApiBase):
@@ -90,10 +90,10 @@ class Keras1CustomLayers(Keras1ApiBase):
             return False
         key = id(cls)
         if key not in self._self_attributes:
-            names = {a.attr.value for a in find_all(cls, m.Attribute(value=m.Name("self")), cst.Attribute)}
+            names = {a.attr.value for a in find_all(cls, cst.Attribute, m.Attribute(value=m.Name("self")))}
             sets = {
                 t.target.attr.value
-                for assign in find_all(cls, m.Assign(), cst.Assign)
+                for assign in find_all(cls, cst.Assign)
                 for t in assign.targets
                 if isinstance(t.target, cst.Attribute) and m.matches(t.target.value, m.Name("self"))
             }

@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 import libcst as cst
-import libcst.matchers as m
 
 from kmigrate import callargs
-from kmigrate.nodes import LeaveResult, Statement, code, find_all
+from kmigrate.nodes import LeaveResult, Statement, code
 from kmigrate.rules.base import Fixer, Rule
 from kmigrate.rules.layers.catalog import RULES
+from kmigrate.walk import find_all
 
 _ACTIVITY_HELPER = "LegacyActivityRegularizer"
 _BUILTIN_NAMES = frozenset(dir(__import__("builtins")))
@@ -222,14 +222,14 @@ class LayersBase(Fixer):
 def _free_names(function: cst.Lambda) -> set[str]:
     """Names a lambda reads that are not its own parameters (nested lambdas included)."""
     bound = {p.name.value for p in function.params.params}
-    for inner in find_all(function.body, m.Lambda(), cst.Lambda):
+    for inner in find_all(function.body, cst.Lambda):
         bound |= {p.name.value for p in inner.params.params}
     attributes = {
-        id(a.attr) for a in find_all(function.body, m.Attribute(), cst.Attribute)
+        id(a.attr) for a in find_all(function.body, cst.Attribute)
     }
-    keywords = {id(a.keyword) for a in find_all(function.body, m.Arg(), cst.Arg) if a.keyword is not None}
+    keywords = {id(a.keyword) for a in find_all(function.body, cst.Arg) if a.keyword is not None}
     names = {
-        n.value for n in find_all(function.body, m.Name(), cst.Name)
+        n.value for n in find_all(function.body, cst.Name)
         if id(n) not in attributes and id(n) not in keywords
     }
     return names - bound

@@ -9,7 +9,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from kmigrate import callargs
-from kmigrate.nodes import code, find_all
+from kmigrate.nodes import code
 from kmigrate.rules.layers.common import (
     _BUILTIN_NAMES,
     _SHAPE_PRESERVING_OPS,
@@ -17,6 +17,7 @@ from kmigrate.rules.layers.common import (
     _code_params,
     _free_names,
 )
+from kmigrate.walk import find_all
 
 
 class LambdaLayers(LayersBase):
@@ -41,7 +42,7 @@ class LambdaLayers(LayersBase):
         globals_used = free - _BUILTIN_NAMES
         uses_backend = any(
             self._is_backend_or_tf(node.func)
-            for node in find_all(function.body, m.Call(), cst.Call)
+            for node in find_all(function.body, cst.Call)
         )
         if not globals_used and not uses_backend:
             return call  # plain arithmetic on the argument: Keras 3 handles it

@@ -10,7 +10,7 @@ import libcst.matchers as m
 
 from kmigrate import callargs
 from kmigrate.kinds import Kind
-from kmigrate.nodes import code, find_all
+from kmigrate.nodes import code
 from kmigrate.rules.base import is_layer_subclass
 from kmigrate.rules.layers.common import (
     _NODE_METHODS,
@@ -18,7 +18,7 @@ from kmigrate.rules.layers.common import (
     LayersBase,
     _attribute_chain,
 )
-
+from kmigrate.walk import find_all
 
 # ``self.x = <module>.get(x)`` stores an object that get_config() must serialize back.
 _SERIALIZABLE_GETTERS = frozenset({"regularizers.get", "initializers.get", "constraints.get", "activations.get"})
@@ -108,7 +108,7 @@ class LayerMembers(LayersBase):
         if not is_layer_subclass(self.ctx, original) or not isinstance(original.body, cst.IndentedBlock):
             return updated
         methods = {s.name.value: s for s in original.body.body if isinstance(s, cst.FunctionDef)}
-        for assign in find_all(original.body, m.Assign(targets=[m.AssignTarget(m.Attribute(value=m.Name("self")))]), cst.Assign):
+        for assign in find_all(original.body, cst.Assign, m.Assign(targets=[m.AssignTarget(m.Attribute(value=m.Name("self")))])):
             value = assign.value
             if isinstance(value, cst.Call) and self.ctx.resolver.qualified_name(value.func) == "tensorflow.Variable":
                 if self.ctx.allows("KM421"):
@@ -131,7 +131,7 @@ class LayerMembers(LayersBase):
         """``'p': self.attr`` for the attribute ``__init__`` stores the argument in; a
         regularizer/initializer/constraint/activation it stored through ``<module>.get(p)`` is an
         object, which the config holds as ``<module>.serialize(self.attr)``."""
-        for assign in find_all(init.body, m.Assign(targets=[m.AssignTarget(m.Attribute(value=m.Name("self")))]), cst.Assign):
+        for assign in find_all(init.body, cst.Assign, m.Assign(targets=[m.AssignTarget(m.Attribute(value=m.Name("self")))])):
             target = cst.ensure_type(assign.targets[0].target, cst.Attribute).attr.value
             value = assign.value
             if m.matches(value, m.Name(param)):
