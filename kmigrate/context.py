@@ -222,8 +222,13 @@ class FileContext:
         self.edits += 1
         return cst.FlattenSentinel([marked, *nodes[1:]]) if isinstance(updated, cst.FlattenSentinel) else marked
 
-    def diagnostics(self, report_fixes: bool = True) -> list[Diagnostic]:
-        pending = [p for p in self._pending if report_fixes or not p.fixed]
+    def diagnostics(self, report_fixes: bool = True, known: AbstractSet[tuple[str, str]] = frozenset()) -> list[Diagnostic]:
+        """What this pass found, located in the module. ``known``: (rule, message) of findings an
+        earlier pass reported already, left out before paying for their positions."""
+        pending = [
+            p for p in self._pending
+            if (p.fixed and report_fixes) or (not p.fixed and (p.rule, p.message) not in known)
+        ]  # fmt: skip
         anchors = [p.node for p in pending]
         anchors += [statement_start(p.statement) for p in pending if p.statement is not None]
         found = locate(self.module, anchors)

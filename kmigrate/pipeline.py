@@ -175,7 +175,7 @@ def _transform(
         reported = {(d.rule, d.message) for d in diagnostics if not d.fixed}
         # A later pass sees the same unfixable code again: report each finding once.
         diagnostics.extend(
-            d for d in ctx.diagnostics(report_fixes) if d.fixed or (d.rule, d.message) not in reported
+            d for d in ctx.diagnostics(report_fixes, known=reported) if d.fixed or (d.rule, d.message) not in reported
         )
         messages.update(ctx.markers.messages)
         for rule, text in ctx.markers.withdrawn:  # markers another rule's rewrite made stale

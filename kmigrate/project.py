@@ -15,7 +15,11 @@ stdin: from the project root that contains the files (the nearest folder up with
 from __future__ import annotations
 
 import ast
+import multiprocessing
 import os
+import sys
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -137,14 +141,15 @@ class ProjectIndex:
 
     # -- building ------------------------------------------------------------------------
     @classmethod
-    def build(cls, root: Path, files: Iterable[str] | None = None) -> "ProjectIndex":
+    def build(cls, root: Path, files: Iterable[str] | None = None, jobs: int = 1) -> "ProjectIndex":
+        """Summarize every Python file under ``root`` (or ``files``); with ``jobs`` > 1 a large
+        tree is summarized by that many forked processes."""
         root = root.resolve()
         found = files if files is not None else discover([str(root)])
         # Python modules only: discovery also yields notebooks and dependency files.
-        paths = (path for path in found if path.endswith(PYTHON_SUFFIXES))
+        paths = list(islice((path for path in found if path.endswith(PYTHON_SUFFIXES)), MAX_INDEXED_FILES))
         modules = {}
-        for path in islice(paths, MAX_INDEXED_FILES):
-            summary = summarize_file(path, root)
+        for summary in _summaries(paths, jobs):
             if summary is not None:
                 modules[summary.path] = summary
         return cls(root, modules)
@@ -366,7 +371,25 @@ def find_project_root(start: Path) -> Path:
     return folder
 
 
-def summarize_file(path: str, root: Path) -> ModuleSummary | None:
+# Below this many files, starting processes costs more than summarizing in this one saves.
+PARALLEL_INDEX_FILES = 256
+
+
+def _summaries(paths: list[str], jobs: int) -> Iterable[ModuleSummary | None]:
+    """The summary of each file: in this process, or split among ``jobs`` forked ones (Linux:
+    fork is cheap and needs no re-import; other platforms summarize serially)."""
+    if jobs <= 1 or len(paths) < PARALLEL_INDEX_FILES or not sys.platform.startswith("linux"):
+        return (summarize_file(path) for path in paths)
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        summaries = list(pool.map(summarize_file, paths, chunksize=max(1, len(paths) // (jobs * 8))))
+    for summary in summaries:  # one shared tuple per kind-only return again, as built serially
+        if summary is not None:
+            for name, returns in summary.functions.items():
+                summary.functions[name] = _shared_returns(returns)
+    return summaries
+
+
+def summarize_file(path: str) -> ModuleSummary | None:
     try:
         with open(path, "rb") as handle:
             data = handle.read()
@@ -429,16 +452,36 @@ def _returns(function: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[Ref, ...
     """What the function returns, with its local variables followed to their values."""
     local: dict[str, ast.expr] = {}
     returns: list[Ref] = []
-    for node in ast.walk(function):
+    for node in _statements_breadth_first(function):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             local.setdefault(node.targets[0].id, node.value)  # the first binding: usually the constructor
-        elif isinstance(node, ast.Return) and node.value is not None and node is not function:
+        elif isinstance(node, ast.Return) and node.value is not None:
             if not (isinstance(node.value, ast.Constant) and node.value.value is None):
                 returns.append(_ref(node.value, local))
-    result = tuple(returns)
-    if len(result) <= 2 and all(ref[0] == "kind" for ref in result):
-        result = _KIND_ONLY_RETURNS.setdefault(result, result)  # a handful of combinations at most
-    return result
+    return _shared_returns(tuple(returns))
+
+
+def _shared_returns(returns: tuple[Ref, ...]) -> tuple[Ref, ...]:
+    if len(returns) <= 2 and all(ref[0] == "kind" for ref in returns):
+        return _KIND_ONLY_RETURNS.setdefault(returns, returns)  # a handful of combinations at most
+    return returns
+
+
+_BLOCK_ITEMS = (ast.stmt, ast.excepthandler, ast.match_case)
+
+
+def _statements_breadth_first(function: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterable[ast.AST]:
+    """The statements inside ``function`` (nested blocks and definitions included) in the
+    order ``ast.walk`` meets them, without visiting a single expression: assignments and
+    returns are statements, and no expression holds one. About a third of walking it all."""
+    queue = deque(function.body)
+    while queue:
+        node = queue.popleft()
+        yield node
+        for name in node._fields:
+            value = getattr(node, name)
+            if type(value) is list and value and isinstance(value[0], _BLOCK_ITEMS):
+                queue.extend(value)
 
 
 def _ref(node: ast.expr, local: dict[str, ast.expr], depth: int = 0) -> Ref:

@@ -57,7 +57,7 @@ def _init_worker(projects: dict[str, ProjectIndex]) -> None:
     _PROJECTS.update(projects)
 
 
-def index_projects(paths: Sequence[str]) -> dict[str, str]:
+def index_projects(paths: Sequence[str], jobs: int = 1) -> dict[str, str]:
     """Index the project each file belongs to, once per project; file -> project root.
 
     The index is built from the project root, not from the paths given, so a pre-commit
@@ -73,7 +73,7 @@ def index_projects(paths: Sequence[str]) -> dict[str, str]:
         root = by_folder[folder]
         roots[path] = root
         if root not in _PROJECTS:
-            _PROJECTS[root] = ProjectIndex.build(Path(root))
+            _PROJECTS[root] = ProjectIndex.build(Path(root), jobs=jobs)
     return roots
 
 
@@ -134,7 +134,7 @@ def run_all(
     plan: OutputPlan | None = None,
 ) -> Iterator[FileResult]:
     """Yield one result per path, in the order of ``paths``."""
-    roots = index_projects(paths)
+    roots = index_projects(paths, jobs if len(paths) >= POOL_THRESHOLD else 1)
     jobs_list = [
         _Job(path, settings, mode, report_fixes, roots.get(path), keep_texts,
              plan.destination(path) if plan is not None else None)

@@ -141,3 +141,23 @@ def test_index_follows_a_layer_called_on_a_tensor(tree):
     importer = str(tree / "train.py")
     assert index.lookup_qualified("blocks.head", importer, called=True) is Kind.TENSOR
     assert index.lookup_qualified("blocks.name", importer, called=True) is Kind.FOREIGN
+
+
+def test_an_index_built_by_several_processes_is_the_serial_one(tmp_path):
+    """Large trees are summarized by forked workers: the same summaries, and kind-only return
+    tuples shared again (the 10,000-file tree relies on that sharing for its memory)."""
+    from kmigrate import project
+
+    for index in range(project.PARALLEL_INDEX_FILES + 4):
+        body = "from keras.models import Sequential\ndef build():\n    m = Sequential()\n    return m\n" if index % 3 == 0 \
+            else f"class C{index}:\n    def run(self):\n        return {index}\ndef f():\n    return []\n"
+        (tmp_path / f"m{index}.py").write_text(body)
+    serial = project.ProjectIndex.build(tmp_path, jobs=1)
+    forked = project.ProjectIndex.build(tmp_path, jobs=2)
+    assert len(forked.modules) == project.PARALLEL_INDEX_FILES + 4
+    assert {path: vars(summary) for path, summary in forked.modules.items()} == {
+        path: vars(summary) for path, summary in serial.modules.items()
+    }
+    assert forked.method_names == serial.method_names
+    shared = {id(summary.functions["f"]) for summary in forked.modules.values() if "f" in summary.functions}
+    assert len(shared) == 1
