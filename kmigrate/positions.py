@@ -37,6 +37,12 @@ class _LocatingCodegenState(CodegenState):
         key = id(node)
         if key in self.wanted and key not in self.found:
             self.found[key] = (self.line, self.column + 1)
+            if len(self.found) == len(self.wanted):
+                raise _AllFound  # the rest of the module would only be generated to be thrown away
+
+
+class _AllFound(Exception):
+    """Every wanted node is located: code generation stops there."""
 
 
 def locate(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> dict[int, tuple[int, int]]:
@@ -49,7 +55,10 @@ def locate(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> dict[int, tuple[
         default_newline=module.default_newline,
         wanted=wanted,
     )
-    module._codegen(state)
+    try:
+        module._codegen(state)
+    except _AllFound:
+        pass
     return state.found
 
 
