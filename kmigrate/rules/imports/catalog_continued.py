@@ -234,4 +234,38 @@ MORE_RULES = (
         ),
         catalog=("A19",),
     ),
+    Rule(
+        id="KM120",
+        name="star-import-module-names",
+        summary="Modules a legacy Keras star import bound by accident (`K`, `initializers`, `np`...) get their own import.",
+        before=(
+            "from keras.layers.core import *\n"
+            "\n"
+            "def clipped():\n"
+            "    return Dense(2, kernel_constraint=constraints.get('non_neg'))\n"
+            "\n"
+            "print(K.epsilon(), clipped().units)"
+        ),
+        after=(
+            "from tensorflow.keras.layers import *\n"
+            "import tensorflow.keras.backend as K\n"
+            "from tensorflow.keras import constraints\n"
+            "\n"
+            "def clipped():\n"
+            "    return Dense(2, kernel_constraint=constraints.get('non_neg'))\n"
+            "\n"
+            "print(K.epsilon(), clipped().units)"
+        ),
+        safety=SAFE,
+        safety_note=(
+            "Legacy Keras modules had no __all__, so `from keras.layers import *` (and keras.layers.core, "
+            "keras.models, keras.optimizers, keras.callbacks...) also bound the modules they imported: `K`, "
+            "`activations`, `initializers`, `regularizers`, `constraints`, `np` (read from Keras 2.2.4). "
+            "tf.keras star imports bind only the public API, so code that relied on them raised NameError "
+            "after migration. A name the file binds itself, or that no star-imported module provided, is "
+            "left alone."
+        ),
+        catalog=(),
+        details="Found by review on real code (jasonwbw/Keras-RC core_layer.py: `constraints.get(...)`).",
+    ),
 )

@@ -46,6 +46,7 @@ class ImportsBase(Fixer):
     _residuals: list[_Residual] = field(default_factory=list)
     _inner_attributes: set[int] = field(default_factory=set)
     _not_uses: set[int] = field(default_factory=set)  # Name nodes that are not name uses (x.attr, f(kw=))
+    _star_module_names: set[str] = field(default_factory=set)  # KM120: reported once per name
 
     # -- provided by the concerns ImportFixer is composed of (declared for sibling calls) -------
     def _claimed(self, module_path: str, name: str) -> bool:

@@ -9,8 +9,60 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
 from kmigrate import keras_api
+from kmigrate.context import FileContext
 from kmigrate.names import KerasName, classify
 from kmigrate.rules.imports.common import _SPECIFIC_FAMILIES, ImportsBase, _respell
+
+# KM120: modules that legacy Keras modules imported at their top level and, having no __all__,
+# handed to `from <module> import *` (read from Keras 2.2.4's modules). The local name -> where
+# it lives now; the tables below say which legacy modules bound it.
+STAR_MODULE_NAMES = {
+    "K": "backend",
+    "activations": "activations",
+    "initializers": "initializers",
+    "regularizers": "regularizers",
+    "constraints": "constraints",
+    "np": "numpy",
+}
+_LAYER_MODULES = frozenset({"activations", "initializers", "regularizers", "constraints"})
+_INCIDENTAL: dict[str, frozenset[str]] = {
+    "layers": frozenset({"K", "np"}) | _LAYER_MODULES,
+    "layers.core": frozenset({"K", "np"}) | _LAYER_MODULES,
+    "layers.recurrent": frozenset({"K", "np"}) | _LAYER_MODULES,
+    "layers.convolutional_recurrent": frozenset({"K", "np"}) | _LAYER_MODULES,
+    "layers.convolutional": frozenset({"K"}) | _LAYER_MODULES,
+    "layers.advanced_activations": frozenset({"K"}) | _LAYER_MODULES,
+    "layers.local": frozenset({"K"}) | _LAYER_MODULES,
+    "layers.embeddings": frozenset({"K", "initializers", "regularizers", "constraints"}),
+    "layers.normalization": frozenset({"K", "initializers", "regularizers", "constraints"}),
+    "layers.noise": frozenset({"K", "np"}),
+    "callbacks": frozenset({"K", "np"}),
+    "initializers": frozenset({"K", "np"}),
+    "engine.training": frozenset({"K", "np"}),
+    "utils.np_utils": frozenset({"np"}),
+    **{module: frozenset({"K"}) for module in (
+        "layers.merge", "layers.pooling", "layers.wrappers", "models", "optimizers", "losses", "metrics",
+        "objectives", "regularizers", "constraints", "activations",
+    )},
+}  # fmt: skip
+
+
+def star_bound_module(ctx: FileContext, name: str) -> str | None:
+    """Where the module bound to ``name`` lives now (``constraints``, ``backend``, ``numpy``) when
+    only a legacy Keras star import of the file binds ``name``; None otherwise."""
+    module = STAR_MODULE_NAMES.get(name)
+    if module is None or ctx.resolver.is_bound(name):
+        return None
+    if not any(name in _incidental_names(star) for star in ctx.resolver.star_modules):
+        return None
+    return module
+
+
+def _incidental_names(star_module: str) -> frozenset[str]:
+    """The module names ``from <star_module> import *`` bound in legacy Keras."""
+    if not star_module.startswith("keras."):
+        return frozenset()
+    return _INCIDENTAL.get(star_module[len("keras."):], frozenset())
 
 
 class NameUses(ImportsBase):
@@ -27,7 +79,9 @@ class NameUses(ImportsBase):
         if id(original) in self._not_uses or self.ctx.resolver.bindings.get(original.value):
             return updated
         name = self.ctx.resolver.keras_name(original)
-        if name is None or not name.legacy:
+        if name is None:
+            return self._star_module_name(original, updated)
+        if not name.legacy:
             return updated
         home = keras_api.legacy_home(name.path, self.ctx.target)
         if home.path is None or home.is_module or home.path.rpartition(".")[2] == original.value:
@@ -36,6 +90,22 @@ class NameUses(ImportsBase):
             return updated
         self.ctx.fixed(home.rule, original, f"`{original.value}` (through a star import) -> `{home.path}`")
         return self.ctx.imports.reference(home.path)
+
+    def _star_module_name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
+        """KM120: ``K``/``constraints``/``np`` that a legacy star import bound by accident."""
+        value = original.value
+        module = star_bound_module(self.ctx, value)
+        if module is None or not self.ctx.allows("KM120"):
+            return updated
+        if value not in self._star_module_names:
+            self._star_module_names.add(value)
+            self.ctx.fixed("KM120", original, f"`{value}` came from a legacy star import: imported explicitly")
+        if module == "numpy":
+            return cst.Name(self.ctx.imports.module("numpy", value))
+        if module == "backend":
+            root = "tf_keras" if self.ctx.target == "tf_keras" else "tensorflow.keras"
+            return cst.Name(self.ctx.imports.module(f"{root}.backend", value))
+        return self.ctx.imports.reference(module)
 
     def _name_rule(self, source: KerasName, home: keras_api.Home) -> str:
         if not source.qualified.startswith(("keras", "keras_")):
@@ -66,6 +136,11 @@ class NameUses(ImportsBase):
             if self.ctx.allows("KM119"):
                 self.ctx.flag("KM119", original, "the Keras version/backend is Keras 3 on TensorFlow after migration; check which branch this code needs", marker="check which branch this needs: Keras is 3 on TensorFlow after migration")
             return updated
+        owner = _owning_class(name.path, self.ctx.target)
+        if owner is not None:
+            # `Layer.get_config(self)`: a method of a Keras class, not a name of a module; only the
+            # class is respelled (its own import, or here when the use is fully dotted)
+            return self._respell_owner(original, updated, owner)
         rule = "KM118" if not qualified.startswith("keras") else keras_api.module_rule(
             name.path.rpartition(".")[0]
         ).rule
@@ -80,6 +155,17 @@ class NameUses(ImportsBase):
             return updated
         self.ctx.fixed(rule, original, f"`{get_full_name_for_node(original)}` -> `{spelled}`")
         return cst.parse_expression(spelled).with_changes(lpar=updated.lpar, rpar=updated.rpar)
+
+    def _respell_owner(self, original: cst.Attribute, updated: cst.Attribute, owner: str) -> cst.BaseExpression:
+        if not isinstance(original.value, cst.Attribute):
+            return updated  # `Layer.get_config`: the name `Layer` is fixed where it is imported
+        spelled = _respell(original.value, owner, self.ctx)
+        if spelled is None or spelled == get_full_name_for_node(original.value):
+            return updated
+        if not self.ctx.allows("KM103"):
+            return updated
+        self.ctx.fixed("KM103", original, f"`{get_full_name_for_node(original.value)}` -> `{spelled}`")
+        return updated.with_changes(value=cst.parse_expression(spelled))
 
     def _flag_homeless_use(self, node: cst.Attribute, path: str, rule: str, note: str) -> None:
         """`keras.layers.Highway(...)` after `import keras`: the import moved, this use cannot."""
@@ -105,4 +191,16 @@ class NameUses(ImportsBase):
             and not self._claimed(legacy_module, attribute)
         )
 
-    implements: ClassVar[tuple[str, ...]] = ("KM119",)
+    implements: ClassVar[tuple[str, ...]] = ("KM119", "KM120")
+
+
+def _owning_class(path: str, target: str) -> str | None:
+    """The tf.keras home of the Keras class (or function) that ``path`` reads an attribute of
+    (``layers.Layer`` for ``layers.Layer.get_config``), or None when ``path`` names a module member."""
+    owner = path.rpartition(".")[0]
+    while owner:
+        home = keras_api.legacy_home(owner, target)
+        if home.path is not None:
+            return None if home.is_module else home.path
+        owner = owner.rpartition(".")[0]
+    return None

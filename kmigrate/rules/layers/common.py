@@ -66,6 +66,11 @@ class LayersBase(Fixer):
     # -- assignment targets are never rewritten into calls --------------------------------------
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
         self._targets.add(id(node.target))
+        # `model = Sequential()` again: the next `model.add(...)` is a new model's first layer
+        bound = node.target.elements if isinstance(node.target, (cst.Tuple, cst.List)) else (node.target,)
+        for target in bound:
+            name = target.value if isinstance(target, cst.Element) else target
+            self._seen_adds.discard((self.ctx.scopes.function_key, code(name)))
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         self._targets.add(id(node.target))

@@ -6,7 +6,11 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers import (
+    assert_flags,
+    assert_migrates,
     assert_unchanged,
+    rules_fired,
+    run,
 )
 
 
@@ -84,3 +88,110 @@ def test_a_parameter_named_like_an_import_is_not_the_import():
     function = module.body[-1]
     inner_call = function.body.body[0].body[0].value
     assert NameResolver.for_module(module).qualified_name(inner_call.func) is None
+
+
+def test_a_method_of_a_keras_class_is_not_a_module_name():
+    # review finding (jasonwbw/Keras-RC core_layer.py): `Layer.get_config(self)` was reported as
+    # "`get_config` has no tf.keras equivalent" although Layer moved and has the method
+    assert_migrates(
+        """
+        from keras.layers import Layer, InputLayer
+
+        class Shared(InputLayer):
+            def get_config(self):
+                return dict(Layer.get_config(self))
+        """,
+        """
+        from tensorflow.keras.layers import Layer, InputLayer
+
+        class Shared(InputLayer):
+            def get_config(self):
+                return dict(Layer.get_config(self))
+        """,
+    )
+
+
+def test_a_method_of_a_fully_dotted_keras_class_follows_the_class():
+    assert_migrates(
+        """
+        import keras
+
+        def config(layer):
+            return keras.layers.core.Dense.get_config(layer)
+        """,
+        """
+        from tensorflow import keras
+
+        def config(layer):
+            return keras.layers.Dense.get_config(layer)
+        """,
+    )
+
+
+def test_a_homeless_module_member_is_still_reported():
+    out = assert_flags(
+        """
+        import keras
+        h = keras.layers.Highway(activation="relu")
+        """,
+        "KM103",
+    )
+    assert "keras.layers.Highway" in out
+
+
+def test_km120_modules_a_legacy_star_import_bound_get_their_own_import():
+    # review finding (jasonwbw/Keras-RC core_layer.py): `constraints.get(...)` and friends came
+    # from `from keras.layers.core import *`; tf.keras's star import does not bind them
+    assert_migrates(
+        """
+        from keras.layers.core import *
+        from keras.models import *
+
+        class Linear(Layer):
+            def __init__(self, units, kernel_constraint=None, **kwargs):
+                super(Linear, self).__init__(**kwargs)
+                self.units = units
+                self.kernel_constraint = constraints.get(kernel_constraint)
+
+            def call(self, x):
+                return K.relu(x) * np.float32(2)
+        """,
+        """
+        from tensorflow.keras.layers import *
+        from tensorflow.keras.models import *
+        import tensorflow.keras.backend as K
+        import numpy as np
+        from tensorflow.keras import constraints
+
+        # kmigrate: KM421 add get_config() returning the constructor arguments
+        class Linear(Layer):
+            def __init__(self, units, kernel_constraint=None, **kwargs):
+                super(Linear, self).__init__(**kwargs)
+                self.units = units
+                self.kernel_constraint = constraints.get(kernel_constraint)
+
+            def call(self, x):
+                return K.relu(x) * np.float32(2)
+        """,
+    )
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        # the file binds the name itself
+        "from keras.layers import *\nfrom keras import backend as K\nx = K.epsilon()\n",
+        "from keras.layers import *\nimport numpy as np\nx = np.zeros(3)\n",
+        "from keras.layers import *\n\ndef f(np):\n    return np.zeros(3)\n",
+        # a star import of a module that never bound it
+        "from keras.preprocessing.image import *\nx = np.zeros(3)\n",
+        "from mylib import *\nx = K.epsilon()\n",
+        # not a use of the name
+        "from keras.layers import *\nx = obj.K\nf(np=3)\n",
+    ],
+)
+def test_km120_leaves_names_the_star_import_did_not_bind(code):
+    result = run(code)
+    assert "KM120" not in rules_fired(result)
+    output = result.output if result.output is not None else code
+    assert output.count("import") == code.count("import")

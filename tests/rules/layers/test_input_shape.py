@@ -140,3 +140,44 @@ def test_km402_no_input_inserted_inside_a_loop_or_into_a_foreign_container():
     assert "Input(batch_shape" not in out
     assert "    model.add(LSTM(4, batch_input_shape=(2, 3, 4), stateful=True" in out
     assert "# kmigrate: KM402" in out
+
+
+def test_km402_rebound_model_name_starts_a_new_first_layer():
+    # review finding (Hongyanld/Thesis2018): `model = Sequential()` again made the next add a
+    # "later" add, and batch_input_shape was dropped instead of becoming the new model's Input
+    assert_migrates(
+        """
+        from keras.models import Sequential
+        from keras.layers import Dense
+        model = Sequential()
+        model.add(Dense(32, input_shape=(784,)))
+        model = Sequential()
+        model.add(Dense(32, batch_input_shape=(None, 784)))
+        model.add(Dense(8, batch_input_shape=(None, 32)))
+        """,
+        """
+        from tensorflow.keras.models import Sequential
+        from tensorflow.keras.layers import Dense, Input
+        model = Sequential()
+        model.add(Dense(32, input_shape=(784,)))
+        model = Sequential()
+        model.add(Input(batch_shape=(None, 784)))
+        model.add(Dense(32))
+        model.add(Dense(8))
+        """,
+    )
+
+
+def test_km402_same_model_later_add_still_drops():
+    out = migrated(
+        """
+        from keras.models import Sequential
+        from keras.layers import Dense
+        model = Sequential()
+        model.add(Dense(32, input_shape=(784,)))
+        other = Sequential()
+        model.add(Dense(8, batch_input_shape=(None, 32)))
+        """
+    )
+    assert "model.add(Dense(8))" in out
+    assert "Input(" not in out
