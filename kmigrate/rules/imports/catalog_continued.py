@@ -265,7 +265,7 @@ MORE_RULES = (
             "after migration. A name the file binds itself, or that no star-imported module provided, is "
             "left alone."
         ),
-        catalog=(),
+        catalog=("A03", "A13", "A17"),
         details="Found by review on real code (jasonwbw/Keras-RC core_layer.py: `constraints.get(...)`).",
     ),
 )
