@@ -110,6 +110,11 @@ class FileContext:
             )
         return self._involves_keras
 
+    @property
+    def has_ignore_comments(self) -> bool:
+        """The file has ``# kmigrate: ignore`` comments, which apply by line number."""
+        return bool(self._ignores)
+
     def kind_of(self, node: cst.BaseExpression) -> Kind:
         """What kind of object ``node`` (a node of the original tree) is, where the traversal is."""
         return self.kinds.kind_of(node)

@@ -24,7 +24,7 @@ from kmigrate.project import ProjectIndex
 from kmigrate.rules import all_rules, fixers, rule_active
 from kmigrate.rules.base import Fixer
 from kmigrate.settings import Settings
-from kmigrate.transform import MigrationTransformer
+from kmigrate.transform import MigrationTransformer, with_marker_changes
 from kmigrate.walk import rewrite
 
 # Spellings that exist only in Keras 3: a file using them is not legacy code.
@@ -165,8 +165,10 @@ def _transform(
         # tf.keras code a pre-commit hook sees again), most likely changes nothing: prove that
         # with a read-only traversal before paying for a rebuilding one.
         dry_run_first = bool(pass_number) or not _imports_legacy_keras(bindings)
-        if dry_run_first and transformer.changes_nothing(module):
-            updated = module
+        marker_changes = transformer.marker_changes(module) if dry_run_first else None
+        if marker_changes is not None:
+            # No fixer changes code: the file has settled, up to the markers this pass sets.
+            updated = with_marker_changes(module, marker_changes) if marker_changes else module
         else:
             if dry_run_first:  # the dry run saw part of the file: start the pass afresh
                 ctx, transformer, _ = _start_pass(module, source, settings, path, project, rules, fixer_types, previous)
@@ -186,7 +188,7 @@ def _transform(
         if updated is module:
             return source, diagnostics
         code = updated.code
-        if not ctx.edits or code == source:
+        if not ctx.edits or code == source or marker_changes is not None:
             return code, diagnostics
         module, source = updated, code
     raise Unsettled(f"the rules did not settle after {MAX_PASSES} passes")

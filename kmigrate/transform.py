@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -14,7 +14,7 @@ from kmigrate.nodes import LeaveResult
 from kmigrate.removal import CommentKeeper
 from kmigrate.rules.base import Fixer
 from kmigrate.scopes import ScopeStack
-from kmigrate.walk import walk
+from kmigrate.walk import rewrite, walk
 
 _SCOPE_TYPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 
@@ -94,6 +94,14 @@ class MigrationTransformer(CommentKeeper, cst.CSTTransformer):
     # LibCST types on_leave as returning the node's own type, but lets a transformer return
     # another kind of node at run time, and the fixers do (a call becomes a name).
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> LeaveResult:  # type: ignore[override]
+        role = _role(type(original_node))
+        result = self.leave_fixers(original_node, updated_node)
+        if role.statement:
+            result = self.ctx.leave_statement(original_node, result)
+        return self.leave_rest(original_node, result, role)
+
+    def leave_fixers(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> LeaveResult:
+        """The fixers' leave_ methods for the node, then the scope it closes."""
         result: LeaveResult = updated_node
         node_type = type(original_node)
         role, _, leaves = self._dispatch(node_type)
@@ -105,11 +113,13 @@ class MigrationTransformer(CommentKeeper, cst.CSTTransformer):
                 break
         if role.scope:
             self.ctx.leave_scope(original_node)
-        if role.statement:
-            result = self.ctx.leave_statement(original_node, result)
+        return result
+
+    def leave_rest(self, original_node: cst.CSTNode, result: LeaveResult, role: _Role) -> LeaveResult:
+        """After the statement's markers: comments of removed statements, the module's imports."""
         if role.keeps_comments:
             result = self.keep(original_node, result)  # comments above a removed statement stay
-        if node_type is cst.Module and isinstance(result, cst.Module):
+        if type(original_node) is cst.Module and isinstance(result, cst.Module):
             result = self.ctx.imports.apply(result)
         return result
 
@@ -119,11 +129,36 @@ class MigrationTransformer(CommentKeeper, cst.CSTTransformer):
         change anything (the confirming pass of a file that has settled, or a file already
         migrated), without rebuilding a single node. On False the context has seen part of
         the file: run a fresh pass."""
+        return self.marker_changes(module, markers_allowed=False) == {}
+
+    def marker_changes(self, module: cst.Module, markers_allowed: bool = True) -> dict[int, cst.CSTNode] | None:
+        """Run every fixer over ``module`` as a read-only traversal (a confirming pass): None
+        when some fixer would change code, else the statements whose markers alone the pass
+        changes, id(original) -> marked (a marker tagged for a recheck and settled, a finding
+        about code the last pass wrote), none when the file has settled. Code nobody changes is
+        a fixed point, so such a pass settles the file: ``with_marker_changes`` applies them
+        without a rebuilding pass and another confirming one. On None the context has seen part
+        of the file: run a fresh pass."""
+        dry_run = _DryRun(self, markers_allowed)
         try:
-            walk(module, _DryRun(self), code_only=True)
+            walk(module, dry_run, code_only=True)
         except _WouldChange:
-            return False
-        return True
+            return None
+        return dry_run.marker_changes
+
+
+def with_marker_changes(module: cst.Module, changes: Mapping[int, cst.CSTNode]) -> cst.Module:
+    """``module`` with the statements ``marker_changes`` found replaced (their markers set)."""
+    return cst.ensure_type(rewrite(module, _Replace(changes), code_only=True), cst.Module)
+
+
+class _Replace(cst.CSTTransformer):
+    def __init__(self, replacements: Mapping[int, cst.CSTNode]) -> None:
+        super().__init__()
+        self._replacements = replacements
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> cst.CSTNode:  # type: ignore[override]
+        return self._replacements.get(id(original_node), updated_node)
 
 
 class _WouldChange(Exception):
@@ -134,17 +169,37 @@ class _DryRun(cst.CSTVisitor):
     """The transformer's visit and leave logic in a visitor: each node is left with itself as
     the updated node (no child changed, or the traversal would have stopped), so a fixer that
     returns anything else is a change. Walked without rebuilding a node (kmigrate.walk), it
-    costs a fraction of a transform pass."""
+    costs a fraction of a transform pass.
 
-    def __init__(self, transformer: MigrationTransformer) -> None:
+    With ``markers_allowed``, a statement whose markers alone change is noted instead, as long
+    as no statement around it has its markers changed too (that one would be rebuilt with the
+    inner change: left to a rewriting pass)."""
+
+    def __init__(self, transformer: MigrationTransformer, markers_allowed: bool) -> None:
         super().__init__()
         self._transformer = transformer
+        self._markers_allowed = markers_allowed and not transformer.ctx.has_ignore_comments
+        self.marker_changes: dict[int, cst.CSTNode] = {}
+        self._open: list[int] = []  # len(marker_changes) when each open statement was entered
 
     def on_visit(self, node: cst.CSTNode) -> bool:
+        if _role(type(node)).statement:
+            self._open.append(len(self.marker_changes))
         return self._transformer.on_visit(node)
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
-        if self._transformer.on_leave(original_node, original_node) is not original_node:
+        transformer = self._transformer
+        role = _role(type(original_node))
+        if transformer.leave_fixers(original_node, original_node) is not original_node:
+            raise _WouldChange
+        if role.statement:
+            inner_changes = len(self.marker_changes) - self._open.pop()
+            marked = transformer.ctx.leave_statement(original_node, original_node)
+            if marked is not original_node:
+                if not self._markers_allowed or inner_changes or not isinstance(marked, cst.CSTNode):
+                    raise _WouldChange
+                self.marker_changes[id(original_node)] = marked
+        if transformer.leave_rest(original_node, original_node, role) is not original_node:
             raise _WouldChange
 
 

@@ -35,3 +35,37 @@ def test_visitors_together_see_what_each_sees_alone():
         assert single.names == shared.names
         assert single.left == shared.left
     assert "y" not in together[1].names and "y" in together[0].names
+
+
+def test_a_pass_that_changes_only_markers_settles_the_file_as_full_passes_do(monkeypatch):
+    """A confirming pass in which no fixer changes code but markers change (a marker tagged for
+    a recheck, a finding about code the last pass wrote) settles the file at once: the output
+    and the findings are those of the rewriting pass and the confirming pass it replaces."""
+    from pathlib import Path
+
+    from kmigrate import pipeline
+    from kmigrate.settings import Settings
+    from kmigrate.transform import MigrationTransformer
+
+    programs = sorted((Path(__file__).resolve().parents[1] / "fixtures" / "programs").glob("*.py"))
+    settings = Settings()
+    shortcut = {}
+    for path in programs:
+        result = pipeline.migrate_bytes(path.read_bytes(), str(path), settings)
+        shortcut[path.name] = (result.output, [(d.rule, d.line, d.message, d.fixed) for d in result.diagnostics])
+
+    original = MigrationTransformer.marker_changes
+    used = []
+
+    def full_passes_only(self, module, markers_allowed=True):  # type: ignore[no-untyped-def]
+        changes = original(self, module, markers_allowed)
+        if changes:
+            used.append(1)
+            return None  # as before: a rewriting pass, then a confirming one
+        return changes
+
+    monkeypatch.setattr(MigrationTransformer, "marker_changes", full_passes_only)
+    for path in programs:
+        result = pipeline.migrate_bytes(path.read_bytes(), str(path), settings)
+        assert shortcut[path.name] == (result.output, [(d.rule, d.line, d.message, d.fixed) for d in result.diagnostics]), path.name
+    assert used, "no fixture took the marker-only settling: the comparison proves nothing"
