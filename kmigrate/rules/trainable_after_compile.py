@@ -64,36 +64,137 @@ _TRAINING = frozenset({"fit", "fit_generator", "train_on_batch"})
 
 
 @dataclass
+class _Function:
+    """What the freeze check needs of a top-level function: its parameters, the receivers it
+    compiles and the names it returns (a builder that returns the model it compiled)."""
+
+    params: tuple[str, ...]
+    compiled: set[str] = field(default_factory=set)
+    returned: set[str] = field(default_factory=set)
+    trained: set[str] = field(default_factory=set)
+
+
+@dataclass
 class _Order(cst.CSTVisitor):
     """In source order: which receivers are compiled (by position), trained, and whether the
-    file ever sets `.trainable` to anything but the literal False (it toggles by itself)."""
+    file ever sets `.trainable` to anything but the literal False (it toggles by itself).
+
+    Also the builder-function GAN of the tutorials: `d = define_discriminator()` (which compiles
+    and returns its model), then `define_gan(g, d)` freezes its parameter `d_model`."""
 
     ctx: FileContext
     position: int = 0
     compiled: dict[str, int] = field(default_factory=dict)  # receiver -> first compile's position
     trained: set[str] = field(default_factory=set)
     frozen_at: dict[int, int] = field(default_factory=dict)  # id(assign) -> position
+    frozen_in: dict[int, str] = field(default_factory=dict)  # id(assign) -> enclosing function
     toggles: bool = False
+    functions: dict[str, _Function] = field(default_factory=dict)
+    built_by: list[tuple[str, str, int]] = field(default_factory=list)  # (target, function, position)
+    calls: list[tuple[str, cst.Call, int]] = field(default_factory=list)  # (function, call, position)
+    _stack: list[str] = field(default_factory=list)
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
         self.position += 1
 
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._stack.append(node.name.value)
+        if len(self._stack) == 1:
+            params = tuple(p.name.value for p in (*node.params.posonly_params, *node.params.params))
+            self.functions[node.name.value] = _Function(params)
+
+    def leave_FunctionDef(self, original: cst.FunctionDef) -> None:
+        self._stack.pop()
+
+    def _function(self) -> _Function | None:
+        return self.functions.get(self._stack[0]) if self._stack else None
+
+    def visit_Return(self, node: cst.Return) -> None:
+        function = self._function()
+        if function is not None and isinstance(node.value, cst.Name):
+            function.returned.add(node.value.value)
+
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
+        if isinstance(func, cst.Name):
+            self.calls.append((func.value, node, self.position))
+            return
         if not isinstance(func, cst.Attribute):
             return
         if func.attr.value == "compile" and self.ctx.keras_receiver(func.value, "compile", node):
             self.compiled.setdefault(code(func.value), self.position)
+            function = self._function()
+            if function is not None:
+                function.compiled.add(code(func.value))
         elif func.attr.value in _TRAINING:
             self.trained.add(code(func.value))
+            function = self._function()
+            if function is not None:
+                function.trained.add(code(func.value))
 
     def visit_Assign(self, node: cst.Assign) -> None:
+        if isinstance(node.value, cst.Call) and isinstance(node.value.func, cst.Name):
+            for target in node.targets:
+                self.built_by.append((code(target.target), node.value.func.value, self.position))
         if not any(_sets_trainable(target.target) for target in node.targets):
             return
         if isinstance(node.value, cst.Name) and node.value.value == "False":
             self.frozen_at[id(node)] = self.position
+            if self._stack:
+                self.frozen_in[id(node)] = self._stack[0]
         else:
             self.toggles = True
+
+    # -- after the scan -----------------------------------------------------------------------
+    def compiled_before(self, receiver: str, position: int) -> bool:
+        """``receiver`` was compiled before ``position``: directly, or made by a function that
+        returns the model it compiled."""
+        first = self.compiled.get(receiver)
+        if first is not None and first < position:
+            return True
+        for target, function, at in self.built_by:
+            builder = self.functions.get(function)
+            if target == receiver and at < position and builder is not None and builder.compiled & builder.returned:
+                return True
+        return False
+
+    def trains(self, name: str) -> bool:
+        """``name.fit/train_on_batch`` in the file, or ``name`` given to a function of the file
+        that trains the parameter it arrives in (``train(g_model, d_model, gan_model)``)."""
+        if name in self.trained:
+            return True
+        for called, call, _ in self.calls:
+            function = self.functions.get(called)
+            if function is None:
+                continue
+            for index, param in enumerate(function.params):
+                if param in function.trained and _argument(call, index, param) == name:
+                    return True
+        return False
+
+    def compiled_argument(self, assign_id: int, receiver: str) -> str | None:
+        """The freeze sets ``<parameter>.trainable = False`` inside a function that some call of
+        the file gives an already compiled model: that argument, as the caller spells it."""
+        function_name = self.frozen_in.get(assign_id)
+        function = self.functions.get(function_name or "")
+        if function is None or receiver not in function.params:
+            return None
+        index = function.params.index(receiver)
+        for called, call, at in self.calls:
+            if called != function_name:
+                continue
+            argument = _argument(call, index, receiver)
+            if argument is not None and self.compiled_before(argument, at):
+                return argument
+        return None
+
+
+def _argument(call: cst.Call, index: int, keyword: str) -> str | None:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == keyword:
+            return code(arg.value)
+    positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
+    return code(positional[index].value) if index < len(positional) else None
 
 
 def _sets_trainable(target: cst.BaseExpression) -> bool:
@@ -120,15 +221,19 @@ class TrainableAfterCompileFixer(Fixer):
             if not _sets_trainable(target.target):
                 continue
             receiver = code(cst.ensure_type(target.target, cst.Attribute).value)
-            compiled = scan.compiled.get(receiver)
-            if compiled is None or compiled >= scan.frozen_at[id(original)] or receiver not in scan.trained:
-                continue
-            if receiver in self._marked:
+            compiled = f"{receiver} was compiled before this line"
+            if scan.compiled_before(receiver, scan.frozen_at[id(original)]):
+                trains_alone = scan.trains(receiver)
+            else:
+                argument = scan.compiled_argument(id(original), receiver)
+                trains_alone = argument is not None and scan.trains(argument)
+                compiled = f"{receiver} arrives here compiled ({argument}, which the file trains by itself)"
+            if not trains_alone or receiver in self._marked:
                 continue
             self._marked.add(receiver)
             self.ctx.flag(
                 "KM623", original,
-                f"{receiver} was compiled before this line, so legacy Keras kept training it in its own "
+                f"{compiled}, so legacy Keras kept training it in its own "
                 f"train_on_batch/fit and froze it only in models compiled afterwards; Keras 3 reads `trainable` "
                 f"when {receiver} first trains and never updates it: set {receiver}.trainable = True before "
                 f"{receiver} trains and False before the combined model trains",

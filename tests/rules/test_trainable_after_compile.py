@@ -54,3 +54,68 @@ def test_km623_marks_each_model_once():
     code = HEAD + "D.compile(loss='mse', optimizer='sgd')\nD.trainable = False\n" + COMBINED + (
         "D.trainable = False\nD.train_on_batch(x, y)\n")
     assert len(_km623(code)) == 1
+
+
+BUILDERS = """
+import numpy as np
+from keras.models import Sequential
+from keras.layers import Dense
+from keras.applications import VGG16
+
+
+def define_discriminator():
+    model = Sequential([Dense(1, activation='sigmoid', input_dim=2)])
+    model.compile(loss='binary_crossentropy', optimizer='adam')
+    return model
+
+
+def define_generator():
+    return Sequential([Dense(2, input_dim=3)])
+
+
+def define_gan(g_model, d_model):
+    d_model.trainable = False
+    model = Sequential()
+    model.add(g_model)
+    model.add(d_model)
+    model.compile(loss='binary_crossentropy', optimizer='adam')
+    return model
+"""
+
+
+def test_km623_flags_the_builder_function_gan():
+    # review finding: the tutorial GAN (define_discriminator compiles and returns its model,
+    # define_gan freezes its parameter, train() trains the parameter it gets) was never marked
+    output = assert_flags(
+        BUILDERS + (
+            "\n\ndef train(g_model, d_model, gan_model):\n"
+            "    d_model.train_on_batch(np.ones((4, 2)), np.ones((4, 1)))\n"
+            "    gan_model.train_on_batch(np.ones((4, 3)), np.ones((4, 1)))\n"
+            "\n\nd_model = define_discriminator()\ng_model = define_generator()\n"
+            "gan_model = define_gan(g_model, d_model)\ntrain(g_model, d_model, gan_model)\n"
+        ),
+        "KM623",
+    )
+    assert "d_model.trainable = False  # kmigrate: KM623 set d_model.trainable = True before d_model trains" in output
+
+
+def test_km623_builder_gan_direct_training_and_keyword_argument():
+    code = BUILDERS + (
+        "\ndisc = define_discriminator()\ngan = define_gan(define_generator(), d_model=disc)\n"
+        "disc.train_on_batch(np.ones((4, 2)), np.ones((4, 1)))\n"
+    )
+    assert len(_km623(code)) == 1
+
+
+def test_km623_noop_builder_gan_whose_discriminator_never_trains_alone():
+    code = BUILDERS + "\nd = define_discriminator()\ngan = define_gan(define_generator(), d)\ngan.fit(x, y)\n"
+    assert _km623(code) == []
+
+
+def test_km623_noop_frozen_pretrained_base_given_to_a_builder():
+    # transfer learning: the base was never compiled, so freezing it means the same in both
+    code = BUILDERS + (
+        "\nbase = VGG16(include_top=False)\nhead = define_gan(define_generator(), base)\n"
+        "base.fit(x, y)\n"
+    )
+    assert _km623(code) == []
