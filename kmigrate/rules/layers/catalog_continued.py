@@ -71,17 +71,24 @@ MORE_RULES = (
             "\n"
             "\n"
             '@register_keras_serializable(package="kmigrate")\n'
+            "def kmigrate_same_shape(shape):\n"
+            "    return shape\n"
+            "\n"
+            "\n"
+            '@register_keras_serializable(package="kmigrate")\n'
             "def kmigrate_lambda_1(t):\n"
             "    return K.l2_normalize(t, axis=-1)\n"
             "\n"
             "\n"
-            "normalize = Lambda(kmigrate_lambda_1, output_shape=lambda shape: shape)"
+            "normalize = Lambda(kmigrate_lambda_1, output_shape=kmigrate_same_shape)"
         ),
         safety=CONTEXT,
         safety_note=(
             "Keras 3 infers a Lambda's output shape by calling the function on symbolic tensors; backend and "
             "TF ops cannot run on them, so the model trains but fails to load from .keras or .h5 (measured "
-            "on TF 2.21). Element-wise backend ops keep the input shape, which is written out; any other "
+            "on TF 2.21). Element-wise backend ops keep the input shape, which is written out as a registered "
+            "`kmigrate_same_shape` function (an `output_shape=lambda ...` would itself make load_model refuse "
+            "the file in its default safe mode); any other "
             "backend/TF op in a Lambda without output_shape is marked."
         ),
         catalog=("C-L15", "D22"),

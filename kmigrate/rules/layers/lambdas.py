@@ -72,7 +72,7 @@ class LambdaLayers(LayersBase):
                 self.ctx.flag("KM415", original, "Keras 3 cannot infer this Lambda's output shape when "
                               "the model is loaded: add output_shape=(...) (without the batch dimension)")
                 return new_call
-            new_call = callargs.add_keyword(new_call, "output_shape", cst.parse_expression("lambda shape: shape"))
+            new_call = callargs.add_keyword(new_call, "output_shape", cst.Name(self._same_shape_function()))
             message += ", with output_shape (the element-wise op keeps the input shape)"
         self.ctx.fixed("KM415", original, message)
         return new_call
@@ -107,6 +107,23 @@ class LambdaLayers(LayersBase):
             f'@{register}(package="kmigrate")\n'
             f"def {name}({params}):\n"
             f"    return {body}\n",
+        )
+        return name
+
+    def _same_shape_function(self) -> str:
+        """A registered ``shape -> shape`` function: an ``output_shape=lambda shape: shape`` is
+        itself a Python lambda, which ``load_model`` refuses in its default safe mode (measured on
+        TF 2.21: "Requested the deserialization of a `Lambda` layer whose `function` is a Python
+        lambda"), so the lifted function alone would not make the model reloadable."""
+        name = "kmigrate_same_shape"
+        if self.ctx.resolver.is_bound(name):
+            return name  # a second run: the file defines it already
+        register = code(self.ctx.imports.reference("utils.register_keras_serializable"))
+        self.ctx.imports.add_definition(
+            name,
+            f'@{register}(package="kmigrate")\n'
+            f"def {name}(shape):\n"
+            f"    return shape\n",
         )
         return name
 

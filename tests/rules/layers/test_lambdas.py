@@ -3,6 +3,8 @@ an ``output_shape`` for an element-wise backend op, so that Keras 3 can reload t
 
 from __future__ import annotations
 
+import re
+
 from tests.helpers import assert_flags, assert_migrates, assert_unchanged, migrated
 
 
@@ -34,14 +36,35 @@ def test_km415_backend_lambda_is_lifted_into_a_registered_function_with_its_shap
 
 
         @register_keras_serializable(package="kmigrate")
+        def kmigrate_same_shape(shape):
+            return shape
+
+
+        @register_keras_serializable(package="kmigrate")
         def kmigrate_lambda_1(t):
             return K.l2_normalize(t, axis=-1)
 
 
         def build():
-            return Lambda(kmigrate_lambda_1, output_shape=lambda shape: shape)
+            return Lambda(kmigrate_lambda_1, output_shape=kmigrate_same_shape)
         """,
     )
+
+
+def test_km415_output_shape_is_never_a_python_lambda():
+    # review finding (learning0animal/facenet-keras): `output_shape=lambda shape: shape` made
+    # load_model refuse the saved model in its default safe mode, undoing the lifted function
+    output = migrated(
+        """
+        from keras import backend as K
+        from keras.layers import Lambda
+        a = Lambda(lambda t: K.l2_normalize(t, axis=-1))
+        b = Lambda(lambda t: K.abs(t))
+        """
+    )
+    assert not re.search(r"\blambda\b", output)
+    assert output.count("def kmigrate_same_shape(shape):") == 1
+    assert "b = Lambda(kmigrate_lambda_2, output_shape=kmigrate_same_shape)" in output
 
 
 def test_km415_lambda_with_given_output_shape_is_only_lifted():
