@@ -190,8 +190,9 @@ class _DryRun(cst.CSTVisitor):
     def on_leave(self, original_node: cst.CSTNode) -> None:
         transformer = self._transformer
         role = _role(type(original_node))
-        if transformer.leave_fixers(original_node, original_node) is not original_node:
-            raise _WouldChange
+        result = transformer.leave_fixers(original_node, original_node)
+        if result is not original_node and not (isinstance(result, cst.CSTNode) and result.deep_equals(original_node)):
+            raise _WouldChange  # (a fixer that rebuilt the node as it was changes nothing)
         if role.statement:
             inner_changes = len(self.marker_changes) - self._open.pop()
             marked = transformer.ctx.leave_statement(original_node, original_node)
