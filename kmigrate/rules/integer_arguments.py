@@ -83,8 +83,13 @@ class _Bindings(cst.CSTVisitor):
         if isinstance(target, cst.Name):
             self.values.setdefault(target.value, []).append(value)
         elif isinstance(target, (cst.Tuple, cst.List)):
-            for element in target.elements:
-                self._bind(element.value, _UNKNOWN)
+            # `a, b = 64, 2` binds each name to its element; any other unpacking is not visible
+            values = value.elements if isinstance(value, (cst.Tuple, cst.List)) else ()
+            pairs = len(values) == len(target.elements) and not any(
+                isinstance(e, cst.StarredElement) for e in (*values, *target.elements)
+            )
+            for index, element in enumerate(target.elements):
+                self._bind(element.value, values[index].value if pairs else _UNKNOWN)
         elif isinstance(target, cst.StarredElement):
             self._bind(target.value, _UNKNOWN)
 

@@ -57,6 +57,25 @@ def test_km602_visible_ints_unchanged():
     )
 
 
+def test_km602_sizes_unpacked_from_a_literal_tuple_unchanged():
+    # review finding (wikistat/High-Dimensional-Deep-Learning): `a, b = 64, 2` made int(a) noise
+    assert_unchanged(
+        "from tensorflow.keras.layers import Dense\n"
+        "intermediate_dim, latent_dim = 64, 2\n"
+        "layers = [Dense(intermediate_dim), Dense(latent_dim)]\n"
+    )
+
+
+def test_km602_other_unpacking_still_wraps():
+    out = run(
+        "import numpy as np\nfrom keras.layers import Dense\n"
+        "units, other = np.max(y) + 1, 3\nwidth, depth = shape\n"
+        "a = Dense(units)\nb = Dense(width)\nc = Dense(other)\n"
+    ).output
+    assert "a = Dense(int(units))" in out and "b = Dense(int(width))" in out
+    assert "c = Dense(other)" in out
+
+
 # -- KM601 -------------------------------------------------------------------------------------
 def test_km601_documented_example():
     # the documented example, run as tests/test_rule_examples.py runs every rule's
