@@ -124,14 +124,7 @@ class MigrationTransformer(CommentKeeper, cst.CSTTransformer):
         return result
 
 
-    def changes_nothing(self, module: cst.Module) -> bool:
-        """Run every fixer over ``module`` as a read-only traversal: True when no fixer would
-        change anything (the confirming pass of a file that has settled, or a file already
-        migrated), without rebuilding a single node. On False the context has seen part of
-        the file: run a fresh pass."""
-        return self.marker_changes(module, markers_allowed=False) == {}
-
-    def marker_changes(self, module: cst.Module, markers_allowed: bool = True) -> dict[int, cst.CSTNode] | None:
+    def marker_changes(self, module: cst.Module) -> dict[int, cst.CSTNode] | None:
         """Run every fixer over ``module`` as a read-only traversal (a confirming pass): None
         when some fixer would change code, else the statements whose markers alone the pass
         changes, id(original) -> marked (a marker tagged for a recheck and settled, a finding
@@ -139,7 +132,7 @@ class MigrationTransformer(CommentKeeper, cst.CSTTransformer):
         a fixed point, so such a pass settles the file: ``with_marker_changes`` applies them
         without a rebuilding pass and another confirming one. On None the context has seen part
         of the file: run a fresh pass."""
-        dry_run = _DryRun(self, markers_allowed)
+        dry_run = _DryRun(self)
         try:
             walk(module, dry_run, code_only=True)
         except _WouldChange:
@@ -171,14 +164,15 @@ class _DryRun(cst.CSTVisitor):
     returns anything else is a change. Walked without rebuilding a node (kmigrate.walk), it
     costs a fraction of a transform pass.
 
-    With ``markers_allowed``, a statement whose markers alone change is noted instead, as long
-    as no statement around it has its markers changed too (that one would be rebuilt with the
-    inner change: left to a rewriting pass)."""
+    A statement whose markers alone change is noted instead, as long as no statement around it
+    has its markers changed too (that one would be rebuilt with the inner change) and the file
+    has no ``# kmigrate: ignore`` comments (they apply by line, and markers move lines): those
+    are left to a rewriting pass."""
 
-    def __init__(self, transformer: MigrationTransformer, markers_allowed: bool) -> None:
+    def __init__(self, transformer: MigrationTransformer) -> None:
         super().__init__()
         self._transformer = transformer
-        self._markers_allowed = markers_allowed and not transformer.ctx.has_ignore_comments
+        self._markers_allowed = not transformer.ctx.has_ignore_comments
         self.marker_changes: dict[int, cst.CSTNode] = {}
         self._open: list[int] = []  # len(marker_changes) when each open statement was entered
 

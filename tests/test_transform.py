@@ -57,8 +57,8 @@ def test_a_pass_that_changes_only_markers_settles_the_file_as_full_passes_do(mon
     original = MigrationTransformer.marker_changes
     used = []
 
-    def full_passes_only(self, module, markers_allowed=True):  # type: ignore[no-untyped-def]
-        changes = original(self, module, markers_allowed)
+    def full_passes_only(self, module):  # type: ignore[no-untyped-def]
+        changes = original(self, module)
         if changes:
             used.append(1)
             return None  # as before: a rewriting pass, then a confirming one
