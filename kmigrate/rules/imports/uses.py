@@ -102,9 +102,8 @@ class NameUses(ImportsBase):
             self.ctx.fixed("KM120", original, f"`{value}` came from a legacy star import: imported explicitly")
         if module == "numpy":
             return cst.Name(self.ctx.imports.module("numpy", value))
-        if module == "backend":
-            root = "tf_keras" if self.ctx.target == "tf_keras" else "tensorflow.keras"
-            return cst.Name(self.ctx.imports.module(f"{root}.backend", value))
+        if module == "backend":  # `K` keeps its name: `import tensorflow.keras.backend as K`
+            return cst.Name(self.ctx.imports.module("tensorflow.keras.backend", value))
         return self.ctx.imports.reference(module)
 
     def _name_rule(self, source: KerasName, home: keras_api.Home) -> str:
