@@ -40,6 +40,8 @@ _TF1 = {
     "tensorflow.reset_default_graph": "use tf.keras.backend.clear_session()",
 }
 _TF1_RENAMES = {"tensorflow.set_random_seed": "random.set_seed"}
+# Methods only Theano tensors have (`x.dimshuffle(0, 'x')`) -> what TensorFlow code writes.
+_THEANO_TENSOR_METHODS = {"dimshuffle": "use K.permute_dimensions / K.expand_dims ('x' = new axis)"}
 # Methods of TF1 `tf.data` datasets that TF 2 removed; the names exist nowhere else in TF or Keras.
 _TF1_DATASET_METHODS = {
     "make_one_shot_iterator": "iterate the dataset, or pass it to fit(), instead of an iterator",
@@ -172,6 +174,12 @@ class ManualReviewFixer(Fixer):
             advice = _TF1_DATASET_METHODS[func.attr.value]
             self.ctx.flag("KM904", original, f"Dataset.{func.attr.value}() is TF1 graph code: {advice}", marker=advice)
             return updated
+        if isinstance(func, cst.Attribute) and func.attr.value in _THEANO_TENSOR_METHODS and self._theano_tensor(func):
+            self.ctx.flag("KM902", original, f"`.{func.attr.value}()` is a Theano tensor method (TensorFlow "
+                          f"tensors have none; the legacy code ran only on the Theano backend): "
+                          f"{_THEANO_TENSOR_METHODS[func.attr.value]}",
+                          marker=f"Theano-only .{func.attr.value}(): use K.expand_dims / K.permute_dimensions")
+            return updated
         if isinstance(func, cst.Attribute) and self.ctx.involves_keras:
             name = func.attr.value
             if name in ("fit", "evaluate", "fit_generator", "evaluate_generator") and callargs.keyword(
@@ -184,6 +192,15 @@ class ManualReviewFixer(Fixer):
                 self.ctx.flag("KM920", original, "class_mode= is Keras 0.x: remove it (the loss decides; "
                               "add metrics=['accuracy'] for accuracy)")
         return updated
+
+    def _theano_tensor(self, func: cst.Attribute) -> bool:
+        """``weights.dimshuffle(0, 'x')`` in a Keras file, on a receiver that may be a tensor (not
+        known to be another library's object) and no class of the file or project defines it."""
+        if not self.ctx.involves_keras or not self.ctx.allows("KM902"):
+            return False
+        if self.ctx.kinds.kind_of(func.value).is_not_keras:
+            return False
+        return not self.ctx.kinds.project_defines(func.attr.value)
 
     def _tf1_dataset_call(self, func: cst.Attribute) -> bool:
         """``dataset.make_one_shot_iterator()`` in a file that imports TensorFlow itself (not only

@@ -22,6 +22,11 @@ RULES = (
         safety=FLAG,
         safety_note="tf.keras runs only on TensorFlow.",
         catalog=("D02",),
+        details=(
+            "Marked: `import theano` in a Keras file, and Theano tensor methods called on what may be a "
+            "tensor (`weights.dimshuffle(0, 'x')`, found by review in Keras 1 attention layers), unless "
+            "another library's object or a class of the project has that method."
+        ),
     ),
     Rule(
         id="KM903",

@@ -15,6 +15,41 @@ def test_km902_theano_in_keras_file():
     )
 
 
+def test_km902_theano_tensor_method_in_a_keras_layer():
+    # review finding (hsuwt/cs224n-project AttLayer.py): `.dimshuffle(0, 'x')` stayed unmarked
+    output = assert_flags(
+        """
+        from keras import backend as K
+        from keras.engine.topology import Layer
+
+        class AttLayer(Layer):
+            def call(self, x, mask=None):
+                ai = K.exp(K.tanh(x))
+                weights = ai / K.sum(ai, axis=1).dimshuffle(0, 'x')
+                return x * weights.dimshuffle(0, 1, 'x')
+        """,
+        "KM902",
+    )
+    assert output.count("# kmigrate: KM902 Theano-only .dimshuffle(): use K.expand_dims / K.permute_dimensions") == 2
+
+
+def test_km902_dimshuffle_of_a_project_class_or_other_library_unmarked():
+    assert_unchanged(
+        """
+        from tensorflow.keras.layers import Dense
+
+        class Grid:
+            def dimshuffle(self, *axes):
+                return axes
+
+        g = Grid().dimshuffle(1, 0)
+        """
+    )
+    assert "KM902" not in migrated(
+        "import keras\nimport numpy as np\nfrom mylib import Tensor\nt = Tensor(np.ones(3)).dimshuffle(0)\n"
+    )
+
+
 def test_km902_not_without_keras():
     assert_unchanged(
         """
