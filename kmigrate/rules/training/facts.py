@@ -264,6 +264,12 @@ def _strings_in(node: cst.BaseExpression) -> set[str]:
         for entry in node.elements:
             if isinstance(entry, cst.DictElement):
                 found |= _strings_in(entry.value)
+    elif isinstance(node, cst.Call):
+        # `BinaryAccuracy(name='accuracy')` (KM386 writes it for 'accuracy'): logged under its name
+        name = callargs.keyword(node, "name")
+        value = string_value(name.value) if name is not None else None
+        if value is not None:
+            found.add(value)
     else:
         value = string_value(node)
         if value is not None:
