@@ -138,3 +138,12 @@ def test_km386_acc_spelling_keeps_its_key_and_a_second_run_is_clean():
 )
 def test_km386_leaves_compiles_where_both_agree(code):
     assert "KM386" not in rules_fired(run(code))
+
+
+def test_km386_output_width_through_a_constant():
+    out = run(
+        "from keras.models import Sequential\nfrom keras.layers import Dense\nNUM_TAGS = 6\n"
+        "m = Sequential([Dense(8, input_dim=4), Dense(NUM_TAGS, activation='sigmoid')])\n"
+        "m.compile(loss='binary_crossentropy', optimizer='adam', metrics=['accuracy'])\n"
+    ).output
+    assert "metrics=[BinaryAccuracy(name='accuracy')]" in out

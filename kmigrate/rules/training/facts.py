@@ -222,10 +222,17 @@ class _FileFacts(cst.CSTVisitor):
                 units = callargs.keyword(layer, "units") or callargs.keyword(layer, "output_dim")
                 if units is None and layer.args and layer.args[0].keyword is None:
                     units = layer.args[0]
-                value = number_value(units.value) if units is not None else None
+                value = self._number(units.value, scopes) if units is not None else None
                 return int(value) if value is not None and value == int(value) and value >= 1 else None
             return None
         return None
+
+    def _number(self, node: cst.BaseExpression, scopes: list[_Scope]) -> float | None:
+        """A literal number, or a name the file binds once to one (``NUM_TAGS = 6``)."""
+        if isinstance(node, cst.Name):
+            found = self._assigned(node.value, scopes)
+            return number_value(found[0]) if found is not None else None
+        return number_value(node)
 
     # -- generators ------------------------------------------------------------------------
     def batch_size(self, node: cst.BaseExpression, scopes: list[_Scope]
