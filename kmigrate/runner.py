@@ -115,8 +115,28 @@ def _write_copy(result: FileResult, destination: str) -> None:
             result.error = f"cannot write the copy {destination}: {exc.strerror or exc}"
 
 
-def _call(job: _Job) -> FileResult:
-    return job()
+def _call_batch(batch: list[_Job]) -> list[FileResult]:
+    return [job() for job in batch]
+
+
+def _batches(order: list[int], sizes: list[int], workers: int) -> list[list[int]]:
+    """``order`` (largest file first) cut into batches of about equal bytes, some two dozen per
+    worker: few enough that handing them out costs nothing, small enough that the last ones
+    end together (a fixed number of files per batch left one worker on a batch of large files
+    while the other idled). The smallest files, at the end, go many to a batch."""
+    budget = max(1, sum(sizes) // (workers * 24))
+    batches: list[list[int]] = []
+    current: list[int] = []
+    filled = 0
+    for index in order:
+        current.append(index)
+        filled += sizes[index]
+        if filled >= budget or len(current) >= 256:
+            batches.append(current)
+            current, filled = [], 0
+    if current:
+        batches.append(current)
+    return batches
 
 
 def default_jobs() -> int:
@@ -147,13 +167,14 @@ def run_all(
             yield result
         return
     workers = min(jobs, len(jobs_list))
-    chunk = max(1, min(16, len(jobs_list) // (workers * 4)))
     projects = {root: _PROJECTS[root] for root in set(roots.values())}
     for project in projects.values():
         project.settle_involvement()
     # Largest files first: a big file handed out last would keep one core busy while the others
     # idle. Results come back in that order and are yielded in the order of ``paths``.
-    order = sorted(range(len(jobs_list)), key=lambda index: -_size(paths[index]))
+    sizes = [_size(path) for path in paths]
+    order = sorted(range(len(jobs_list)), key=lambda index: -sizes[index])
+    batches = _batches(order, sizes, workers)
     arrived: dict[int, FileResult] = {}
     following = 0  # the next index of ``paths`` to yield
     # The workers are forked with the project indexes already built: they read them from pages
@@ -166,10 +187,11 @@ def run_all(
     with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_init_worker,
                              initargs=(projects,)) as pool:  # fmt: skip
         try:
-            results = pool.map(_call, [jobs_list[index] for index in order], chunksize=chunk)
-            for index, result in zip(order, results):
-                on_result(result)
-                arrived[index] = result
+            batch_results = pool.map(_call_batch, [[jobs_list[index] for index in batch] for batch in batches])
+            for batch, results in zip(batches, batch_results):
+                for index, result in zip(batch, results):
+                    on_result(result)
+                    arrived[index] = result
                 while following in arrived:
                     yield arrived.pop(following)
                     following += 1

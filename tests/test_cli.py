@@ -272,6 +272,20 @@ def test_pool_results_come_in_path_order_although_the_largest_files_go_first(tmp
     assert all(r.status.value == "changed" for r in results)
 
 
+def test_pool_batches_hold_every_file_once_largest_first_in_batches_of_equal_bytes():
+    from kmigrate.runner import _batches
+
+    sizes = [5000, 10, 300, 4000, 20, 20, 9000, 700] * 30
+    order = sorted(range(len(sizes)), key=lambda index: -sizes[index])
+    batches = _batches(order, sizes, workers=2)
+    assert [index for batch in batches for index in batch] == order
+    budget = sum(sizes) // (2 * 24)
+    assert all(sum(sizes[i] for i in batch) >= budget for batch in batches[:-1])
+    # Files above the budget go alone; the small ones at the end share batches.
+    assert all(len(batch) == 1 for batch in batches if sizes[batch[0]] >= budget)
+    assert len(batches[-1]) > 1
+
+
 def test_markers_left_by_an_earlier_run_are_counted_on_the_next(tmp_path):
     """A second run cannot find legacy-only problems again (the code reads tf.keras now), but
     the markers the first run left are still places for a person: the report says so, without
