@@ -19,7 +19,7 @@ from kmigrate.diagnostics import Diagnostic
 from kmigrate.inference import KindResolver
 from kmigrate.kinds import Kind
 from kmigrate.markers import MarkerBook, ignore_comments
-from kmigrate.names import Api, NameResolver, classify
+from kmigrate.names import Api, KerasName, NameResolver, classify
 from kmigrate.nodes import LeaveResult, Statement
 from kmigrate.positions import locate, statement_start
 from kmigrate.project import ProjectIndex
@@ -81,6 +81,7 @@ class FileContext:
         self._ignores = ignore_comments(source) if "kmigrate" in source else {}
         self._statement_lines: dict[int, tuple[int, int]] | None = None
         self._enabled_cache: dict[str, bool] = {}
+        self._apis: dict[int, tuple[cst.BaseExpression, Api | None]] = {}
         self.imports = ImportRequests(self)
         self.edits = 0
         self._involves_keras: bool | None = None
@@ -125,12 +126,22 @@ class FileContext:
         return self.kinds.allows_member(receiver, member, call)
 
     def api(self, node: cst.BaseExpression) -> Api | None:
+        known = self._apis.get(id(node))
+        if known is not None and known[0] is node:
+            return known[1]
         name = self.resolver.keras_name(node)
-        if name is None and isinstance(node, cst.Name) and not self.resolver.bindings.get(node.value):
+        if name is None and type(node) is cst.Name and not self.resolver.bindings.get(node.value):
+            # Not remembered: what an alias stands for is learnt as the scan goes.
             alias = self.kinds.alias_of(node)  # RNN = layers.LSTM; RNN(64)
             name = self.resolver.keras_name(alias) if alias is not None else None
-        if name is None:
-            return None
+            return None if name is None else self._api(name)
+        found = None if name is None else self._api(name)
+        # Twenty fixers ask about each call's callee: id(node) -> (node, its Api), the node kept
+        # so that its id stays its own.
+        self._apis[id(node)] = (node, found)
+        return found
+
+    def _api(self, name: KerasName) -> Api:
         if not name.legacy:
             return Api(name.path, False, name)
         return Api(keras_api.modern_path(name, self.target), True, name)
