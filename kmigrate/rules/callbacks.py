@@ -11,6 +11,7 @@ import libcst as cst
 from kmigrate import callargs
 from kmigrate.rule_types import CONTEXT, FLAG, SAFE
 from kmigrate.rules.base import Fixer, Rule
+from kmigrate.walk import find_all
 from kmigrate.rules.training_table import (
     has_single_star,
     number_value,
@@ -148,7 +149,12 @@ RULES = (
         ),
         after="pass the validation data to the callback's constructor",
         safety=FLAG,
-        safety_note="AttributeError on Keras 3 (always None in tf_keras).",
+        safety_note=(
+            "AttributeError on Keras 3 (always None in tf_keras). A callback that sets "
+            "`self.validation_data` itself (from its constructor) is not marked: Keras 3 keeps that value. "
+            "Legacy fit() overwrote it with fit's own validation list [x, y, sample_weights], which holds "
+            "the same arrays when both were given the same data (the usual case)."
+        ),
         catalog=("C-CB07",),
     ),
     Rule(
@@ -189,6 +195,19 @@ class CallbackFixer(Fixer):
     handles: ClassVar[frozenset[str]] = frozenset({"callbacks.BaseLogger"})
 
     _listed: set[int] = field(default_factory=set)  # BaseLogger() calls inside list displays
+    # per class being traversed: it sets self.validation_data itself (its own (x_val, y_val))
+    _own_validation_data: list[bool] = field(default_factory=list)
+    _validation_statements: set[int] = field(default_factory=set)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._own_validation_data.append(any(
+            _is_self_validation_data(target.target)
+            for target in find_all(node.body, cst.AssignTarget)
+        ))
+
+    def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
+        self._own_validation_data.pop()
+        return updated
 
     def visit_List(self, node: cst.List) -> None:
         for element in node.elements:
@@ -200,9 +219,11 @@ class CallbackFixer(Fixer):
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
         if (
-            original.attr.value == "validation_data" and isinstance(original.value, cst.Name)
-            and original.value.value == "self" and self._in_callback() and self.ctx.allows("KM367")
+            _is_self_validation_data(original) and self._in_callback() and self.ctx.allows("KM367")
+            and not (self._own_validation_data and self._own_validation_data[-1])
+            and id(self.ctx.current_statement) not in self._validation_statements  # one finding per marker
         ):
+            self._validation_statements.add(id(self.ctx.current_statement))
             self.ctx.flag("KM367", original, "callbacks no longer get self.validation_data: pass (x_val, "
                           "y_val) to the callback's __init__ and use that")
         return updated
@@ -296,3 +317,12 @@ class CallbackFixer(Fixer):
 
 
 FIXER = CallbackFixer
+
+
+def _is_self_validation_data(node: cst.BaseExpression) -> bool:
+    """``self.validation_data``: legacy fit set it on every callback; a callback that assigns it
+    itself (``self.validation_data = validation_data`` in __init__) keeps working in Keras 3."""
+    return (
+        isinstance(node, cst.Attribute) and node.attr.value == "validation_data"
+        and isinstance(node.value, cst.Name) and node.value.value == "self"
+    )
