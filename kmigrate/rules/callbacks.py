@@ -225,7 +225,8 @@ class CallbackFixer(Fixer):
         ):
             self._validation_statements.add(id(self.ctx.current_statement))
             self.ctx.flag("KM367", original, "callbacks no longer get self.validation_data: pass (x_val, "
-                          "y_val) to the callback's __init__ and use that")
+                          "y_val) to the callback's __init__ and use that",
+                          marker="give the callback (x_val, y_val) in __init__: Keras 3 sets no validation_data")
         return updated
 
     def leave_Subscript(self, original: cst.Subscript, updated: cst.Subscript) -> cst.BaseExpression:
