@@ -92,40 +92,18 @@ def find_all(tree: cst.CSTNode, node_types: tuple[type[NodeT], ...] | type[NodeT
     """The nodes of ``tree`` (itself included) whose type is one of the concrete ``node_types``
     and that ``matcher`` matches, in traversal order: ``m.findall`` without rebuilding the tree
     (LibCST's ``findall`` visits with its rebuilding traversal, about a parse's cost per call)."""
-    wanted = node_types if isinstance(node_types, tuple) else (node_types,)
-    found: list[NodeT] = []
-    _collect(tree, frozenset(wanted), found)
+    collector = _Collector(frozenset(node_types if isinstance(node_types, tuple) else (node_types,)))
+    walk(tree, collector, code_only=True)  # none of the wanted types is a token
     if matcher is not None:
-        found = [node for node in found if m.matches(node, matcher)]
-    return found
-
-
-def _collect(node: cst.CSTNode, wanted: frozenset[type], found: list) -> None:
-    if type(node) in wanted:
-        found.append(node)
-    plan = _walk_plan(type(node), True)
-    if plan is None:  # a type whose fields are unreadable: LibCST's own traversal below it
-        collector = _Collector(wanted)
-        for child in node.children:
-            child.visit(collector)
-        found.extend(collector.found)
-        return
-    for field, kind in plan:
-        value = getattr(node, field)
-        if kind is _ONE:
-            _collect(value, wanted, found)
-        elif kind is _MANY:
-            for item in value:
-                _collect(item, wanted, found)
-        elif value is not None and value is not cst.MaybeSentinel.DEFAULT:
-            _collect(value, wanted, found)
+        return [node for node in collector.found if m.matches(node, matcher)]
+    return collector.found
 
 
 class _Collector(cst.CSTVisitor):
     def __init__(self, wanted: frozenset[type]) -> None:
         super().__init__()
         self.wanted = wanted
-        self.found: list[cst.CSTNode] = []
+        self.found: list = []
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         if type(node) in self.wanted:
