@@ -8,7 +8,7 @@ rewrites need (``reference``), added once per file when the module is left.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import AbstractSet, Callable, Mapping
+from typing import AbstractSet, Callable, Mapping, TypeVar, cast
 
 import libcst as cst
 import libcst.matchers as m
@@ -26,6 +26,8 @@ from kmigrate.project import ProjectIndex
 from kmigrate.scopes import ScopeStack
 from kmigrate.settings import Settings
 from kmigrate.walk import find_all
+
+ScannerT = TypeVar("ScannerT", bound=cst.CSTVisitor)
 
 STATEMENT_TYPES = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
 
@@ -82,6 +84,7 @@ class FileContext:
         self._statement_lines: dict[int, tuple[int, int]] | None = None
         self._enabled_cache: dict[str, bool] = {}
         self._apis: dict[int, tuple[cst.BaseExpression, Api | None]] = {}
+        self._shared_scanners: dict[Callable[[FileContext], object], object] = {}
         self.imports = ImportRequests(self)
         self.edits = 0
         self._involves_keras: bool | None = None
@@ -110,6 +113,14 @@ class FileContext:
                 self.project is not None and self.path is not None and self.project.involves_keras(self.path, self.source.encode())
             )
         return self._involves_keras
+
+    def shared_scanner(self, make: Callable[[FileContext], ScannerT]) -> ScannerT:
+        """One scanner of whole-file facts per pass, however many families read them: the
+        first family that asks makes it, the others get the same (the shared scan walks it once)."""
+        found = self._shared_scanners.get(make)
+        if found is None:
+            found = self._shared_scanners[make] = make(self)
+        return cast(ScannerT, found)  # stored by its own factory: of the type it makes
 
     @property
     def has_ignore_comments(self) -> bool:

@@ -69,6 +69,7 @@ class MigrationTransformer(CommentKeeper, cst.CSTTransformer):
         together with the scope scanner that object kinds are inferred from; ``ctx.scopes`` is
         kept as in a rewriting pass."""
         scanners = [self.ctx.kinds.scanner, *(scanner for fixer in self._fixers for scanner in fixer.scanners())]
+        scanners = list({id(scanner): scanner for scanner in scanners}.values())  # shared ones once
         walk(module, _AllOf(scanners, self.ctx.scopes), code_only=True)
         self.ctx.kinds.scanned = True
 

@@ -69,3 +69,23 @@ def test_a_pass_that_changes_only_markers_settles_the_file_as_full_passes_do(mon
         result = pipeline.migrate_bytes(path.read_bytes(), str(path), settings)
         assert shortcut[path.name] == (result.output, [(d.rule, d.line, d.message, d.fixed) for d in result.diagnostics]), path.name
     assert used, "no fixture took the marker-only settling: the comparison proves nothing"
+
+
+def test_facts_several_families_read_are_scanned_once_per_pass():
+    """The training, metrics, metric-template and shape-attribute families all read the same
+    whole-file facts: one scanner serves them, and the shared scan walks it once."""
+    import libcst as cst
+
+    from kmigrate import pipeline
+    from kmigrate.rules.training.facts import _FileFacts
+    from kmigrate.settings import Settings
+
+    source = "from keras.models import Sequential\nmodel = Sequential()\nmodel.fit(x, y, nb_epoch=2)\n"
+    settings = Settings()
+    fixer_types = list(pipeline.enabled_fixers(settings))
+    rules = pipeline.rule_set(settings)
+    _, transformer, _ = pipeline._start_pass(cst.parse_module(source), source, settings, None, None, rules,
+                                             fixer_types, None)  # fmt: skip
+    readers = [fixer for fixer in transformer._fixers if isinstance(getattr(fixer, "_facts", None), _FileFacts)]
+    assert len(readers) >= 4
+    assert len({id(fixer._facts) for fixer in readers}) == 1

@@ -137,7 +137,7 @@ class MetricTemplateFixer(Fixer):
     _templates: dict[int, _Template] = field(default_factory=dict)
 
     def scanners(self) -> tuple[cst.CSTVisitor, ...]:
-        self._facts = _FileFacts(self.ctx)
+        self._facts = self.ctx.shared_scanner(_FileFacts)  # one scan for the families that read it
         self._scan = _Scan(self.ctx)
         return (self._facts, self._scan)
 

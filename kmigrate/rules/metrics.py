@@ -333,7 +333,7 @@ class MetricsFixer(Fixer):
         return self._facts
 
     def scanners(self) -> tuple[cst.CSTVisitor, ...]:
-        self._facts = _FileFacts(self.ctx)
+        self._facts = self.ctx.shared_scanner(_FileFacts)  # one scan for the families that read it
         return (self._facts,)
 
     def _map_strings(self, original: cst.Call, node: cst.BaseExpression,

@@ -109,7 +109,7 @@ class ShapeAttributeFixer(Fixer):
     _subscripted: set[int] = field(default_factory=set)  # `model.input[0]`: several inputs, not a Sequential
 
     def scanners(self) -> tuple[cst.CSTVisitor, ...]:
-        self._facts = _FileFacts(self.ctx)
+        self._facts = self.ctx.shared_scanner(_FileFacts)  # one scan for the families that read it
         self._sources = _ModelSources(self.ctx)
         return (self._facts, self._sources)
 

@@ -41,7 +41,7 @@ class TrainingBase(Fixer):
     _facts: "_FileFacts | None" = None
 
     def scanners(self) -> tuple[cst.CSTVisitor, ...]:
-        self._facts = _FileFacts(self.ctx)
+        self._facts = self.ctx.shared_scanner(_FileFacts)  # one scan for the families that read it
         return (self._facts,)
 
     @property
