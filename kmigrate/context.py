@@ -375,10 +375,12 @@ class ImportRequests:
             else:
                 new_lines.append(cst.parse_statement(f"from {target} import {', '.join(names)}"))
         statements[at:at] = new_lines
+        placed: set[str] = set()
         for name, code in self._definitions.items():
             if _defines(statements, name):
                 continue
-            at = _definition_position(statements, name)
+            at = _definition_position(statements, name, placed)
+            placed.add(name)
             definition = list(cst.parse_module(code).body)
             definition[0] = definition[0].with_changes(
                 leading_lines=[cst.EmptyLine(), cst.EmptyLine(), *definition[0].leading_lines]
@@ -391,9 +393,10 @@ class ImportRequests:
         return module.with_changes(body=statements, footer=[*orphans, *module.footer])
 
 
-def _defines(statements: list[Statement], name: str) -> bool:
+def _defines(statements: list[Statement], names: str | AbstractSet[str]) -> bool:
+    wanted = {names} if isinstance(names, str) else names
     return any(
-        isinstance(s, (cst.FunctionDef, cst.ClassDef)) and s.name.value == name for s in statements
+        isinstance(s, (cst.FunctionDef, cst.ClassDef)) and s.name.value in wanted for s in statements
     )
 
 
@@ -405,14 +408,15 @@ def _is_import(statement: cst.CSTNode) -> bool:
     return False
 
 
-def _definition_position(statements: list[Statement], name: str) -> int:
-    """After the last top-level import that precedes the first use of ``name``."""
+def _definition_position(statements: list[Statement], name: str, placed: AbstractSet[str] = frozenset()) -> int:
+    """After the last top-level import (or definition of this pass, ``placed``, so that helpers
+    keep the order they were asked in) that precedes the first use of ``name``."""
     first_use = next(
         (i for i, s in enumerate(statements) if any(n.value == name for n in find_all(s, cst.Name))), len(statements)
     )
     position = 0
     for index, statement in enumerate(statements[:first_use]):
-        if _is_import(statement):
+        if _is_import(statement) or (placed and _defines([statement], placed)):
             position = index + 1
         elif index == 0 and m.matches(statement, m.SimpleStatementLine(body=[m.Expr(value=m.SimpleString())])):
             position = 1

@@ -71,13 +71,13 @@ MORE_RULES = (
             "\n"
             "\n"
             '@register_keras_serializable(package="kmigrate")\n'
-            "def kmigrate_same_shape(shape):\n"
-            "    return shape\n"
+            "def kmigrate_lambda_1(t):\n"
+            "    return K.l2_normalize(t, axis=-1)\n"
             "\n"
             "\n"
             '@register_keras_serializable(package="kmigrate")\n'
-            "def kmigrate_lambda_1(t):\n"
-            "    return K.l2_normalize(t, axis=-1)\n"
+            "def kmigrate_same_shape(shape):\n"
+            "    return shape\n"
             "\n"
             "\n"
             "normalize = Lambda(kmigrate_lambda_1, output_shape=kmigrate_same_shape)"

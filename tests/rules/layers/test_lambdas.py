@@ -36,13 +36,13 @@ def test_km415_backend_lambda_is_lifted_into_a_registered_function_with_its_shap
 
 
         @register_keras_serializable(package="kmigrate")
-        def kmigrate_same_shape(shape):
-            return shape
+        def kmigrate_lambda_1(t):
+            return K.l2_normalize(t, axis=-1)
 
 
         @register_keras_serializable(package="kmigrate")
-        def kmigrate_lambda_1(t):
-            return K.l2_normalize(t, axis=-1)
+        def kmigrate_same_shape(shape):
+            return shape
 
 
         def build():
@@ -130,3 +130,16 @@ def test_km415_migrated_lambda_reloads_and_runs_on_tf_221(tmp_path):
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
     assert "reloaded" in out.stdout, out.stderr[-2000:]
+
+
+def test_helpers_of_one_pass_come_in_the_order_they_were_asked_for():
+    # review finding: two lifted lambdas came out as kmigrate_lambda_2 above kmigrate_lambda_1
+    output = migrated(
+        """
+        from keras import backend as K
+        from keras.layers import Lambda
+        a = Lambda(lambda t: K.abs(t))
+        b = Lambda(lambda t: K.square(t))
+        """
+    )
+    assert output.index("def kmigrate_lambda_1") < output.index("def kmigrate_lambda_2")
