@@ -29,7 +29,7 @@ from kmigrate import keras_api
 from kmigrate.discovery import discover
 from kmigrate.documents import PYTHON_SUFFIXES
 from kmigrate.kinds import METHOD_RESULTS, Kind, combine, kind_of_api_call, kind_of_base
-from kmigrate.names import classify, star_exports
+from kmigrate.names import LEGACY_ROOTS, MODERN_ROOTS, classify, star_exports
 
 ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
 # Beyond this many Python files a folder is not one project (a home directory, a monorepo
@@ -73,8 +73,11 @@ class ProjectIndex:
     def __init__(self, root: Path, modules: dict[str, ModuleSummary]) -> None:
         self.root = root
         self.modules = modules  # by absolute file path
+        # A copy of Keras kept in the tree (`<root>/keras/engine/training.py`) defines Keras's own
+        # methods: they are not methods of the project's classes.
         self.method_names = frozenset(
-            name for summary in modules.values() for cls in summary.classes.values() for name in cls.methods
+            name for path, summary in modules.items() if not _vendored_keras(root, path)
+            for cls in summary.classes.values() for name in cls.methods
         )
         self.top_level_names = frozenset(_top_level_names(root, modules))
         self._memo: dict[tuple[str, str, bool], Kind | None] = {}
@@ -342,6 +345,20 @@ def _module_file(base: Path, modules: dict[str, ModuleSummary]) -> str | None:
         if key in modules:
             return key
     return None
+
+
+_KERAS_PACKAGES = frozenset(root for root in (*LEGACY_ROOTS, *MODERN_ROOTS) if "." not in root)
+
+
+def _vendored_keras(root: Path, path: str) -> bool:
+    """``path`` lies in a package named like Keras at the project's top (or under ``src/``)."""
+    try:
+        parts = Path(path).relative_to(root).parts
+    except ValueError:
+        return False
+    if parts[:1] == ("src",):
+        parts = parts[1:]
+    return len(parts) > 1 and parts[0] in _KERAS_PACKAGES
 
 
 def _top_level_names(root: Path, modules: dict[str, ModuleSummary]) -> set[str]:

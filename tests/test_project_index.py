@@ -161,3 +161,20 @@ def test_an_index_built_by_several_processes_is_the_serial_one(tmp_path):
     assert forked.method_names == serial.method_names
     shared = {id(summary.functions["f"]) for summary in forked.modules.values() if "f" in summary.functions}
     assert len(shared) == 1
+
+
+def test_a_copy_of_keras_in_the_tree_does_not_count_as_the_projects_classes(tmp_path):
+    """A repository that keeps a copy of Keras (`keras/engine/training.py`) defines Keras's own
+    methods: an unknown receiver's `fit_generator` is still rewritten, while a project class's
+    own method still blocks the rewrite."""
+    (tmp_path / "setup.py").write_text("")
+    vendored = tmp_path / "keras" / "engine"
+    vendored.mkdir(parents=True)
+    (tmp_path / "keras" / "__init__.py").write_text("")
+    (vendored / "training.py").write_text("class Model(object):\n    def fit_generator(self, generator, steps):\n        pass\n")
+    (tmp_path / "train.py").write_text("import keras\n\ndef train(model, gen):\n    model.fit_generator(gen, 10)\n")
+    index = ProjectIndex.build(tmp_path)
+    assert "fit_generator" not in index.method_names
+    assert "+    model.fit(gen, steps_per_epoch=10)" in invoke("--diff", str(tmp_path / "train.py")).output
+    (tmp_path / "trainer.py").write_text("class Trainer(object):\n    def fit_generator(self, g, n):\n        pass\n")
+    assert "fit_generator" in ProjectIndex.build(tmp_path).method_names
