@@ -56,6 +56,20 @@ class ClassSummary:
     methods: frozenset[str]
 
 
+@dataclass(frozen=True)
+class FunctionUse:
+    """What a top-level function of a Keras module does with models, for rules that follow a
+    model from one module to another (the GAN freeze, KM623): whether it returns a model it
+    compiled, which parameters it trains (fit, fit_generator, train_on_batch) or freezes
+    (``.trainable = False``), and whether it sets ``.trainable`` to anything else (it toggles)."""
+
+    params: tuple[str, ...]
+    returns_compiled: bool = False
+    trains: frozenset[str] = frozenset()
+    freezes: frozenset[str] = frozenset()
+    toggles: bool = False
+
+
 @dataclass
 class ModuleSummary:
     path: str
@@ -65,6 +79,7 @@ class ModuleSummary:
     classes: dict[str, ClassSummary] = field(default_factory=dict)
     functions: dict[str, tuple[Ref, ...]] = field(default_factory=dict)  # returns
     values: dict[str, list[Ref]] = field(default_factory=dict)
+    uses: dict[str, FunctionUse] = field(default_factory=dict)  # functions that do any of it
 
 
 class ProjectIndex:
@@ -203,6 +218,13 @@ class ProjectIndex:
                 if found is not None:
                     return found
         return None
+
+    def function_use(self, qualified: str, importer: str | None) -> FunctionUse | None:
+        """What the project function ``a.b.name`` (imported by the file ``importer``) does with
+        models, when it does any of what ``FunctionUse`` records."""
+        module, _, name = qualified.rpartition(".")
+        path = self._find(module, importer) if module else None
+        return self.modules[path].uses.get(name) if path is not None else None
 
     def lookup_relative(self, importer: str | None, level: int, module: str, name: str, called: bool) -> Kind | None:
         if importer is None:
@@ -413,11 +435,14 @@ def summarize_file(path: str) -> ModuleSummary | None:
         tree = ast.parse(data, filename=path)
     except (OSError, SyntaxError, ValueError):
         return None
-    return summarize(tree, os.path.abspath(path), b"keras" in data)
+    return summarize(tree, os.path.abspath(path), b"keras" in data, b"keras" in data or b"trainable" in data)
 
 
-def summarize(tree: ast.Module, path: str, mentions_keras: bool = True) -> ModuleSummary:
+def summarize(tree: ast.Module, path: str, mentions_keras: bool = True, uses_models: bool | None = None) -> ModuleSummary:
+    """``uses_models``: record what its functions do with models (``FunctionUse``): a module of
+    Keras code, or a helper that sets `.trainable` (by default: ``mentions_keras``)."""
     summary = ModuleSummary(path, mentions_keras)
+    uses_models = mentions_keras if uses_models is None else uses_models
     for statement in _module_statements(tree.body):
         if isinstance(statement, ast.Import):
             for alias in statement.names:
@@ -441,6 +466,9 @@ def summarize(tree: ast.Module, path: str, mentions_keras: bool = True) -> Modul
             summary.classes[statement.name] = ClassSummary([_ref(b, {}) for b in statement.bases], methods)
         elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
             summary.functions[statement.name] = _returns(statement)
+            use = _function_use(statement) if uses_models else None
+            if use is not None:
+                summary.uses[statement.name] = use
         elif isinstance(statement, ast.Assign):
             for target in statement.targets:
                 if isinstance(target, ast.Name):
@@ -499,6 +527,41 @@ def _statements_breadth_first(function: ast.FunctionDef | ast.AsyncFunctionDef) 
             value = getattr(node, name)
             if type(value) is list and value and isinstance(value[0], _BLOCK_ITEMS):
                 queue.extend(value)
+
+
+_TRAINING_METHODS = frozenset({"fit", "fit_generator", "train_on_batch"})
+
+
+def _function_use(function: ast.FunctionDef | ast.AsyncFunctionDef) -> FunctionUse | None:
+    """What ``function`` does with models (``FunctionUse``); None when it does none of it."""
+    params = tuple(a.arg for a in (*function.args.posonlyargs, *function.args.args))
+    compiled: set[str] = set()
+    returned: set[str] = set()
+    trained: set[str] = set()
+    frozen: set[str] = set()
+    toggles = False
+    # Statements only (the calls that matter are statements of their own or the value assigned:
+    # `model.compile(...)`, `loss = d.train_on_batch(...)`): a fraction of walking every expression.
+    for node in _statements_breadth_first(function):
+        value = node.value if isinstance(node, (ast.Expr, ast.Assign, ast.AugAssign, ast.AnnAssign)) else None
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
+            receiver = _dotted(value.func.value)
+            if receiver is not None and value.func.attr == "compile":
+                compiled.add(receiver)
+            elif receiver is not None and value.func.attr in _TRAINING_METHODS:
+                trained.add(receiver)
+        if isinstance(node, ast.Return) and isinstance(node.value, ast.Name):
+            returned.add(node.value.id)
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Attribute) and target.attr == "trainable":
+                    if isinstance(node.value, ast.Constant) and node.value.value is False:
+                        frozen.add(_dotted(target.value) or "")
+                    else:
+                        toggles = True
+    use = FunctionUse(params, bool(compiled & returned), frozenset(trained & set(params)),
+                      frozenset(frozen & set(params)), toggles)  # fmt: skip
+    return use if use.returns_compiled or use.trains or use.freezes or use.toggles else None
 
 
 def _ref(node: ast.expr, local: dict[str, ast.expr], depth: int = 0) -> Ref:

@@ -53,7 +53,10 @@ RULES = (
             "model first trains, so a discriminator frozen after its own compile() never trains. Set "
             "`trainable = True` before its own train_on_batch/fit (the first call included) and `False` before "
             "the combined model's. Marked once per model that the file compiles, then freezes, then trains, "
-            "unless the file sets `.trainable` to something other than False somewhere (it toggles already)."
+            "unless the file sets `.trainable` to something other than False somewhere (it toggles already). "
+            "When the freeze is in a function of another module of the project (`gan = define_gan(g, d)` with "
+            "`define_gan` in models.py), the call is marked: the project index records which functions "
+            "compile and return a model, train or freeze their parameters (absolute and star imports)."
         ),
         catalog=(),
         details="Found by review on real GANs (eriklindernoren/Keras-GAN wgan.py and others).",
@@ -72,6 +75,10 @@ class _Function:
     compiled: set[str] = field(default_factory=set)
     returned: set[str] = field(default_factory=set)
     trained: set[str] = field(default_factory=set)
+    # Known of functions of other modules of the project only (the file's own are scanned here):
+    frozen: set[str] = field(default_factory=set)  # parameters it sets `.trainable = False`
+    toggles: bool = False  # it sets `.trainable` to something else as well
+    module: str | None = None  # where it is defined
 
 
 @dataclass
@@ -90,9 +97,10 @@ class _Order(cst.CSTVisitor):
     frozen_in: dict[int, str] = field(default_factory=dict)  # id(assign) -> enclosing function
     toggles: bool = False
     functions: dict[str, _Function] = field(default_factory=dict)
-    built_by: list[tuple[str, str, int]] = field(default_factory=list)  # (target, function, position)
+    built_by: list[tuple[str, str, cst.BaseExpression, int]] = field(default_factory=list)  # (target, callee, its node, position)
     calls: list[tuple[str, cst.Call, int]] = field(default_factory=list)  # (function, call, position)
     _stack: list[str] = field(default_factory=list)
+    _remote: dict[str, _Function | None] = field(default_factory=dict)  # name -> a project function's use
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
         self.position += 1
@@ -109,6 +117,35 @@ class _Order(cst.CSTVisitor):
     def _function(self) -> _Function | None:
         return self.functions.get(self._stack[0]) if self._stack else None
 
+    def function(self, name: str, callee: cst.BaseExpression) -> _Function | None:
+        """The function a call of ``callee`` (spelt ``name``) calls: the file's own, or one of
+        another module of the project (`define_gan`, `ganmodel.define_gan`), from what the
+        project index records of it (``project.FunctionUse``)."""
+        if name in self.functions:
+            return self.functions[name]
+        if name not in self._remote:
+            self._remote[name] = self._project_function(name, callee)
+        return self._remote[name]
+
+    def _project_function(self, name: str, callee: cst.BaseExpression) -> _Function | None:
+        project = self.ctx.project
+        if project is None:
+            return None
+        qualified = self.ctx.resolver.qualified_name(callee)
+        candidates = [qualified] if qualified is not None else []
+        if "." not in name:
+            candidates += [f"{module}.{name}" for module in reversed(self.ctx.resolver.all_star_modules)]
+        for candidate in candidates:
+            use = project.function_use(candidate, self.ctx.path)
+            if use is not None:
+                model = "<the model it compiles and returns>"
+                return _Function(
+                    use.params, compiled={model} if use.returns_compiled else set(),
+                    returned={model} if use.returns_compiled else set(), trained=set(use.trains),
+                    frozen=set(use.freezes), toggles=use.toggles, module=candidate.rpartition(".")[0],
+                )  # fmt: skip
+        return None
+
     def visit_Return(self, node: cst.Return) -> None:
         function = self._function()
         if function is not None and isinstance(node.value, cst.Name):
@@ -116,9 +153,9 @@ class _Order(cst.CSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
-        if isinstance(func, cst.Name):
-            self.calls.append((func.value, node, self.position))
-            return
+        callee = _callee(self.ctx, func)
+        if callee is not None:
+            self.calls.append((callee, node, self.position))
         if not isinstance(func, cst.Attribute):
             return
         if func.attr.value == "compile" and self.ctx.keras_receiver(func.value, "compile", node):
@@ -133,9 +170,11 @@ class _Order(cst.CSTVisitor):
                 function.trained.add(code(func.value))
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        if isinstance(node.value, cst.Call) and isinstance(node.value.func, cst.Name):
+        callee = _callee(self.ctx, node.value.func) if isinstance(node.value, cst.Call) else None
+        if callee is not None:
+            assert isinstance(node.value, cst.Call)
             for target in node.targets:
-                self.built_by.append((code(target.target), node.value.func.value, self.position))
+                self.built_by.append((code(target.target), callee, node.value.func, self.position))
         if not any(_sets_trainable(target.target) for target in node.targets):
             return
         if isinstance(node.value, cst.Name) and node.value.value == "False":
@@ -152,8 +191,8 @@ class _Order(cst.CSTVisitor):
         first = self.compiled.get(receiver)
         if first is not None and first < position:
             return True
-        for target, function, at in self.built_by:
-            builder = self.functions.get(function)
+        for target, function, callee, at in self.built_by:
+            builder = self.function(function, callee)
             if target == receiver and at < position and builder is not None and builder.compiled & builder.returned:
                 return True
         return False
@@ -164,7 +203,7 @@ class _Order(cst.CSTVisitor):
         if name in self.trained:
             return True
         for called, call, _ in self.calls:
-            function = self.functions.get(called)
+            function = self.function(called, call.func)
             if function is None:
                 continue
             for index, param in enumerate(function.params):
@@ -187,6 +226,49 @@ class _Order(cst.CSTVisitor):
             if argument is not None and self.compiled_before(argument, at):
                 return argument
         return None
+
+
+    def toggles_anywhere(self) -> bool:
+        """The file sets `.trainable` to something other than False, or calls a project function
+        that does (`make_trainable(d, True)` from the project's utils)."""
+        if self.toggles:
+            return True
+        return any(
+            (function := self.function(called, call.func)) is not None and function.toggles for called, call, _ in self.calls
+        )
+
+    def frozen_by_project_call(self, call: cst.Call) -> list[tuple[str, str, str]]:
+        """A call of a project function defined in another module that freezes a model it is
+        given, compiled before the call and trained by itself (`gan = define_gan(g, d)` of the
+        tutorial GAN split over modules): (argument, parameter, module) for each such model."""
+        name = _callee(self.ctx, call.func)
+        if name is None or name in self.functions:
+            return []
+        function = self.function(name, call.func)
+        if function is None or function.module is None or function.toggles or self.toggles_anywhere():
+            return []
+        position = next((at for _, made, at in self.calls if made is call), None)
+        found = []
+        for index, param in enumerate(function.params):
+            argument = _argument(call, index, param) if param in function.frozen else None
+            if argument is not None and position is not None and self.compiled_before(argument, position) \
+                    and self.trains(argument):  # fmt: skip
+                found.append((argument, param, function.module))
+        return found
+
+
+def _callee(ctx: FileContext, func: cst.BaseExpression) -> str | None:
+    """A call's function as a name: `define_gan`, or `ganmodel.define_gan` when `ganmodel` is
+    imported (a module's function, not a method of some object); None otherwise."""
+    if isinstance(func, cst.Name):
+        return func.value
+    parts: list[str] = []
+    while isinstance(func, cst.Attribute):
+        parts.append(func.attr.value)
+        func = func.value
+    if not isinstance(func, cst.Name) or not ctx.resolver.bindings.get(func.value):
+        return None
+    return ".".join([func.value, *reversed(parts)])
 
 
 def _argument(call: cst.Call, index: int, keyword: str) -> str | None:
@@ -213,9 +295,29 @@ class TrainableAfterCompileFixer(Fixer):
         self._scan = _Order(self.ctx)
         return (self._scan,)
 
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        scan = self._scan
+        if scan is None or not isinstance(original.func, (cst.Name, cst.Attribute)) or not self.ctx.allows("KM623"):
+            return updated
+        for argument, param, module in scan.frozen_by_project_call(original):
+            if argument in self._marked:
+                continue
+            self._marked.add(argument)
+            function = _callee(self.ctx, original.func)
+            self.ctx.flag(
+                "KM623", original,
+                f"{function} ({module}) sets {param}.trainable = False on {argument}, which was compiled before "
+                f"and is trained by itself: legacy Keras kept training {argument} in its own train_on_batch/fit "
+                f"and froze it only in models compiled afterwards; Keras 3 reads `trainable` when {argument} "
+                f"first trains and never updates it: set {argument}.trainable = True before {argument} trains "
+                f"and False before the combined model trains",
+                marker=f"set {argument}.trainable = True before {argument} trains ({function} froze it)",
+            )  # fmt: skip
+        return updated
+
     def leave_Assign(self, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
         scan = self._scan
-        if scan is None or scan.toggles or id(original) not in scan.frozen_at or not self.ctx.allows("KM623"):
+        if scan is None or id(original) not in scan.frozen_at or scan.toggles_anywhere() or not self.ctx.allows("KM623"):
             return updated
         for target in original.targets:
             if not _sets_trainable(target.target):

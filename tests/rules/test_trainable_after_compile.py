@@ -119,3 +119,110 @@ def test_km623_noop_frozen_pretrained_base_given_to_a_builder():
         "base.fit(x, y)\n"
     )
     assert _km623(code) == []
+
+
+# -- the tutorial GAN split over modules: models.py builds and freezes, train.py trains -------------
+
+MODELS_PY = """\
+from keras.models import Sequential
+from keras.layers import Dense
+
+
+def define_discriminator():
+    model = Sequential([Dense(1, input_dim=2, activation='sigmoid')])
+    model.compile(loss='binary_crossentropy', optimizer='adam')
+    return model
+
+
+def define_generator():
+    return Sequential([Dense(2, input_dim=3)])
+
+
+def define_gan(g_model, d_model):
+    d_model.trainable = False
+    model = Sequential()
+    model.add(g_model)
+    model.add(d_model)
+    model.compile(loss='binary_crossentropy', optimizer='adam')
+    return model
+"""
+
+TRAIN_PY = """\
+import numpy as np
+from keras.utils import to_categorical
+from models import define_discriminator, define_generator, define_gan
+
+d_model = define_discriminator()
+g_model = define_generator()
+gan_model = define_gan(g_model, d_model)
+{training}
+"""
+TRAIN_LOOP = """\
+for step in range(10):
+    d_model.train_on_batch(np.ones((4, 2)), np.ones((4, 1)))
+    gan_model.train_on_batch(np.ones((4, 3)), np.ones((4, 1)))
+"""
+
+
+def _project(tmp_path, training: str):
+    (tmp_path / "setup.py").write_text("")
+    (tmp_path / "models.py").write_text(MODELS_PY)
+    train = tmp_path / "train.py"
+    train.write_text(TRAIN_PY.format(training=training))
+    return train
+
+
+def _migrate_in_project(path):
+    from kmigrate.pipeline import migrate_path
+    from kmigrate.runner import project_for
+    from kmigrate.settings import Settings
+
+    return migrate_path(str(path), Settings(), write=False, project=project_for(str(path)))
+
+
+def test_km623_follows_the_freeze_into_another_module(tmp_path):
+    train = _project(tmp_path, TRAIN_LOOP)
+    result = _migrate_in_project(train)
+    assert [d.line for d in result.diagnostics if d.rule == "KM623"] == [7]
+    assert ("gan_model = define_gan(g_model, d_model)  # kmigrate: KM623 set d_model.trainable = True before "
+            "d_model trains (define_gan froze it)") in (result.output or "")
+    compile(result.output or "", "train.py", "exec")
+    train.write_text(result.output or "")
+    assert _migrate_in_project(train).status.value == "unchanged"  # a second run changes nothing
+
+
+def test_km623_noop_across_modules_when_the_discriminator_never_trains_alone(tmp_path):
+    train = _project(tmp_path, "gan_model.train_on_batch(np.ones((4, 3)), np.ones((4, 1)))\n")
+    assert [d for d in _migrate_in_project(train).diagnostics if d.rule == "KM623"] == []
+
+
+def test_km623_noop_across_modules_when_the_script_toggles_trainable(tmp_path):
+    train = _project(tmp_path, "d_model.trainable = True\n" + TRAIN_LOOP)
+    assert [d for d in _migrate_in_project(train).diagnostics if d.rule == "KM623"] == []
+
+
+def test_km623_noop_for_a_project_function_of_the_same_name_that_freezes_nothing(tmp_path):
+    train = _project(tmp_path, TRAIN_LOOP)
+    (tmp_path / "models.py").write_text(MODELS_PY.replace("    d_model.trainable = False\n", ""))
+    assert [d for d in _migrate_in_project(train).diagnostics if d.rule == "KM623"] == []
+
+
+def test_km623_noop_when_a_project_helper_toggles_trainable(tmp_path):
+    # make_trainable(d, True) from the project's utils.py: the script toggles already.
+    train = _project(tmp_path, "from gan_utils import make_trainable\nmake_trainable(d_model, True)\n" + TRAIN_LOOP)
+    (tmp_path / "gan_utils.py").write_text("def make_trainable(net, value):\n    net.trainable = value\n")
+    assert [d for d in _migrate_in_project(train).diagnostics if d.rule == "KM623"] == []
+
+
+def test_km623_follows_module_attribute_calls(tmp_path):
+    # `from GAN import ganmodel` then `ganmodel.define_gan(g, d)` (yxc775/MLProject, four modules)
+    train = _project(tmp_path, TRAIN_LOOP)
+    train.write_text(
+        TRAIN_PY.format(training=TRAIN_LOOP)
+        .replace("from models import define_discriminator, define_generator, define_gan", "import models")
+        .replace("= define_", "= models.define_")
+    )
+    result = _migrate_in_project(train)
+    assert "gan_model = models.define_gan(g_model, d_model)  # kmigrate: KM623 set d_model.trainable = True" in (
+        result.output or "")
+    assert [d.line for d in result.diagnostics if d.rule == "KM623"] == [7]
