@@ -20,3 +20,11 @@ _EMPTY_MODULE = cst.Module(body=[])
 def code(node: cst.CSTNode) -> str:
     """The source text of ``node`` as LibCST would write it (default formatting config)."""
     return _EMPTY_MODULE.code_for_node(node)
+
+
+def text(node: cst.CSTNode) -> str:
+    """``code(node)``, without generating code for a bare name: rules key their facts by a
+    receiver's text, and most receivers and assignment targets are names."""
+    if type(node) is cst.Name and not node.lpar:
+        return node.value
+    return code(node)

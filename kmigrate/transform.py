@@ -32,6 +32,18 @@ class _Role:
     keeps_comments: bool
 
 
+_HOOK_NAMES: dict[type[Fixer], tuple[str, ...]] = {}
+
+
+def _hook_names(fixer_type: type[Fixer]) -> tuple[str, ...]:
+    """The fixer's visit_/leave_ methods, in ``dir`` order: looked up once per fixer class, not
+    once per pass (``dir`` of a fixer class is a tenth of a millisecond)."""
+    names = _HOOK_NAMES.get(fixer_type)
+    if names is None:
+        names = _HOOK_NAMES[fixer_type] = tuple(n for n in dir(fixer_type) if n.startswith(("visit_", "leave_")))
+    return names
+
+
 @cache
 def _role(node_type: type[cst.CSTNode]) -> _Role:
     return _Role(
@@ -58,11 +70,9 @@ class MigrationTransformer(CommentKeeper, cst.CSTTransformer):
         for fixer_type in fixer_types:
             fixer = fixer_type(ctx)
             self._fixers.append(fixer)
-            for attribute in dir(fixer_type):
-                if attribute.startswith("visit_"):
-                    self._visitors[attribute[6:]].append(getattr(fixer, attribute))
-                elif attribute.startswith("leave_"):
-                    self._leavers[attribute[6:]].append(getattr(fixer, attribute))
+            for attribute in _hook_names(fixer_type):
+                hooks = self._visitors if attribute.startswith("visit_") else self._leavers
+                hooks[attribute[6:]].append(getattr(fixer, attribute))
 
     def scan(self, module: cst.Module) -> None:
         """Run every fixer's scanners over ``module`` in a single read-only traversal,

@@ -18,7 +18,7 @@ from typing import ClassVar
 import libcst as cst
 
 from kmigrate.context import FileContext
-from kmigrate.nodes import code
+from kmigrate.nodes import text
 from kmigrate.rules.base import Fixer, Rule
 from kmigrate.rule_types import FLAG
 
@@ -159,22 +159,22 @@ class _Order(cst.CSTVisitor):
         if not isinstance(func, cst.Attribute):
             return
         if func.attr.value == "compile" and self.ctx.keras_receiver(func.value, "compile", node):
-            self.compiled.setdefault(code(func.value), self.position)
+            self.compiled.setdefault(text(func.value), self.position)
             function = self._function()
             if function is not None:
-                function.compiled.add(code(func.value))
+                function.compiled.add(text(func.value))
         elif func.attr.value in _TRAINING:
-            self.trained.add(code(func.value))
+            self.trained.add(text(func.value))
             function = self._function()
             if function is not None:
-                function.trained.add(code(func.value))
+                function.trained.add(text(func.value))
 
     def visit_Assign(self, node: cst.Assign) -> None:
         callee = _callee(self.ctx, node.value.func) if isinstance(node.value, cst.Call) else None
         if callee is not None:
             assert isinstance(node.value, cst.Call)
             for target in node.targets:
-                self.built_by.append((code(target.target), callee, node.value.func, self.position))
+                self.built_by.append((text(target.target), callee, node.value.func, self.position))
         if not any(_sets_trainable(target.target) for target in node.targets):
             return
         if isinstance(node.value, cst.Name) and node.value.value == "False":
@@ -274,9 +274,9 @@ def _callee(ctx: FileContext, func: cst.BaseExpression) -> str | None:
 def _argument(call: cst.Call, index: int, keyword: str) -> str | None:
     for arg in call.args:
         if arg.keyword is not None and arg.keyword.value == keyword:
-            return code(arg.value)
+            return text(arg.value)
     positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
-    return code(positional[index].value) if index < len(positional) else None
+    return text(positional[index].value) if index < len(positional) else None
 
 
 def _sets_trainable(target: cst.BaseExpression) -> bool:
@@ -322,7 +322,7 @@ class TrainableAfterCompileFixer(Fixer):
         for target in original.targets:
             if not _sets_trainable(target.target):
                 continue
-            receiver = code(cst.ensure_type(target.target, cst.Attribute).value)
+            receiver = text(cst.ensure_type(target.target, cst.Attribute).value)
             compiled = f"{receiver} was compiled before this line"
             if scan.compiled_before(receiver, scan.frozen_at[id(original)]):
                 trains_alone = scan.trains(receiver)

@@ -9,7 +9,7 @@ from typing import ClassVar
 import libcst as cst
 
 from kmigrate import callargs
-from kmigrate.nodes import LeaveResult, Statement, code
+from kmigrate.nodes import LeaveResult, Statement, code, text
 from kmigrate.rules.base import Fixer, Rule
 from kmigrate.rules.layers.catalog import RULES
 from kmigrate.walk import find_all
@@ -70,7 +70,7 @@ class LayersBase(Fixer):
         bound = node.target.elements if isinstance(node.target, (cst.Tuple, cst.List)) else (node.target,)
         for target in bound:
             name = target.value if isinstance(target, cst.Element) else target
-            self._seen_adds.discard((self.ctx.scopes.function_key, code(name)))
+            self._seen_adds.discard((self.ctx.scopes.function_key, text(name)))
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         self._targets.add(id(node.target))
@@ -110,7 +110,7 @@ class LayersBase(Fixer):
             and not node.args[0].star
             and isinstance(node.args[0].value, cst.Call)
         ):
-            key = (self.ctx.scopes.function_key, code(func.value))  # `model.add` once per def
+            key = (self.ctx.scopes.function_key, text(func.value))  # `model.add` once per def
             first = key not in self._seen_adds
             self._seen_adds.add(key)
             statement = self.ctx.current_statement
