@@ -185,3 +185,17 @@ def test_the_safety_short_names_are_defined_once() -> None:
                 if any(is_safety(value) for value in values):
                     defined.append(name)
     assert defined == ["kmigrate.rule_types"], "import SAFE, CONTEXT, FLAG from kmigrate.rule_types: " + ", ".join(defined)
+
+
+def test_no_codemod_module_searches_with_libcst_findall() -> None:
+    """``m.findall`` / ``m.extractall`` visit with LibCST's rebuilding traversal, about a parse per
+    call; kmigrate.walk.find_all finds the same nodes without building any (docs/writing-rules.md)."""
+    offenders = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if "harness" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Attribute) and node.attr in ("findall", "extractall") \
+                    and isinstance(node.value, ast.Name) and node.value.id == "m":  # fmt: skip
+                offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert not offenders, offenders
