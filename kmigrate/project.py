@@ -219,11 +219,18 @@ class ProjectIndex:
                     return found
         return None
 
-    def function_use(self, qualified: str, importer: str | None) -> FunctionUse | None:
-        """What the project function ``a.b.name`` (imported by the file ``importer``) does with
-        models, when it does any of what ``FunctionUse`` records."""
+    def function_use(self, qualified: str, importer: str | None, level: int = 0) -> FunctionUse | None:
+        """What the project function ``a.b.name`` (imported by the file ``importer``; ``level``
+        dots before ``a.b`` for a relative import) does with models, when it does any of what
+        ``FunctionUse`` records."""
         module, _, name = qualified.rpartition(".")
-        path = self._find(module, importer) if module else None
+        if level and importer is not None:
+            base = Path(os.path.abspath(importer)).parent
+            for _ in range(level - 1):
+                base = base.parent
+            path = _module_file(base.joinpath(*module.split(".")) if module else base, self.modules)
+        else:
+            path = self._find(module, importer) if module else None
         return self.modules[path].uses.get(name) if path is not None else None
 
     def lookup_relative(self, importer: str | None, level: int, module: str, name: str, called: bool) -> Kind | None:

@@ -13,9 +13,10 @@ The toggling depends on the training loop, so the assignment is marked, once per
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import ClassVar, Mapping
 
 import libcst as cst
+from libcst.helpers import get_full_name_for_node
 
 from kmigrate.context import FileContext
 from kmigrate.nodes import text
@@ -56,7 +57,7 @@ RULES = (
             "unless the file sets `.trainable` to something other than False somewhere (it toggles already). "
             "When the freeze is in a function of another module of the project (`gan = define_gan(g, d)` with "
             "`define_gan` in models.py), the call is marked: the project index records which functions "
-            "compile and return a model, train or freeze their parameters (absolute and star imports)."
+            "compile and return a model, train or freeze their parameters (absolute, relative and star imports)."
         ),
         catalog=(),
         details="Found by review on real GANs (eriklindernoren/Keras-GAN wgan.py and others).",
@@ -101,9 +102,19 @@ class _Order(cst.CSTVisitor):
     calls: list[tuple[str, cst.Call, int]] = field(default_factory=list)  # (function, call, position)
     _stack: list[str] = field(default_factory=list)
     _remote: dict[str, _Function | None] = field(default_factory=dict)  # name -> a project function's use
+    relative_imports: dict[str, tuple[int, str]] = field(default_factory=dict)  # `from .models import f`: f -> (1, "models.f")
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
         self.position += 1
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if not node.relative or isinstance(node.names, cst.ImportStar):
+            return
+        module = get_full_name_for_node(node.module) if node.module is not None else ""
+        for alias in node.names:
+            self.relative_imports[alias.evaluated_alias or alias.evaluated_name] = (
+                len(node.relative), ".".join(part for part in (module, alias.evaluated_name) if part),
+            )
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._stack.append(node.name.value)
@@ -132,11 +143,15 @@ class _Order(cst.CSTVisitor):
         if project is None:
             return None
         qualified = self.ctx.resolver.qualified_name(callee)
-        candidates = [qualified] if qualified is not None else []
+        candidates = [(qualified, 0)] if qualified is not None else []
+        head, _, rest = name.partition(".")
+        if head in self.relative_imports:  # `from .models import define_gan`, `from . import ganmodel`
+            level, imported = self.relative_imports[head]
+            candidates.append((".".join(part for part in (imported, rest) if part), level))
         if "." not in name:
-            candidates += [f"{module}.{name}" for module in reversed(self.ctx.resolver.all_star_modules)]
-        for candidate in candidates:
-            use = project.function_use(candidate, self.ctx.path)
+            candidates += [(f"{module}.{name}", 0) for module in reversed(self.ctx.resolver.all_star_modules)]
+        for candidate, level in candidates:
+            use = project.function_use(candidate, self.ctx.path, level)
             if use is not None:
                 model = "<the model it compiles and returns>"
                 return _Function(
@@ -153,7 +168,7 @@ class _Order(cst.CSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
-        callee = _callee(self.ctx, func)
+        callee = _callee(self.ctx, func, self.relative_imports)
         if callee is not None:
             self.calls.append((callee, node, self.position))
         if not isinstance(func, cst.Attribute):
@@ -170,7 +185,7 @@ class _Order(cst.CSTVisitor):
                 function.trained.add(text(func.value))
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        callee = _callee(self.ctx, node.value.func) if isinstance(node.value, cst.Call) else None
+        callee = _callee(self.ctx, node.value.func, self.relative_imports) if isinstance(node.value, cst.Call) else None
         if callee is not None:
             assert isinstance(node.value, cst.Call)
             for target in node.targets:
@@ -241,7 +256,7 @@ class _Order(cst.CSTVisitor):
         """A call of a project function defined in another module that freezes a model it is
         given, compiled before the call and trained by itself (`gan = define_gan(g, d)` of the
         tutorial GAN split over modules): (argument, parameter, module) for each such model."""
-        name = _callee(self.ctx, call.func)
+        name = _callee(self.ctx, call.func, self.relative_imports)
         if name is None or name in self.functions:
             return []
         function = self.function(name, call.func)
@@ -257,16 +272,16 @@ class _Order(cst.CSTVisitor):
         return found
 
 
-def _callee(ctx: FileContext, func: cst.BaseExpression) -> str | None:
+def _callee(ctx: FileContext, func: cst.BaseExpression, relative: Mapping[str, object]) -> str | None:
     """A call's function as a name: `define_gan`, or `ganmodel.define_gan` when `ganmodel` is
-    imported (a module's function, not a method of some object); None otherwise."""
+    imported (``relative``: names the file imports relatively); None for a method of some object."""
     if isinstance(func, cst.Name):
         return func.value
     parts: list[str] = []
     while isinstance(func, cst.Attribute):
         parts.append(func.attr.value)
         func = func.value
-    if not isinstance(func, cst.Name) or not ctx.resolver.bindings.get(func.value):
+    if not isinstance(func, cst.Name) or not (ctx.resolver.bindings.get(func.value) or func.value in relative):
         return None
     return ".".join([func.value, *reversed(parts)])
 
@@ -303,7 +318,7 @@ class TrainableAfterCompileFixer(Fixer):
             if argument in self._marked:
                 continue
             self._marked.add(argument)
-            function = _callee(self.ctx, original.func)
+            function = _callee(self.ctx, original.func, scan.relative_imports)
             self.ctx.flag(
                 "KM623", original,
                 f"{function} ({module}) sets {param}.trainable = False on {argument}, which was compiled before "

@@ -226,3 +226,22 @@ def test_km623_follows_module_attribute_calls(tmp_path):
     assert "gan_model = models.define_gan(g_model, d_model)  # kmigrate: KM623 set d_model.trainable = True" in (
         result.output or "")
     assert [d.line for d in result.diagnostics if d.rule == "KM623"] == [7]
+
+
+def test_km623_follows_relative_imports_in_a_package(tmp_path):
+    (tmp_path / "setup.py").write_text("")
+    package = tmp_path / "gan"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "models.py").write_text(MODELS_PY)
+    by_name = package / "train.py"
+    by_name.write_text(TRAIN_PY.format(training=TRAIN_LOOP).replace("from models import", "from .models import"))
+    by_module = package / "train_module.py"
+    by_module.write_text(
+        TRAIN_PY.format(training=TRAIN_LOOP)
+        .replace("from models import define_discriminator, define_generator, define_gan", "from . import models")
+        .replace("= define_", "= models.define_")
+    )
+    for path in (by_name, by_module):
+        result = _migrate_in_project(path)
+        assert [d.line for d in result.diagnostics if d.rule == "KM623"] == [7], path.name
