@@ -123,29 +123,7 @@ def test_km623_noop_frozen_pretrained_base_given_to_a_builder():
 
 # -- the tutorial GAN split over modules: models.py builds and freezes, train.py trains -------------
 
-MODELS_PY = """\
-from keras.models import Sequential
-from keras.layers import Dense
-
-
-def define_discriminator():
-    model = Sequential([Dense(1, input_dim=2, activation='sigmoid')])
-    model.compile(loss='binary_crossentropy', optimizer='adam')
-    return model
-
-
-def define_generator():
-    return Sequential([Dense(2, input_dim=3)])
-
-
-def define_gan(g_model, d_model):
-    d_model.trainable = False
-    model = Sequential()
-    model.add(g_model)
-    model.add(d_model)
-    model.compile(loss='binary_crossentropy', optimizer='adam')
-    return model
-"""
+MODELS_PY = BUILDERS  # the same builders, now in a module of their own
 
 TRAIN_PY = """\
 import numpy as np
