@@ -1,12 +1,13 @@
 """KM611: `K.batch_dot` whose result changed between Keras 2.2.4 and Keras 3.
 
 Keras <= 2.2.4 (TensorFlow backend) computed ``batch_dot`` as ``tf.matmul(x, y, adjoint_a=,
-adjoint_b=)`` on the last two axes, with ``reduce_sum`` for two 2-D inputs; Keras 2.2.5 replaced it
-with the implementation tf.keras and Keras 3 (``tf.keras.backend.batch_dot``) still have, which
-moves the summed axes into place and takes the outer product over the other ones.  Measured on
-both runtimes (genuine Keras 2.2.4 on TF 2.15 and TF 2.21), the results agree for inputs of rank
-2 or 3 with positive axes (``None``, an int or a pair), except two 2-D inputs without ``axes``.
-They differ for:
+adjoint_b=)`` on the last two axes, the input of lower rank padded with trailing 1s, with
+``reduce_sum`` for two 2-D inputs; Keras 2.2.5 replaced it with the implementation tf_keras and
+Keras 3 (``tf.keras.backend.batch_dot``) still have, which moves the summed axes into place and
+takes the outer product over the other ones.  Measured on both runtimes (genuine Keras 2.2.4 on
+TF 2.15, and TF 2.21 with Keras 3.15 or tf_keras 2.21), the results agree for inputs of rank 2 or
+3 with positive axes (``None``, an int or a pair), except two 2-D inputs without ``axes``.  They
+differ for:
 
 * inputs of rank 4 or more (legacy: a batched matmul over the middle axes and the *last two* axes
   only, e.g. ``(b, 2, 4, 5) x (b, 2, 5, 6) -> (b, 2, 4, 6)``; Keras 3: ``(b, 2, 4, 2, 6)``);
@@ -14,9 +15,20 @@ They differ for:
   ``axes=-1`` on 3-D inputs contracted axis 1, or failed);
 * two 2-D inputs without ``axes`` (legacy used ``[1, 0]`` and summed a transposed product).
 
-Where the ranks are visible (``Input(shape=...)``, ``K.placeholder``) and equal, the legacy
-computation is written out as ``tf.linalg.matmul`` with the legacy adjoint flags; rank 2/3 calls
-that agree are left alone; everything else that may differ is marked.
+What is written, per call:
+
+* ranks visible (``Input(shape=...)``, ``K.placeholder``), both at most 3, positive axes (and not
+  two 2-D inputs without axes): left alone, both compute the same;
+* ranks visible and equal (3 or more), literal axes: the legacy computation written out,
+  ``tf.linalg.matmul`` with the legacy adjoint flags;
+* anything else (ranks not visible, as in a layer's ``call``; mixed ranks; axes that are not a
+  literal; ``*args``): a call of ``kmigrate_batch_dot``, a copy of Keras 2.2.4's function
+  emitted once into the module.  It has the legacy signature and reads the ranks when it runs,
+  so it is exact for any call, including ones whose arguments the code does not show; uses of
+  ``K.batch_dot`` as a value (``f = K.batch_dot``) become the helper too.
+
+Keras 1.x (TensorFlow backend) had the same function without the padding (mixed ranks failed)
+and failed on two 2-D inputs without axes: wherever it ran, Keras 2.2.4 computed the same.
 """
 
 from __future__ import annotations
@@ -30,44 +42,89 @@ from kmigrate.callargs import bind_positionals, has_star_args, literal
 from kmigrate.context import FileContext
 from kmigrate.rules.base import Fixer, FixSafety, Rule
 
+HELPER = "kmigrate_batch_dot"
+
+# Keras 2.2.4's tensorflow_backend.batch_dot, with `ndim(x)` as `len(x.shape)` (the static rank,
+# known for eager tensors and for the symbolic ones a layer's call() sees) and `tf.matmul`'s
+# None/True adjoint flags as booleans.  `{tf}` is the module's name for TensorFlow.
+HELPER_SOURCE = '''def {name}(x, y, axes=None):
+    """K.batch_dot as Keras <= 2.2.4 computed it (TensorFlow backend): Keras 2.2.5+ computes
+    another result for rank > 3 inputs, negative axes and 2-D inputs without axes (kmigrate KM611)."""
+    if isinstance(axes, int):
+        axes = (axes, axes)
+    x_ndim, y_ndim = len(x.shape), len(y.shape)
+    if axes is None:
+        axes = [x_ndim - 1, y_ndim - 2]
+    if any(isinstance(a, (list, tuple)) for a in axes):
+        raise ValueError("Multiple target dimensions are not supported. "
+                         "Expected: None, int, (int, int), Provided: " + str(axes))
+    # The input of lower rank gets trailing 1s; matmul then contracts the last two axes only.
+    diff = abs(x_ndim - y_ndim)
+    if x_ndim > y_ndim:
+        y = {tf}.reshape(y, {tf}.concat([{tf}.shape(y), [1] * diff], axis=0))
+    elif y_ndim > x_ndim:
+        x = {tf}.reshape(x, {tf}.concat([{tf}.shape(x), [1] * diff], axis=0))
+    ndim = max(x_ndim, y_ndim)
+    if ndim == 2:
+        if axes[0] == axes[1]:
+            out = {tf}.reduce_sum({tf}.multiply(x, y), axes[0])
+        else:
+            out = {tf}.reduce_sum({tf}.multiply({tf}.transpose(x, [1, 0]), y), axes[1])
+    else:
+        out = {tf}.linalg.matmul(x, y, adjoint_a=axes[0] != ndim - 1, adjoint_b=axes[1] == ndim - 1)
+    if diff:
+        start = x_ndim + y_ndim - 3 if x_ndim > y_ndim else x_ndim - 1
+        out = {tf}.squeeze(out, list(range(start, start + diff)))
+    if len(out.shape) == 1:
+        out = {tf}.expand_dims(out, 1)
+    return out
+'''
+
 RULES = (
     Rule(
         id="KM611",
         name="batch-dot-axes",
         summary=(
             "`K.batch_dot` whose result changed in Keras 2.2.5 (rank > 3 inputs, negative axes, 2-D inputs "
-            "without axes) is rewritten or marked."
+            "without axes) is rewritten to the legacy computation."
         ),
         before=(
-            "from keras.layers import Input\n"
             "from keras import backend as K\n"
             "\n"
-            "a = Input(shape=(2, 4, 5))\n"
-            "b = Input(shape=(2, 6, 5))\n"
-            "c = K.batch_dot(a, b, axes=(3, 3))"
+            "\n"
+            "def agreement(outputs, predictions):\n"
+            "    return K.batch_dot(outputs, predictions, [2, 3])"
         ),
         after=(
-            "from tensorflow.keras.layers import Input\n"
             "from tensorflow.keras import backend as K\n"
             "import tensorflow as tf\n"
             "\n"
-            "a = Input(shape=(2, 4, 5))\n"
-            "b = Input(shape=(2, 6, 5))\n"
-            "c = tf.linalg.matmul(a, b, adjoint_b=True)"
+            "\n"
+            + HELPER_SOURCE.format(name=HELPER, tf="tf")
+            + "\n"
+            "\n"
+            "def agreement(outputs, predictions):\n"
+            f"    return {HELPER}(outputs, predictions, [2, 3])"
         ),
-        safety=FixSafety.CONTEXT,
+        safety=FixSafety.SAFE,
         safety_note=(
-            "Keras <= 2.2.4 contracted the last two axes with tf.matmul(adjoint_a=, adjoint_b=) and batched "
-            "over the others; for inputs of equal visible rank that exact call is written. Rank 2-3 inputs "
-            "with positive axes compute the same on both and are left alone; when ranks are not visible, or "
-            "differ, the call is marked."
+            "Keras <= 2.2.4 contracted the last two axes with tf.matmul(adjoint_a=, adjoint_b=), the input of "
+            "lower rank padded with trailing 1s. Calls whose visible ranks (at most 3) and positive axes compute "
+            "the same on both are left alone; equal visible ranks become that tf.linalg.matmul call; every other "
+            "call becomes kmigrate_batch_dot, a copy of the 2.2.4 function emitted into the module, which reads "
+            "the ranks when it runs."
         ),
         catalog=(),
         details=(
             "Measured on genuine Keras 2.2.4 and TF 2.21: (b,2,4,5) x (b,2,5,6) with axes (3, 2) gives "
-            "(b,2,4,6) on 2.2.4 and (b,2,4,2,6) on Keras 3; (b,2,4) x (b,2,4,5) with axes (2, 2) (the "
-            "CapsNet routing idiom) gives (b,2,5) vs (b,2,2,5); axes=-1 on 3-D inputs contracted axis 1 of x "
-            "on 2.2.4. Not applied with --from-version 2.2.5 or later."
+            "(b,2,4,6) on 2.2.4 and (b,2,4,2,6) on Keras 3 and tf_keras 2.21; (b,10,7) x (b,10,7,16) with axes "
+            "(2, 2) (the CapsNet routing idiom of Keras's cifar10_cnn_capsule example) gives (b,10,16) vs "
+            "(b,10,10,16); axes=-1 on 3-D inputs contracted axis 1 of x on 2.2.4. kmigrate_batch_dot gives the "
+            "2.2.4 values bit for bit for ranks 2 to 5, mixed ranks, negative and zero axes, eagerly and inside "
+            "tf.function or a layer's call(); like the original it needs tensors of known rank (not Keras 3 "
+            "KerasTensors at the top level of a functional model, where K.batch_dot fails as well). Also "
+            "applied with --target tf_keras (tf_keras 2.21 has the Keras 2.2.5 function); not applied with "
+            "--from-version 2.2.5 or later."
         ),
     ),
 )
@@ -169,6 +226,10 @@ class BatchDotFixer(Fixer):
     triggers: ClassVar[tuple[bytes, ...]] = (b"batch_dot",)
 
     _scan: _Ranks | None = None
+    _helper_name: str | None = None
+    # Names and attributes that are not uses of K.batch_dot as a value: callees (leave_Call
+    # rewrites those), attribute names, keywords, definitions, imports, assignment targets.
+    _not_references: set[int] = field(default_factory=set)
 
     def scanners(self) -> tuple[cst.CSTVisitor, ...]:
         self._scan = _Ranks(self.ctx)
@@ -179,48 +240,45 @@ class BatchDotFixer(Fixer):
             return None
         return self._scan.ranks.get(node.value)
 
-    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
-        api = self.ctx.api(original.func)
+    def _applies(self, node: cst.BaseExpression) -> bool:
+        api = self.ctx.api(node)
         if api is None or not api.legacy or api.path != "backend.batch_dot":
-            return updated
+            return False
         version, assumed = self.ctx.settings.legacy_version
-        if (not assumed and version >= (2, 2, 5)) or not self.ctx.allows("KM611"):
+        return (assumed or version < (2, 2, 5)) and self.ctx.allows("KM611")
+
+    # -- calls -----------------------------------------------------------------------------------
+    def visit_Call(self, node: cst.Call) -> None:
+        self._not_references.add(id(node.func))
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        if not self._applies(original.func):
             return updated
         if has_star_args(updated) or any(a.star for a in updated.args) or len(updated.args) > 3:
-            self.ctx.flag("KM611", original, "pass x, y, axes explicitly: K.batch_dot changed in Keras 2.2.5")
-            return updated
+            return self._call_helper(original, updated, "arguments not visible")
         bound = bind_positionals(updated, _SIGNATURE)
         args = {a.keyword.value: a.value for a in bound.args if a.keyword is not None}
         if "x" not in args or "y" not in args or set(args) - set(_SIGNATURE):
-            return updated
+            return self._call_helper(original, updated, "arguments not visible")
         try:
             axes = _axes(literal(args["axes"])) if "axes" in args else None
         except ValueError:
             axes = "bad"
-        if isinstance(axes, str):  # "bad"
-            self.ctx.flag("KM611", original, "use a literal axes pair: K.batch_dot changed in Keras 2.2.5")
-            return updated
+        if isinstance(axes, str):  # "bad": not a literal int or pair
+            return self._call_helper(original, updated, "axes not a literal")
         rx, ry = self._rank(original_arg(original, 0, "x")), self._rank(original_arg(original, 1, "y"))
+        if rx is None or ry is None:
+            return self._call_helper(original, updated, "ranks not visible")
         quirky = axes is not None and any(a <= 0 for a in axes)
-        if rx is not None and ry is not None:
-            if rx == ry == 2:
-                if axes is None or (quirky and (axes[0] != axes[1] or axes[0] == 0)):
-                    self.ctx.flag("KM611", original, "2-D K.batch_dot without axes summed x.T * y in 2.2.4: pass axes=1 if meant")
-                return updated
-            if not quirky and max(rx, ry) <= 3:
-                return updated  # measured: same result on both
-            if rx == ry:
-                return self._legacy_matmul(original, args, axes, rx)
-            self.ctx.flag("KM611", original, "check the result shape: K.batch_dot of rank >3 inputs changed in 2.2.5")
-            return updated
-        if quirky:
-            self.ctx.flag("KM611", original, "write positive axes: Keras 2.2.4 batch_dot misread negative/zero axes")
-            return updated
-        if axes is not None and max(axes) >= 3:
-            self.ctx.flag("KM611", original, "rank >3 K.batch_dot changed in 2.2.5: use tf.linalg.matmul as 2.2.4 did")
-            return updated
-        self.ctx.flag("KM611", original, "check ranks: K.batch_dot changed in 2.2.5 for rank >3 inputs")
-        return updated
+        if rx == ry == 2:
+            if axes is None or (quirky and (axes[0] != axes[1] or axes[0] == 0)):
+                return self._call_helper(original, updated, "2-D inputs: 2.2.4 summed another product")
+            return updated  # measured: same result on both
+        if not quirky and max(rx, ry) <= 3:
+            return updated  # measured: same result on both
+        if rx == ry >= 3:
+            return self._legacy_matmul(original, args, axes, rx)
+        return self._call_helper(original, updated, f"ranks {rx} and {ry}")
 
     def _legacy_matmul(self, original: cst.Call, args: dict[str, cst.BaseExpression], axes: tuple[int, int] | None,
                        rank: int) -> cst.Call:  # fmt: skip
@@ -239,6 +297,83 @@ class BatchDotFixer(Fixer):
         self.ctx.fixed("KM611", original, "K.batch_dot -> tf.linalg.matmul with the Keras 2.2.4 adjoint "
                        f"flags (rank {rank} inputs)")
         return cst.Call(func=cst.parse_expression(f"{tf}.linalg.matmul"), args=positional)
+
+    def _call_helper(self, original: cst.Call, updated: cst.Call, why: str) -> cst.Call:
+        """The same arguments to the module's copy of the 2.2.4 function (same signature)."""
+        helper = self._helper()
+        self.ctx.fixed("KM611", original, f"K.batch_dot -> {helper.value}, Keras 2.2.4's batch_dot ({why}; "
+                       "Keras 2.2.5+ differs for rank > 3, negative axes, 2-D inputs without axes)")
+        return updated.with_changes(func=helper.with_changes(lpar=updated.func.lpar, rpar=updated.func.rpar))
+
+    # -- K.batch_dot as a value ------------------------------------------------------------------
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._not_references.add(id(node.attr))
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:
+            self._not_references.add(id(node.keyword))
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._not_references.add(id(node.name))
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._not_references.add(id(node.name))
+
+    def visit_Param(self, node: cst.Param) -> None:
+        self._not_references.add(id(node.name))
+
+    def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
+        self._not_references.add(id(node.name))
+        if node.asname is not None:
+            self._not_references.add(id(node.asname.name))
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._not_references.add(id(node.target))
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._not_references.add(id(node.target))
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._not_references.add(id(node.target))
+
+    def visit_Del(self, node: cst.Del) -> None:
+        self._not_references.add(id(node.target))
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
+        if original.attr.value != "batch_dot":
+            return updated
+        return self._reference(original, updated)
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
+        if original.value != "batch_dot":
+            return updated
+        return self._reference(original, updated)
+
+    def _reference(self, original: cst.Name | cst.Attribute, updated: cst.Name | cst.Attribute
+                   ) -> cst.BaseExpression:  # fmt: skip
+        if id(original) in self._not_references or not self._applies(original):
+            return updated
+        helper = self._helper()
+        self.ctx.fixed("KM611", original, f"K.batch_dot -> {helper.value}, Keras 2.2.4's batch_dot (used as a "
+                       "value; Keras 2.2.5+ differs for rank > 3, negative axes, 2-D inputs without axes)")
+        return helper.with_changes(lpar=updated.lpar, rpar=updated.rpar)
+
+    # -- the helper ------------------------------------------------------------------------------
+    def _helper(self) -> cst.Name:
+        if self._helper_name is None:
+            self._helper_name = self._choose_helper_name()
+            tf = self.ctx.imports.module("tensorflow", "tf")
+            self.ctx.imports.add_definition(self._helper_name,
+                                            HELPER_SOURCE.format(name=self._helper_name, tf=tf))
+        return cst.Name(self._helper_name)
+
+    def _choose_helper_name(self) -> str:
+        for candidate in (HELPER, f"_{HELPER}"):
+            if any(isinstance(s, cst.FunctionDef) and s.name.value == candidate for s in self.ctx.module.body):
+                return candidate  # emitted by an earlier run
+            if not self.ctx.resolver.is_bound(candidate):
+                return candidate
+        return f"_{HELPER}_"
 
 
 def original_arg(call: cst.Call, position: int, keyword: str) -> cst.BaseExpression | None:
