@@ -97,10 +97,14 @@ class _Order(cst.CSTVisitor):
     frozen_at: dict[int, int] = field(default_factory=dict)  # id(assign) -> position
     frozen_in: dict[int, str] = field(default_factory=dict)  # id(assign) -> enclosing function
     toggles: bool = False
+    # `.trainable = <not False>` as (receiver, position, enclosing top-level function, in a class):
+    toggle_sites: list[tuple[str, int, str | None, bool]] = field(default_factory=list)
+    compiled_in: dict[str, str | None] = field(default_factory=dict)  # receiver -> function of its first compile
     functions: dict[str, _Function] = field(default_factory=dict)
     built_by: list[tuple[str, str, cst.BaseExpression, int]] = field(default_factory=list)  # (target, callee, its node, position)
     calls: list[tuple[str, cst.Call, int]] = field(default_factory=list)  # (function, call, position)
     _stack: list[str] = field(default_factory=list)
+    _classes: int = 0
     _remote: dict[str, _Function | None] = field(default_factory=dict)  # name -> a project function's use
     relative_imports: dict[str, tuple[int, str]] = field(default_factory=dict)  # `from .models import f`: f -> (1, "models.f")
 
@@ -115,6 +119,12 @@ class _Order(cst.CSTVisitor):
             self.relative_imports[alias.evaluated_alias or alias.evaluated_name] = (
                 len(node.relative), ".".join(part for part in (module, alias.evaluated_name) if part),
             )
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._classes += 1
+
+    def leave_ClassDef(self, original: cst.ClassDef) -> None:
+        self._classes -= 1
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._stack.append(node.name.value)
@@ -174,7 +184,9 @@ class _Order(cst.CSTVisitor):
         if not isinstance(func, cst.Attribute):
             return
         if func.attr.value == "compile" and self.ctx.keras_receiver(func.value, "compile", node):
-            self.compiled.setdefault(text(func.value), self.position)
+            if text(func.value) not in self.compiled:
+                self.compiled[text(func.value)] = self.position
+                self.compiled_in[text(func.value)] = self._stack[0] if self._stack else None
             function = self._function()
             if function is not None:
                 function.compiled.add(text(func.value))
@@ -198,6 +210,11 @@ class _Order(cst.CSTVisitor):
                 self.frozen_in[id(node)] = self._stack[0]
         else:
             self.toggles = True
+            for target in node.targets:
+                if _sets_trainable(target.target):
+                    receiver = text(cst.ensure_type(target.target, cst.Attribute).value)
+                    function = self._stack[0] if self._stack else None
+                    self.toggle_sites.append((receiver, self.position, function, self._classes > 0))
 
     # -- after the scan -----------------------------------------------------------------------
     def compiled_before(self, receiver: str, position: int) -> bool:
@@ -244,13 +261,27 @@ class _Order(cst.CSTVisitor):
 
 
     def toggles_anywhere(self) -> bool:
-        """The file sets `.trainable` to something other than False, or calls a project function
-        that does (`make_trainable(d, True)` from the project's utils)."""
-        if self.toggles:
+        """The file sets `.trainable` to something other than False where it can undo a freeze,
+        or calls a project function that does (`make_trainable(d, True)` from the project's utils)."""
+        if any(self._undoes_a_freeze(*site) for site in self.toggle_sites):
             return True
         return any(
             (function := self.function(called, call.func)) is not None and function.toggles for called, call, _ in self.calls
         )
+
+    def _undoes_a_freeze(self, receiver: str, position: int, function: str | None, in_class: bool) -> bool:
+        """A `.trainable = True` that cannot re-enable training after a freeze does not count as
+        toggling: one set before the same scope compiles that model (`d.trainable = True` then
+        `d.compile(...)`), or one in a top-level helper the file defines but never calls (not the
+        function that compiles the model)."""
+        first = self.compiled.get(receiver)
+        if first is not None and position < first and self.compiled_in.get(receiver) == function:
+            return False
+        if function is not None and not in_class and function in self.functions \
+                and function != self.compiled_in.get(receiver) \
+                and not any(called == function for called, _, _ in self.calls):  # fmt: skip
+            return False
+        return True
 
     def frozen_by_project_call(self, call: cst.Call) -> list[tuple[str, str, str]]:
         """A call of a project function defined in another module that freezes a model it is
@@ -339,6 +370,7 @@ class TrainableAfterCompileFixer(Fixer):
                 continue
             receiver = text(cst.ensure_type(target.target, cst.Attribute).value)
             compiled = f"{receiver} was compiled before this line"
+            argument = None
             if scan.compiled_before(receiver, scan.frozen_at[id(original)]):
                 trains_alone = scan.trains(receiver)
             else:
@@ -348,6 +380,8 @@ class TrainableAfterCompileFixer(Fixer):
             if not trains_alone or receiver in self._marked:
                 continue
             self._marked.add(receiver)
+            if argument is not None:
+                self._marked.add(argument)  # the caller's own `d.trainable = False` freezes the same model
             self.ctx.flag(
                 "KM623", original,
                 f"{compiled}, so legacy Keras kept training it in its own "

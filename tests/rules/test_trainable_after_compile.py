@@ -223,3 +223,59 @@ def test_km623_follows_relative_imports_in_a_package(tmp_path):
     for path in (by_name, by_module):
         result = _migrate_in_project(path)
         assert [d.line for d in result.diagnostics if d.rule == "KM623"] == [7], path.name
+
+
+# The GAN of a real script (index id 7800521801): `d.trainable = True` right before `d.compile`,
+# and a `settrainable(model, flag)` helper the file never calls, hid the freeze (the file "toggled").
+SCRIPT_GAN = """
+import numpy as np
+from keras.models import Sequential
+from keras.layers import Dense
+
+
+def settrainable(discmodel, flag):
+    for layer in discmodel.layers:
+        layer.trainable = flag
+
+
+def creategans(discmodel, genmodel):
+    gansmodel = Sequential()
+    gansmodel.add(genmodel)
+    discmodel.trainable = False
+    gansmodel.add(discmodel)
+    return gansmodel
+
+
+def train(x, y):
+    g = Sequential([Dense(2, input_dim=3)])
+    d = Sequential([Dense(1, input_dim=2)])
+    d.trainable = True
+    d.compile(loss='binary_crossentropy', optimizer='adam')
+    d.trainable = False
+    d_on_g = creategans(d, g)
+    d_on_g.compile(loss='binary_crossentropy', optimizer='adam')
+    d.train_on_batch(x, y)
+    d_on_g.train_on_batch(x, y)
+"""
+
+
+def test_km623_toggles_that_cannot_undo_the_freeze_do_not_hide_it():
+    output = assert_flags(SCRIPT_GAN, "KM623")
+    assert "discmodel.trainable = False  # kmigrate: KM623 set discmodel.trainable = True" in output
+    assert output.count("KM623") == 1  # d and discmodel are the same model: marked once
+
+
+def test_km623_noop_when_the_helper_is_called_to_unfreeze():
+    code = SCRIPT_GAN.replace("    d.train_on_batch(x, y)\n", "    settrainable(d, True)\n    d.train_on_batch(x, y)\n")
+    assert _km623(code) == []
+
+
+def test_km623_noop_when_the_toggle_follows_the_compile():
+    code = SCRIPT_GAN.replace("    d.train_on_batch(x, y)\n", "    d.trainable = True\n    d.train_on_batch(x, y)\n")
+    assert _km623(code) == []
+
+
+def test_km623_noop_when_a_method_toggles():
+    # A GAN class's training method sets it back: methods are called through the instance.
+    code = SCRIPT_GAN + "\n\nclass Trainer:\n    def step(self, d):\n        d.trainable = True\n"
+    assert _km623(code) == []
