@@ -10,6 +10,7 @@ import libcst.matchers as m
 
 from kmigrate.callargs import bind_positionals, has_star_args
 from kmigrate.nodes import code
+from kmigrate.scopes import ScopeKind
 from kmigrate.rules.backend.common import (
     _HELPER,
     BackendBase,
@@ -188,6 +189,17 @@ class FunctionAndLearningPhase(BackendBase):
         if set(args) != {"x", "alt", "training"} or not isinstance(training, cst.Name) or training.value not in params:
             self.ctx.flag(rule, original, entry.message)
             return updated
+        if not self._in_layer_call():
+            # A helper's `training=None`: callers that leave it out got the learning phase (True in
+            # fit()); `None if training else ...` would take the inference branch there.
+            self.ctx.flag(
+                rule, original,
+                f"`{training.value}` is a parameter of `{function.name.value if function else '?'}`, not of a "
+                f"layer's call(): where callers leave it None, legacy Keras used the learning phase (training in "
+                f"fit()); pass the layer's own `training` down and write `x if training else alt`",
+                marker="pass the layer's training flag down: None here meant the learning phase",
+            )  # fmt: skip
+            return updated
         branches = []
         for key in ("x", "alt"):
             value = args[key]
@@ -205,6 +217,15 @@ class FunctionAndLearningPhase(BackendBase):
             test=training, body=chosen, orelse=other,
             lpar=[cst.LeftParen()], rpar=[cst.RightParen()],
         )
+
+    def _in_layer_call(self) -> bool:
+        """Directly in a class's `call` method (lambdas inside it allowed): Keras 3 gives its
+        `training` argument a bool, as the learning phase did."""
+        frames = list(self.ctx.scopes.frames)
+        for index in range(len(frames) - 1, -1, -1):
+            if frames[index].kind is ScopeKind.FUNCTION:
+                return frames[index].name == "call" and index > 0 and frames[index - 1].kind is ScopeKind.CLASS
+        return False
 
     def _call_in_train_phase(self, entry: Entry, rule: str, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         return self._phase(entry, rule, original, updated, train=True)

@@ -90,3 +90,45 @@ def test_km519_k_function_rewritten_on_tf_keras_too():
 def test_km519_run_never_errors_on_mixed_file():
     result = run(HEAD + "K.function([m.input], [m.output])([x])\nK.set_value(w, 1)\ny = K.T\n")
     assert result.error is None
+
+
+def test_in_train_phase_in_a_helper_is_marked_km526():
+    # attention_decoder.py of the review corpus (index id 10978575527): `_time_distributed_dense(...,
+    # training=None)` is a module-level helper; callers that leave `training` out got the learning
+    # phase, and `x if training else alt` would never take the training branch for them.
+    code = HEAD + textwrap.dedent("""\
+        def _time_distributed_dense(x, w, dropout=None, training=None):
+            if dropout is not None:
+                x = K.in_train_phase(K.dropout(x, dropout), x, training=training)
+            return K.dot(x, w)
+        """)
+    output = assert_flags(code, "KM526")
+    assert "K.in_train_phase(K.dropout(x, dropout), x, training=training)  # kmigrate: KM526 pass the layer's" in output
+
+
+def test_in_train_phase_in_another_method_is_marked_km526():
+    code = HEAD + textwrap.dedent("""\
+        from keras.layers import Layer
+        class Decoder(Layer):
+            def step(self, x, training=None):
+                return K.in_train_phase(x * 2, x, training=training)
+        """)
+    assert_flags(code, "KM526")
+
+
+def test_in_train_phase_in_a_lambda_inside_call_is_rewritten_km526():
+    before = HEAD + textwrap.dedent("""\
+        from keras.layers import Layer
+        class Noise(Layer):
+            def call(self, inputs, training=None):
+                f = lambda t: K.in_train_phase(t * 2, t, training=training)
+                return f(inputs)
+        """)
+    after = NEW_HEAD + textwrap.dedent("""\
+        from tensorflow.keras.layers import Layer
+        class Noise(Layer):
+            def call(self, inputs, training=None):
+                f = lambda t: (t * 2 if training else t)
+                return f(inputs)
+        """)
+    assert_migrates(before, after)
