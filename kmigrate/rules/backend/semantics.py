@@ -9,6 +9,7 @@ import libcst as cst
 
 from kmigrate.callargs import has_star_args
 from kmigrate.nodes import code
+from kmigrate.scopes import ScopeFrame
 from kmigrate.rules.backend.common import BackendBase, _atom
 from kmigrate.rules.backend_table import (
     OPTIMIZER_RATE_ATTRS,
@@ -30,9 +31,9 @@ class SemanticChanges(BackendBase):
             self.ctx.flag(rule, original, "K.gradients raises under eager execution: compute the loss "
                           f"inside `with tf.GradientTape() as tape:` and use `tape.gradient({loss}, {variables})`",
                           marker=f"use tape.gradient({loss}, {variables}) in a tf.GradientTape")
-        elif rule == "KM503" and self.ctx.scopes.in_class and not self.ctx.in_class_deriving(
-            lambda base: base.path in _OPTIMIZER_BASES
-        ):  # a custom optimizer's K.update/K.variable: KM227/KM311 mark the class for a port
+        elif rule == "KM503" and self.ctx.scopes.in_class and not _plain_class(self.ctx.scopes.class_frame) \
+                and not self.ctx.in_class_deriving(lambda base: base.path in _OPTIMIZER_BASES):  # fmt: skip
+            # a custom optimizer's K.update/K.variable: KM227/KM311 mark the class for a port
             if name == "variable":
                 self.ctx.flag(rule, original, "a K.variable is not tracked by Keras 3 layers (not trained "
                               "or saved): create it in build() with `self.add_weight(shape=..., "
@@ -86,3 +87,9 @@ class SemanticChanges(BackendBase):
         self._plan[id(statement)] = loop.with_changes(leading_lines=statement.leading_lines)
         self.ctx.fixed("KM501", original, "`K.batch_set_value(pairs)` -> a loop of `variable.assign(value)`")
     implements: ClassVar[tuple[str, ...]] = ("KM501", "KM502", "KM503", "KM505", "KM506")
+
+
+def _plain_class(frame: ScopeFrame | None) -> bool:
+    """`class Holder:` / `class Holder(object):`: not a layer, so a K.variable it keeps is an
+    ordinary tf.Variable on Keras 3 (K.set_value / K.eval still work on it); nothing to mark."""
+    return frame is not None and all(isinstance(base, cst.Name) and base.value == "object" for base in frame.bases)

@@ -84,3 +84,31 @@ def test_km503_any_class_around_counts_a_def_nested_in_a_method_too():
         "        def make():\n            return K.variable(np.zeros((3, 4)))\n        self.W = make()\n"
     )
     assert assert_flags(code, "KM503").count("KM503") == 1
+
+
+def test_km503_silent_in_a_plain_holder_class():
+    # gan_layers.py of review corpus 3 (index id 32210114575): `class tensor_value():` keeps a
+    # K.variable for K.set_value/K.eval; it is no layer, and on Keras 3 the variable is an ordinary
+    # tf.Variable that models reading it follow (measured with TF 2.21).
+    code = HEAD + (
+        "class tensor_value():\n"
+        "    def __init__(self, x):\n"
+        "        self.tensor = K.variable(value=x)\n"
+        "    def get(self):\n"
+        "        return K.eval(self.tensor)\n"
+        "class Holder(object):\n"
+        "    def __init__(self):\n"
+        "        self.v = K.variable(0.0)\n"
+    )
+    assert "KM503" not in migrated(code)
+
+
+def test_km503_still_flags_a_class_with_a_project_base():
+    # An unknown base may be a layer of the project: still marked.
+    code = HEAD + (
+        "from mylayers import BaseLayer\n"
+        "class L(BaseLayer):\n"
+        "    def build(self, s):\n"
+        "        self.W = K.variable(np.zeros((3, 4)))\n"
+    )
+    assert assert_flags(code, "KM503").count("KM503") == 1
