@@ -163,6 +163,17 @@ def test_km611_two_d_without_axes_call_helper():
     assert "c = kmigrate_batch_dot(a, b)\nd = kmigrate_batch_dot(a, b, (1, 0))\n" in out
 
 
+def test_km611_lambda_calling_batch_dot_is_still_lifted_for_keras3_reloading():
+    """The helper is a top-level function of the module: a Lambda whose lambda calls it is lifted
+    into a registered function (KM415) as it was when it called K.batch_dot."""
+    before = ("from keras import backend as K\nfrom keras.layers import Input, Lambda\n\n"
+              "blocks = Input(shape=(3, 2, 2))\nproducts = Lambda(lambda t: K.batch_dot(t, t, (3, 3)), output_shape=(3, 2, 2))(blocks)\n")
+    out = _output(before)
+    assert "products = Lambda(kmigrate_lambda_1, output_shape=(3, 2, 2))(blocks)\n" in out
+    assert "def kmigrate_lambda_1(t):\n    return kmigrate_batch_dot(t, t, (3, 3))\n" in out
+    assert out.index(f"def {HELPER}(") < out.index("def kmigrate_lambda_1(") and "KM415" not in out
+
+
 def test_km611_batch_dot_as_a_value_becomes_the_helper():
     before = "from keras import backend as K\nfrom keras.layers import Lambda\n\nproduct = Lambda(lambda t: t)\nf = K.batch_dot\n"
     out = _output(before)
