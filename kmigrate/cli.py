@@ -106,11 +106,14 @@ def _split_ids(values: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("--show-fixes", is_flag=True, help="Also list every rewrite made, not only findings.")
 @click.option("--stdin-filename", default=None, metavar="PATH", help="The name to report for `-`.")
 @click.option("--color/--no-color", default=None, help="Colour the diff (default: when stdout is a terminal).")
+@click.option("--no-cache", is_flag=True,
+              help="Index the whole project afresh instead of reusing the summaries of unchanged files "
+                   "(kept in ~/.cache/kmigrate; also KMIGRATE_NO_CACHE=1).")
 def migrate(
     paths: tuple[str, ...], diff_mode: bool, check_mode: bool, target: str | None,
     select: tuple[str, ...], ignore: tuple[str, ...], exclude: tuple[str, ...],
     from_version: str | None, output_dir: str | None, output_format: str, jobs: int | None,
-    show_fixes: bool, stdin_filename: str | None, color: bool | None,
+    show_fixes: bool, stdin_filename: str | None, color: bool | None, no_cache: bool,
 ) -> None:  # fmt: skip
     """Rewrite legacy Keras code under PATH... (files or folders; `-` for stdin)."""
     if not paths:
@@ -140,7 +143,8 @@ def migrate(
         if output_format in ("sarif", "github", "markdown") and mode is Mode.WRITE:
             _usage_error(f"--format {output_format} prints a report on stdout, not the migrated code: "
                          "add --check or --diff")
-        sys.exit(_run_stdin(settings, mode, output_format, show_fixes, stdin_filename or "-", color))
+        sys.exit(_run_stdin(settings, mode, output_format, show_fixes, stdin_filename or "-", color,
+                            jobs or default_jobs(), not no_cache))
 
     try:
         files = list(discover(paths, settings.exclude))
@@ -151,7 +155,7 @@ def migrate(
     report_fixes = show_fixes or output_format in ("json", "sarif")
     keep_texts = output_format == "sarif"  # SARIF fixes are computed from the two texts
     try:
-        results = _run_files(files, settings, mode, jobs, report_fixes, keep_texts, plan)
+        results = _run_files(files, settings, mode, jobs, report_fixes, keep_texts, plan, not no_cache)
         copy_failures = copy_untouched(plan, files) if plan is not None else []
     except KeyboardInterrupt:
         # Writes are atomic: every file is either fully migrated or as it was.
@@ -207,23 +211,26 @@ def _print_text_report(
 
 def _run_files(
     files: list[str], settings: Settings, mode: Mode, jobs: int, report_fixes: bool,
-    keep_texts: bool = False, plan: OutputPlan | None = None,
+    keep_texts: bool = False, plan: OutputPlan | None = None, cached_index: bool = True,
 ) -> list[FileResult]:  # fmt: skip
     show_progress = sys.stderr.isatty() and len(files) >= PROGRESS_THRESHOLD
     if not show_progress:
-        return list(run_all(files, settings, mode, jobs, report_fixes=report_fixes, keep_texts=keep_texts, plan=plan))
+        return list(run_all(files, settings, mode, jobs, report_fixes=report_fixes, keep_texts=keep_texts, plan=plan,
+                            cached_index=cached_index))  # fmt: skip
     with click.progressbar(length=len(files), label="kmigrate", file=sys.stderr) as bar:
         return list(run_all(files, settings, mode, jobs, on_result=lambda _: bar.update(1),
-                            report_fixes=report_fixes, keep_texts=keep_texts, plan=plan))  # fmt: skip
+                            report_fixes=report_fixes, keep_texts=keep_texts, plan=plan,
+                            cached_index=cached_index))  # fmt: skip
 
 
 def _run_stdin(
-    settings: Settings, mode: Mode, output_format: str, show_fixes: bool, name: str, color: bool | None
+    settings: Settings, mode: Mode, output_format: str, show_fixes: bool, name: str, color: bool | None,
+    jobs: int = 1, cached_index: bool = True,
 ) -> int:
     data = sys.stdin.buffer.read()
     # The project around the named file (or the current folder) answers cross-module questions.
     anchor = name if name != "-" else os.path.join(os.getcwd(), "-")
-    result = migrate_document(data, name, settings, project=project_for(anchor))
+    result = migrate_document(data, name, settings, project=project_for(anchor, jobs, cached_index))
     output = result.output_bytes if result.status is Status.CHANGED else data
     if output_format == "json":
         text = output.decode(errors="replace") if output is not None else None

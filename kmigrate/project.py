@@ -159,13 +159,18 @@ class ProjectIndex:
 
     # -- building ------------------------------------------------------------------------
     @classmethod
-    def build(cls, root: Path, files: Iterable[str] | None = None, jobs: int = 1) -> "ProjectIndex":
+    def build(
+        cls, root: Path, files: Iterable[str] | None = None, jobs: int = 1, cached: bool = False,
+    ) -> "ProjectIndex":  # fmt: skip
         """Summarize every Python file under ``root`` (or ``files``); with ``jobs`` > 1 a large
-        tree is summarized by that many forked processes."""
+        tree is summarized by that many forked processes. ``cached``: take the summaries of
+        files unchanged since the last run from the cache (``kmigrate.index_cache``)."""
         root = root.resolve()
         found = files if files is not None else discover([str(root)])
         # Python modules only: discovery also yields notebooks and dependency files.
         paths = list(islice((path for path in found if path.endswith(PYTHON_SUFFIXES)), MAX_INDEXED_FILES))
+        if cached:
+            return cls(root, _cached_summaries(root, paths, jobs))
         modules = {}
         for summary in _summaries(paths, jobs):
             if summary is not None:
@@ -433,6 +438,31 @@ def _summaries(paths: list[str], jobs: int) -> Iterable[ModuleSummary | None]:
             for name, returns in summary.functions.items():
                 summary.functions[name] = _shared_returns(returns)
     return summaries
+
+
+def _cached_summaries(root: Path, paths: list[str], jobs: int) -> dict[str, ModuleSummary]:
+    """The summaries of ``paths`` (in their order), from the cache where the file is unchanged;
+    the cache is then brought up to date."""
+    from kmigrate.index_cache import Entry, IndexCache  # the cache needs this module's types
+
+    cache = IndexCache.load(root)
+    stats: dict[str, tuple[int, int]] = {}  # absolute path -> (size, mtime), in the order of paths
+    entries: dict[str, Entry] = {}
+    for path in paths:
+        absolute = os.path.abspath(path)
+        try:
+            status = os.stat(absolute)
+        except OSError:
+            continue  # gone since discovery: as summarize_file would, leave it out
+        stats[absolute] = (status.st_size, status.st_mtime_ns)
+        found, summary = cache.summary(absolute, status.st_size, status.st_mtime_ns)
+        if found:
+            entries[absolute] = (status.st_size, status.st_mtime_ns, summary)
+    missing = [path for path in stats if path not in entries]
+    for path, summary in zip(missing, _summaries(missing, jobs)):
+        entries[path] = (*stats[path], summary)
+    cache.save(entries, summarized=len(missing))
+    return {path: summary for path in stats if (summary := entries[path][2]) is not None}
 
 
 def summarize_file(path: str) -> ModuleSummary | None:

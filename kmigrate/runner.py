@@ -57,11 +57,13 @@ def _init_worker(projects: dict[str, ProjectIndex]) -> None:
     _PROJECTS.update(projects)
 
 
-def index_projects(paths: Sequence[str], jobs: int = 1) -> dict[str, str]:
+def index_projects(paths: Sequence[str], jobs: int = 1, cached: bool = False) -> dict[str, str]:
     """Index the project each file belongs to, once per project; file -> project root.
 
     The index is built from the project root, not from the paths given, so a pre-commit
-    hook that passes three files gets the same answers as a run over the whole tree.
+    hook that passes three files gets the same answers as a run over the whole tree;
+    ``cached``: from the summaries of the last run where files are unchanged, so that it
+    does not pay for the whole tree each time either.
     """
     _PROJECTS.clear()  # files may have changed since an earlier run in this process
     roots: dict[str, str] = {}
@@ -73,13 +75,13 @@ def index_projects(paths: Sequence[str], jobs: int = 1) -> dict[str, str]:
         root = by_folder[folder]
         roots[path] = root
         if root not in _PROJECTS:
-            _PROJECTS[root] = ProjectIndex.build(Path(root), jobs=jobs)
+            _PROJECTS[root] = ProjectIndex.build(Path(root), jobs=jobs, cached=cached)
     return roots
 
 
-def project_for(path: str) -> ProjectIndex | None:
+def project_for(path: str, jobs: int = 1, cached: bool = False) -> ProjectIndex | None:
     """The index of the project that contains ``path`` (stdin: its --stdin-filename or cwd)."""
-    roots = index_projects([path])
+    roots = index_projects([path], jobs, cached)
     return _PROJECTS.get(roots[path])
 
 
@@ -152,9 +154,11 @@ def run_all(
     report_fixes: bool = True,
     keep_texts: bool = False,
     plan: OutputPlan | None = None,
+    cached_index: bool = False,
 ) -> Iterator[FileResult]:
     """Yield one result per path, in the order of ``paths``."""
-    roots = index_projects(paths, jobs if len(paths) >= POOL_THRESHOLD else 1)
+    # The whole project is indexed even for one file (a pre-commit hook): with every core.
+    roots = index_projects(paths, jobs, cached_index)
     jobs_list = [
         _Job(path, settings, mode, report_fixes, roots.get(path), keep_texts,
              plan.destination(path) if plan is not None else None)
