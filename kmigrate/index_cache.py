@@ -14,10 +14,12 @@ size or modification time changed since; files that went away are dropped.
   change again within the same timestamp, as git's "racily clean" entries can).
 * The cache is only ever a shortcut: one that cannot be read is rebuilt, one that cannot be
   written is skipped, without a word.
+* Indexes of projects no run has touched for 30 days are deleted when another is written.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -38,6 +40,8 @@ Entry = tuple[int, int, "ModuleSummary | None"]
 
 # Files changed this recently are summarized again next time instead of being trusted.
 _RACY_NS = 2_000_000_000
+# An index no run has read or written for this long belongs to a project that is gone or done.
+_UNUSED_SECONDS = 30 * 24 * 3600
 
 
 def cache_folder() -> Path | None:
@@ -84,6 +88,9 @@ class IndexCache:
                 stored = None
         except Exception:  # missing, truncated, from an older kmigrate: start afresh
             stored = None
+        if stored:
+            with contextlib.suppress(OSError):
+                os.utime(file)  # in use (see _forget_unused), even when nothing changes
         return cls(root, file, stored["entries"] if stored else {})
 
     def summary(self, path: str, size: int, mtime_ns: int) -> tuple[bool, ModuleSummary | None]:
@@ -113,3 +120,16 @@ class IndexCache:
                 raise
         except OSError:
             return  # a read-only home, a full disk: the next run summarizes again
+        _forget_unused(self.file.parent)
+
+
+def _forget_unused(folder: Path) -> None:
+    """Delete the indexes of projects no run has used for ``_UNUSED_SECONDS``."""
+    oldest = time.time() - _UNUSED_SECONDS
+    for file in folder.glob("*.pickle"):
+        try:
+            status = file.stat()
+            if max(status.st_mtime, status.st_atime) < oldest:
+                file.unlink()
+        except OSError:
+            continue

@@ -151,3 +151,15 @@ def test_cli_answers_are_the_same_with_a_warm_cache_and_without_one(cache_dir, t
     warm = runner.invoke(main, ["--diff", train], catch_exceptions=False).output
     uncached = runner.invoke(main, ["--diff", "--no-cache", train], catch_exceptions=False).output
     assert cold == warm == uncached
+
+
+def test_indexes_of_projects_unused_for_a_month_are_deleted(cache_dir, tree, tmp_path):
+    cache_dir.mkdir(parents=True)
+    stale, recent = cache_dir / "0123456789abcdef01234567.pickle", cache_dir / "fedcba9876543210fedcba98.pickle"
+    for file in (stale, recent):
+        file.write_bytes(b"an index")
+    long_ago = time.time() - 40 * 24 * 3600
+    os.utime(stale, (long_ago, long_ago))
+    ProjectIndex.build(tree, cached=True)
+    assert not stale.exists() and recent.exists()
+    assert len(list(cache_dir.glob("*.pickle"))) == 2  # the tree's own, and the recent one
