@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from typing import AbstractSet, Callable, Mapping, TypeVar, cast
 
 import libcst as cst
-import libcst.matchers as m
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from kmigrate import keras_api
+from kmigrate import match as m
 from kmigrate.diagnostics import Diagnostic
 from kmigrate.inference import KindResolver
 from kmigrate.kinds import Kind

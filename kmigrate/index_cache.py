@@ -28,15 +28,13 @@ import tempfile
 import time
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 from kmigrate import __version__
 
-if TYPE_CHECKING:
-    from kmigrate.project import ModuleSummary
-
-# (size, mtime in ns) of a file when it was summarized, and its summary (None: it did not parse).
-Entry = tuple[int, int, "ModuleSummary | None"]
+# (size, mtime in ns) of a file when it was summarized, and its summary (a project.ModuleSummary;
+# None: it did not parse). The summaries are pickled as they are: this module needs not know them.
+Entry = tuple[int, int, Any]
 
 # Files changed this recently are summarized again next time instead of being trusted.
 _RACY_NS = 2_000_000_000
@@ -93,7 +91,7 @@ class IndexCache:
                 os.utime(file)  # in use (see _forget_unused), even when nothing changes
         return cls(root, file, stored["entries"] if stored else {})
 
-    def summary(self, path: str, size: int, mtime_ns: int) -> tuple[bool, ModuleSummary | None]:
+    def summary(self, path: str, size: int, mtime_ns: int) -> tuple[bool, Any]:
         """(found, summary): the cached summary of ``path`` if the file is as it was then."""
         entry = self.entries.get(path)
         if entry is None or entry[0] != size or entry[1] != mtime_ns:

@@ -28,6 +28,7 @@ from typing import Iterable, Literal, Union
 from kmigrate import keras_api
 from kmigrate.discovery import discover
 from kmigrate.documents import PYTHON_SUFFIXES
+from kmigrate.index_cache import Entry, IndexCache
 from kmigrate.kinds import METHOD_RESULTS, Kind, combine, kind_of_api_call, kind_of_base
 from kmigrate.names import LEGACY_ROOTS, MODERN_ROOTS, classify, star_exports
 
@@ -443,8 +444,6 @@ def _summaries(paths: list[str], jobs: int) -> Iterable[ModuleSummary | None]:
 def _cached_summaries(root: Path, paths: list[str], jobs: int) -> dict[str, ModuleSummary]:
     """The summaries of ``paths`` (in their order), from the cache where the file is unchanged;
     the cache is then brought up to date."""
-    from kmigrate.index_cache import Entry, IndexCache  # the cache needs this module's types
-
     cache = IndexCache.load(root)
     stats: dict[str, tuple[int, int]] = {}  # absolute path -> (size, mtime), in the order of paths
     entries: dict[str, Entry] = {}

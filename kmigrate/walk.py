@@ -18,8 +18,8 @@ from functools import cache
 from typing import TypeVar
 
 import libcst as cst
-import libcst.matchers as m
 
+from kmigrate import match as m
 from kmigrate.nodes import LeaveResult
 
 NodeT = TypeVar("NodeT", bound=cst.CSTNode)
@@ -88,7 +88,7 @@ def walk(node: cst.CSTNode, visitor: cst.CSTVisitor, code_only: bool = False) ->
 
 
 def find_all(tree: cst.CSTNode, node_types: tuple[type[NodeT], ...] | type[NodeT],
-             matcher: m.BaseMatcherNode | None = None) -> list[NodeT]:
+             matcher: m.Pattern | None = None) -> list[NodeT]:
     """The nodes of ``tree`` (itself included) whose type is one of the concrete ``node_types``
     and that ``matcher`` matches, in traversal order: ``m.findall`` without rebuilding the tree
     (LibCST's ``findall`` visits with its rebuilding traversal, about a parse's cost per call)."""

@@ -199,3 +199,18 @@ def test_no_codemod_module_searches_with_libcst_findall() -> None:
                     and isinstance(node.value, ast.Name) and node.value.id == "m":  # fmt: skip
                 offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
     assert not offenders, offenders
+
+
+def test_no_codemod_module_imports_libcst_matchers() -> None:
+    """Importing libcst.matchers costs a quarter of a second at every start; the codemod's
+    patterns come from kmigrate.match, which spells them the same way (tests/test_match.py)."""
+    offenders = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if "harness" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else (
+                [f"{node.module}.{alias.name}" for alias in node.names] if isinstance(node, ast.ImportFrom) else [])
+            if any(name == "libcst.matchers" or name.startswith("libcst.matchers.") for name in names):
+                offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert not offenders, offenders

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import libcst as cst
+import libcst.matchers as m
 import pytest
 
-import libcst.matchers as m
-
+from kmigrate import match
 from kmigrate.walk import TOKEN_TYPES, child_fields, find_all, rewrite, walk
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -117,14 +117,14 @@ def test_find_all_finds_what_libcst_findall_finds(path):
     """find_all is m.findall without rebuilding: the same nodes, the same order, the tree's
     root included when it matches, and a matcher narrows as LibCST's does."""
     module = cst.parse_module(path.read_bytes())
-    for types, matcher in [
-        ((cst.Call,), m.Call()),
-        ((cst.Name, cst.Call), m.Name() | m.Call()),
-        ((cst.Attribute,), m.Attribute(value=m.Name("self"))),
-        ((cst.Import, cst.ImportFrom, cst.SimpleString), m.Import() | m.ImportFrom() | m.SimpleString()),
+    for types, matcher, pattern in [
+        ((cst.Call,), m.Call(), None),
+        ((cst.Name, cst.Call), m.Name() | m.Call(), None),
+        ((cst.Attribute,), m.Attribute(value=m.Name("self")), match.Attribute(value=match.Name("self"))),
+        ((cst.Import, cst.ImportFrom, cst.SimpleString), m.Import() | m.ImportFrom() | m.SimpleString(), None),
     ]:
         expected = m.findall(module, matcher)
-        found = find_all(module, types, None if len(types) > 1 or matcher == m.Call() else matcher)
+        found = find_all(module, types, pattern)  # kmigrate's patterns (kmigrate.match)
         assert [id(node) for node in found] == [id(node) for node in expected]
     statement = module.body[-1]
     assert find_all(statement, type(statement))[0] is statement

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 import libcst as cst
-import libcst.matchers as m
 
+from kmigrate import match as m
 from kmigrate.rules.base import Fixer, FixSafety, Rule
 from kmigrate.walk import find_all
 

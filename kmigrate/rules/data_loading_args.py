@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 import libcst as cst
-import libcst.matchers as m
 
 from kmigrate import callargs
+from kmigrate import match as m
 from kmigrate.context import FileContext
 from kmigrate.nodes import code
 from kmigrate.rules.base import Fixer, FixSafety, Rule
@@ -283,13 +283,24 @@ def _accept_kwargs(init: cst.FunctionDef) -> cst.FunctionDef:
     params = init.params.with_changes(star_kwarg=cst.Param(name=cst.Name("kwargs"), star="**"))
     bare = m.Call(func=m.Attribute(value=m.Call(func=m.Name("super")), attr=m.Name("__init__")), args=[])
     if find_all(init, cst.Call, bare):
-        replaced = m.replace(init.with_changes(params=params), bare,
-                             lambda node, _: node.with_changes(args=[cst.Arg(cst.Name("kwargs"), star="**")]))
-        return cst.ensure_type(replaced, cst.FunctionDef)
+        return cst.ensure_type(init.with_changes(params=params).visit(_PassKwargs(bare)), cst.FunctionDef)
     statements = list(init.body.body)
     at = 1 if statements and _is_docstring(statements[0]) else 0
     statements.insert(at, cst.parse_statement("super().__init__(**kwargs)\n"))
     return init.with_changes(params=params, body=init.body.with_changes(body=statements))
+
+
+class _PassKwargs(cst.CSTTransformer):
+    """``super().__init__()`` -> ``super().__init__(**kwargs)``."""
+
+    def __init__(self, bare: m.Pattern) -> None:
+        super().__init__()
+        self.bare = bare
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+        if m.matches(original_node, self.bare):
+            return updated_node.with_changes(args=[cst.Arg(cst.Name("kwargs"), star="**")])
+        return updated_node
 
 
 def _is_docstring(statement: cst.CSTNode) -> bool:

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 import libcst as cst
-import libcst.matchers as m
 
 from kmigrate import callargs
+from kmigrate import match as m
 from kmigrate.rule_types import CONTEXT, FLAG
 from kmigrate.rules.base import Fixer, Rule
 from kmigrate.walk import find_all

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 import libcst as cst
-import libcst.matchers as m
 
+from kmigrate import match as m
 from kmigrate.markers import MARKER_LIMIT
 from kmigrate.names import Api
 from kmigrate.rules.base import Fixer, FixSafety, Rule

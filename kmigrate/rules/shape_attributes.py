@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 import libcst as cst
-import libcst.matchers as m
 
 from kmigrate import callargs
+from kmigrate import match as m
 from kmigrate.context import FileContext
 from kmigrate.kinds import Kind
 from kmigrate.rules.base import Fixer, FixSafety, Rule

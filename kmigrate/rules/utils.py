@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 import libcst as cst
-import libcst.matchers as m
 
 from kmigrate import callargs
+from kmigrate import match as m
 from kmigrate.nodes import code
 from kmigrate.rules.base import Fixer, Rule, legacy_import_moves
 from kmigrate.rules.utils_catalog import RULES

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import Callable, ClassVar, Mapping, Sequence, TypeVar
 
 import libcst as cst
-import libcst.matchers as m
 
+from kmigrate import match as m
 from kmigrate.callargs import argument, bind_positionals, has_star_args, literal
 from kmigrate.nodes import LeaveResult
 from kmigrate.rule_types import CONTEXT, SAFE

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Callable, ClassVar
 
 import libcst as cst
-import libcst.matchers as m
 
+from kmigrate import match as m
 from kmigrate.callargs import bind_positionals, has_star_args
 from kmigrate.nodes import code
 from kmigrate.scopes import ScopeKind

@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import libcst as cst
-import libcst.matchers as m
 
+from kmigrate import match as m
 from kmigrate.context import FileContext
 
 _BACKEND_MODULES = frozenset({"backend", "backend.tensorflow_backend", "backend.common", "backend.load_backend"})

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Callable, ClassVar, Sequence
 
 import libcst as cst
-import libcst.matchers as m
 
+from kmigrate import match as m
 from kmigrate.nodes import code
 from kmigrate.rules.backend.common import (
     _GROWTH,

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import ClassVar, TypeGuard
 
 import libcst as cst
-import libcst.matchers as m
 
+from kmigrate import match as m
 from kmigrate.names import Api
 from kmigrate.nodes import code
 from kmigrate.rules.base import Fixer, Rule

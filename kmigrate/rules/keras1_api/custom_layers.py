@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import ClassVar
 
 import libcst as cst
-import libcst.matchers as m
 
+from kmigrate import match as m
 from kmigrate.kinds import Kind
 from kmigrate.rules.base import in_layer_subclass, is_layer_base
 from kmigrate.rules.keras1_api.common import (

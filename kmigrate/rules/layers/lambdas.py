@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import ClassVar
 
 import libcst as cst
-import libcst.matchers as m
 
 from kmigrate import callargs
+from kmigrate import match as m
 from kmigrate.nodes import code
 from kmigrate.rules.layers.common import (
     _BUILTIN_NAMES,

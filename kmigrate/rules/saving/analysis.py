@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 import libcst as cst
-import libcst.matchers as m
 
 from kmigrate import callargs
+from kmigrate import match as m
 from kmigrate.context import FileContext
 from kmigrate.nodes import code
 from kmigrate.rules.training_table import method_name, positional_count, string_value
