@@ -22,19 +22,21 @@ from kmigrate.rules.backend.common import (  # noqa: F401  (re-exported: the old
 )
 from kmigrate.rules.backend.dim_ordering import DimOrdering
 from kmigrate.rules.backend.function import FunctionAndLearningPhase
+from kmigrate.rules.backend.local_conv import LocalConv
 from kmigrate.rules.backend.scan import backend_name  # noqa: F401  (re-exported: the old import path)
 from kmigrate.rules.backend.semantics import SemanticChanges
 from kmigrate.rules.backend.session import SessionIdiom
 from kmigrate.rules.backend.table import TableRewrites
 
 
-class BackendFixer(TableRewrites, FunctionAndLearningPhase, DimOrdering, SessionIdiom, SemanticChanges):
-    """The backend family: one fixer whose concerns live one module each (table.py, function.py, dim_ordering.py, session.py, semantics.py);
+class BackendFixer(TableRewrites, FunctionAndLearningPhase, DimOrdering, SessionIdiom, SemanticChanges,
+                   LocalConv):
+    """The backend family: one fixer whose concerns live one module each (table.py, function.py, dim_ordering.py, session.py, semantics.py, local_conv.py);
     shared state and hooks in ``common.BackendBase``."""
 
     special_calls = {
         **TableRewrites.special_calls, **FunctionAndLearningPhase.special_calls, **DimOrdering.special_calls,
-        **SessionIdiom.special_calls,
+        **SessionIdiom.special_calls, **LocalConv.special_calls,
     }  # fmt: skip
 
 

@@ -7,6 +7,27 @@ from __future__ import annotations
 
 from kmigrate.rules.backend_table.entry import FLAG, SPECIAL, Entry
 
+# Keras 2.2.4's tensorflow_backend.local_conv1d with K.* written as the tf ops they called
+# (``int_shape(kernel)`` as ``kernel.shape``; ``data_format`` was only checked, never used).
+# ``{tf}`` is the module's name for TensorFlow.  Emitted by ``kmigrate.rules.backend.local_conv``.
+LOCAL_CONV1D_HELPER = '''def {name}(inputs, kernel, kernel_size, strides, data_format=None):
+    """K.local_conv1d as Keras 2.2.4 computed it (TensorFlow backend); Keras 3 has none (kmigrate KM535).
+    kernel: (output_length, kernel_size * input_dim, filters); returns (batch, output_length, filters)."""
+    if data_format is not None and str(data_format).lower() not in ("channels_first", "channels_last"):
+        raise ValueError('The `data_format` argument must be one of "channels_first", '
+                         '"channels_last". Received: ' + str(data_format))
+    stride = strides[0]
+    output_length, feature_dim, _ = tuple(kernel.shape)
+    xs = []
+    for i in range(output_length):
+        window = inputs[:, i * stride:i * stride + kernel_size[0], :]
+        xs.append({tf}.reshape(window, (1, -1, feature_dim)))
+    x_aggregate = {tf}.concat(xs, axis=0)
+    # (output_length, batch, filters): what K.batch_dot of two 3-D tensors without axes computed.
+    output = {tf}.linalg.matmul(x_aggregate, kernel)
+    return {tf}.transpose(output, (1, 0, 2))
+'''
+
 ENTRIES: tuple[Entry, ...] = (
     Entry("asymmetric_spatial_2d_padding", SPECIAL, "spatial_2d_padding",
           "use `K.spatial_2d_padding(x, padding=((top, bottom), (left, right)), data_format=...)`",
@@ -86,9 +107,9 @@ ENTRIES: tuple[Entry, ...] = (
           after="K.conv2d_transpose(x, K.permute_dimensions(kernel, (0, 1, 3, 2)), output_shape, "
           "strides=(2, 2), padding='same', data_format='channels_last')",
           note="Keras 1 and Keras 2 expect different kernel layouts here."),
-    Entry("local_conv1d", FLAG, "",
-          "`K.local_conv1d` is gone in Keras 3: copy a LocallyConnected1D implementation (e.g. "
-          "from tf_keras) or use `--target tf_keras`",
+    Entry("local_conv1d", SPECIAL, "",
+          "`K.local_conv1d` is gone in Keras 3: calls become `kmigrate_local_conv1d`, a copy of Keras 2.2.4's "
+          "function emitted into the module; elsewhere pass that copy (or use `--target tf_keras`)",
           before=(
               "from keras import backend as K\n"
               "\n"
@@ -96,7 +117,22 @@ ENTRIES: tuple[Entry, ...] = (
               "kernel = K.ones((4, 9, 8))\n"
               "y = K.local_conv1d(x, kernel, (3,), (1,))"
           ),
-          after="# a local copy of tf_keras' local_conv1d", note="No Keras 3 equivalent.",
+          after=(
+              "from tensorflow.keras import backend as K\n"
+              "import tensorflow as tf\n"
+              "\n"
+              "\n"
+              + LOCAL_CONV1D_HELPER.format(name="kmigrate_local_conv1d", tf="tf")
+              + "\n"
+              "\n"
+              "x = K.ones((1, 6, 3))\n"
+              "kernel = K.ones((4, 9, 8))\n"
+              "y = kmigrate_local_conv1d(x, kernel, (3,), (1,))"
+          ),
+          note="The copy has the legacy signature and operations (slices of the input, one batched "
+          "tf.linalg.matmul with the kernel, the 2.2.4 K.batch_dot of two 3-D tensors), so it computes "
+          "the 2.2.4 values for any arguments (measured bit for bit on genuine Keras 2.2.4). A reference "
+          "without a call (`f = K.local_conv1d`) is marked.",
           tf_keras=False),
     Entry("local_conv2d", FLAG, "",
           "`K.local_conv2d` is gone in Keras 3: copy a LocallyConnected2D implementation (e.g. "

@@ -151,7 +151,6 @@ def test_missing_backend_internals_flag_km500():
     ("KM527", "p = K.is_placeholder(x)"),
     ("KM528", "p = K.is_symbolic(x)"),
     ("KM531", "lp = K.learning_phase()"),
-    ("KM535", "y = K.local_conv1d(x, k, 3, 1)"),
     ("KM536", "y = K.local_conv2d(x, k, 3, 1, s)"),
     ("KM539", "n, m, v = K.normalize_batch_in_training(x, g, b, [0])"),
     ("KM540", "f = K.normalize_data_format(value)"),
