@@ -13,6 +13,8 @@ from kmigrate.rule_types import CONTEXT, SAFE
 from kmigrate.rules.base import Fixer, Rule, rename_imported_names
 from kmigrate.rules.training.facts import _FileFacts, scopes_around
 from kmigrate.rules.training_table import (
+    CROSSENTROPY_LOSSES,
+    METRIC_IDS,
     make_string,
     method_name,
     positional_count,
@@ -211,9 +213,6 @@ LOSS_IDS = {"logcosh": "log_cosh", "kullback_leibler_divergence": "kl_divergence
 H5_SAFE_LOSS_IDS = {"mse": "mean_squared_error", "mae": "mean_absolute_error",
                      "mape": "mean_absolute_percentage_error", "msle": "mean_squared_logarithmic_error",
                      "kld": "kl_divergence"}  # fmt: skip
-METRIC_IDS = {"kld": "kl_divergence", "kullback_leibler_divergence": "kl_divergence",
-               "logcosh": "log_cosh_error"}  # fmt: skip
-_CROSSENTROPY_LOSSES = {"categorical_crossentropy", "binary_crossentropy", "sparse_categorical_crossentropy"}
 
 
 def _long_name(path: str) -> tuple[str, str] | None:
@@ -397,7 +396,7 @@ class MetricsFixer(Fixer):
         if value in ("ce", "crossentropy"):
             if not self.ctx.allows("KM384"):
                 return None
-            if loss in _CROSSENTROPY_LOSSES:
+            if loss in CROSSENTROPY_LOSSES:
                 self.ctx.fixed("KM384", original, f"metric '{value}' -> '{loss}' (it followed the loss)")
                 return loss
             self.ctx.flag("KM384", original, f"metric '{value}' followed the loss: use "

@@ -16,6 +16,16 @@ from kmigrate.context import FileContext
 
 Version = tuple[int, ...]
 
+# -- metric ids ---------------------------------------------------------------------------------
+
+# Legacy metric ids Keras 3's metrics.get rejects -> the Keras 3 id of the same metric (KM384);
+# Keras 3 logs a string metric under the id given, so the history key changes with it.
+METRIC_IDS = {"kld": "kl_divergence", "kullback_leibler_divergence": "kl_divergence",
+              "logcosh": "log_cosh_error"}  # fmt: skip
+# Losses whose function the metric ids 'ce'/'crossentropy' followed.
+CROSSENTROPY_LOSSES = frozenset({"categorical_crossentropy", "binary_crossentropy",
+                                 "sparse_categorical_crossentropy"})
+
 # -- legacy signatures, newest first: (first version they apply to, parameter names) ------------
 
 FIT_GENERATOR: tuple[tuple[Version, tuple[str, ...]], ...] = (

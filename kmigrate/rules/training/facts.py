@@ -13,7 +13,9 @@ from kmigrate import callargs
 from kmigrate.context import FileContext
 from kmigrate.scopes import ScopeKind, ScopeStack, scan_alone
 from kmigrate.rules.training_table import (
+    CROSSENTROPY_LOSSES,
     FLOW_METHODS,
+    METRIC_IDS,
     method_name,
     number_value,
     positional_count,
@@ -24,6 +26,7 @@ from kmigrate.rules.training_table import (
 _LEGACY_METRIC_KEYS = {
     "accuracy": "acc", "acc": "acc", "mae": "mean_absolute_error", "mse": "mean_squared_error",
     "mape": "mean_absolute_percentage_error", "msle": "mean_squared_logarithmic_error",
+    "crossentropy": "ce", "ce": "ce",
 }  # fmt: skip
 
 
@@ -74,6 +77,9 @@ class _FileFacts(cst.CSTVisitor):
         self.generator_functions: set[str] = set()
         self.history_names: set[str] = set()
         self.spellings: set[str] = set()
+        # compile metric spelling -> the id the migrated compile passes (KM384 renames some), which
+        # is the key Keras 3 logs; None when the migration leaves the id unresolved (marked)
+        self.migrated_ids: dict[str, str | None] = {}
 
     @classmethod
     def scanned_alone(cls, ctx: FileContext) -> _FileFacts:
@@ -104,16 +110,26 @@ class _FileFacts(cst.CSTVisitor):
             if metrics is None and positional_count(node) >= 3:
                 metrics = node.args[2]
             if metrics is not None:
-                self.spellings.update(_strings_in(metrics.value))
+                spelled = _strings_in(metrics.value)
+                self.spellings.update(spelled)
+                loss = callargs.keyword(node, "loss")
+                if loss is None and positional_count(node) >= 2:
+                    loss = node.args[1]
+                loss_id = string_value(loss.value) if loss is not None else None
+                for spelling in spelled:
+                    migrated = _migrated_metric_id(spelling, loss_id)
+                    if self.migrated_ids.setdefault(spelling, migrated) != migrated:
+                        self.migrated_ids[spelling] = None  # compiled against several losses
 
     # -- metric names ------------------------------------------------------------------
     def metric_key(self, key: str) -> str | Literal[_Marker.UNKNOWN] | None:
         """The tf.keras key for a legacy history key: a str, None (unchanged) or _UNKNOWN."""
         version, _ = self.ctx.settings.legacy_version
-        if version >= (2, 3):
-            return None
         prefix = "val_" if key.startswith("val_") else ""
         base = key[len(prefix):]
+        if version >= (2, 3):  # Keras 2.3 logged string metrics under the id given, as Keras 3 does
+            renamed = {self.migrated_ids.get(s) for s in self.spellings if s == base} - {base}
+            return prefix + renamed.pop() if len(renamed) == 1 and None not in renamed else None
         spelled = {s for s in self.spellings if _LEGACY_METRIC_KEYS.get(s, s) == base}
         if base == "acc":
             if not spelled:
@@ -123,9 +139,13 @@ class _FileFacts(cst.CSTVisitor):
             if len(spelled) > 1:
                 return _UNKNOWN
             return prefix + spelled.pop()
-        spelled.discard(base)
-        if len(spelled) == 1:
-            return prefix + spelled.pop()
+        # Keras 3 logs the id the migrated compile passes: the spelling, or KM384's renamed id
+        logged = {self.migrated_ids.get(s, s) for s in spelled}
+        if None in logged:
+            return None
+        logged.discard(base)
+        if len(logged) == 1:
+            return prefix + logged.pop()
         return None
 
     # -- history dicts -------------------------------------------------------------------
@@ -260,6 +280,13 @@ class _FileFacts(cst.CSTVisitor):
         if isinstance(node.func, cst.Name) and node.func.value in self.generator_functions:
             return _PLAIN_GENERATOR
         return None
+
+
+def _migrated_metric_id(spelling: str, loss: str | None) -> str | None:
+    """The metric id the migrated compile passes for ``spelling`` (what KM384 writes)."""
+    if spelling in ("ce", "crossentropy"):
+        return loss if loss in CROSSENTROPY_LOSSES else None
+    return METRIC_IDS.get(spelling, spelling)
 
 
 def _strings_in(node: cst.BaseExpression) -> set[str]:

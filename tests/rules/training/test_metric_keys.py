@@ -54,3 +54,45 @@ def test_km330_mae_key_follows_compile_spelling():
 
 def test_km331_history_lr_key():
     assert_migrates(HEAD + "print(history.history['lr'])\n", NEW + "print(history.history['learning_rate'])\n")
+
+
+def test_km330_keys_of_metric_ids_km384_renames_follow_the_new_id():
+    # Keras 3 logs a string metric under the id compile passes: after KM384 renamed
+    # 'crossentropy' (legacy key 'ce'), 'kullback_leibler_divergence' and 'logcosh', the legacy
+    # keys raised KeyError (fixture metric_ids_positional_compile, under genuine Keras 2.2.4).
+    before = HEAD + (
+        "model.compile('sgd', 'categorical_crossentropy', ['crossentropy', 'kullback_leibler_divergence', 'logcosh'])\n"
+        "h = model.fit(x, y, validation_data=(x, y))\n"
+        "print(h.history['ce'], h.history['val_ce'], h.history['kullback_leibler_divergence'], h.history['logcosh'])\n"
+    )
+    after = NEW + (
+        "model.compile('sgd', 'categorical_crossentropy', metrics=['categorical_crossentropy', 'kl_divergence', 'log_cosh_error'])\n"
+        "h = model.fit(x, y, validation_data=(x, y))\n"
+        "print(h.history['categorical_crossentropy'], h.history['val_categorical_crossentropy'], h.history['kl_divergence'], h.history['log_cosh_error'])\n"
+    )
+    assert_migrates(before, after)
+
+
+def test_km330_ce_key_kept_when_the_loss_is_not_a_literal_crossentropy():
+    # KM384 marks 'ce' here instead of renaming it, so its key has no known Keras 3 name.
+    code = HEAD + (
+        "model.compile('sgd', my_loss, metrics=['ce'])\n"
+        "h = model.fit(x, y)\n"
+        "print(h.history['ce'])\n"
+    )
+    output = assert_flags(code, "KM384")
+    assert "h.history['ce']" in output
+
+
+def test_km330_keras_2_3_logged_the_spelling_so_only_renamed_ids_change():
+    before = HEAD + (
+        "model.compile('sgd', 'categorical_crossentropy', metrics=['crossentropy', 'logcosh', 'mae'])\n"
+        "h = model.fit(x, y)\n"
+        "print(h.history['crossentropy'], h.history['logcosh'], h.history['mae'])\n"
+    )
+    after = NEW + (
+        "model.compile('sgd', 'categorical_crossentropy', metrics=['categorical_crossentropy', 'log_cosh_error', 'mae'])\n"
+        "h = model.fit(x, y)\n"
+        "print(h.history['categorical_crossentropy'], h.history['log_cosh_error'], h.history['mae'])\n"
+    )
+    assert_migrates(before, after, from_version="2.3.1")
