@@ -9,7 +9,7 @@ until the model is called on a tensor, even with an explicit leading ``Input``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Callable, ClassVar
 
 import libcst as cst
 
@@ -18,6 +18,7 @@ from kmigrate import match as m
 from kmigrate.context import FileContext
 from kmigrate.kinds import Kind
 from kmigrate.rules.base import Fixer, FixSafety, Rule
+from kmigrate.rules.symbolic_tensors import SymbolicTensors
 from kmigrate.rules.training.facts import _FileFacts, scopes_around
 
 RULES = (
@@ -85,6 +86,45 @@ RULES = (
         catalog=(),
         tf_keras=False,
     ),
+    Rule(
+        id="KM625",
+        name="keras-tensor-get-shape",
+        summary=(
+            "`x.get_shape()` of a Keras symbolic tensor: `.as_list()`, `int(...[i])`, `len(...)` and "
+            "`.ndims` become `list(x.shape)`, `int(x.shape[i])` and `len(x.shape)`; other uses are "
+            "marked. `get_shape()[i].value` and `.shape[i].value` of any tensor become `.shape[i]`."
+        ),
+        before=(
+            "from keras.layers import Dense, Input\n"
+            "\n"
+            "x = Input(shape=(4,))\n"
+            "y = Dense(3)(x)\n"
+            "print(y.get_shape().as_list(), y.get_shape()[1].value)"
+        ),
+        after=(
+            "from tensorflow.keras.layers import Dense, Input\n"
+            "\n"
+            "x = Input(shape=(4,))\n"
+            "y = Dense(3)(x)\n"
+            "print(list(y.shape), y.shape[1])"
+        ),
+        safety=FixSafety.CONTEXT,
+        safety_note=(
+            "A Keras 3 KerasTensor (what Input(), a layer or model called on one, and model.inputs/"
+            "outputs give) has no get_shape() (AttributeError; measured on TF 2.21), and its .shape is "
+            "a tuple of ints and None where legacy get_shape() was a TF1 TensorShape of Dimensions. So "
+            "get_shape().as_list() becomes list(x.shape), int(get_shape()[i]) int(x.shape[i]), len() "
+            "and .ndims len(x.shape): the same values on both sides. Applied where the file shows the "
+            "tensor comes from Input(), a layer, model or helper function called on such a tensor, or a "
+            "model's input/output(s); other uses of its get_shape() (a bare Dimension, iteration, "
+            "printing) are marked. get_shape() of TF tensors (in a layer's call(), a Lambda function, "
+            "tf ops) still works and is left alone, except Dimension.value: TF 2 dimensions are plain "
+            "ints, so t.get_shape()[i].value and t.shape[i].value become t.shape[i] whatever t is "
+            "(the same int or None). Under tf_keras, whose KerasTensors keep get_shape(), nothing is "
+            "marked."
+        ),
+        catalog=(),
+    ),
 )
 
 _SHAPES = {"output_shape": "output", "input_shape": "input"}
@@ -107,6 +147,8 @@ class ShapeAttributeFixer(Fixer):
     _sources: _ModelSources | None = None
     _targets: set[int] = field(default_factory=set)
     _subscripted: set[int] = field(default_factory=set)  # `model.input[0]`: several inputs, not a Sequential
+    _covered: set[int] = field(default_factory=set)  # get_shape() calls inside an exact KM625 form
+    _loops: list[tuple[int, str, cst.BaseExpression]] = field(default_factory=list)  # (def key, name, iterable)
 
     def scanners(self) -> tuple[cst.CSTVisitor, ...]:
         self._facts = self.ctx.shared_scanner(_FileFacts)  # one scan for the families that read it
@@ -128,8 +170,144 @@ class ShapeAttributeFixer(Fixer):
     def visit_Subscript(self, node: cst.Subscript) -> None:
         self._subscripted.add(id(node.value))
 
+    # -- KM625: get_shape() of Keras symbolic tensors -----------------------------------------
+    def visit_For(self, node: cst.For) -> None:
+        self._push_loop(node.target, node.iter)
+
+    def leave_For(self, original: cst.For, updated: cst.For) -> cst.For:
+        self._pop_loop(original.target)
+        return updated
+
+    def visit_ListComp(self, node: cst.ListComp) -> None:
+        self._push_comprehension(node.for_in)
+
+    def leave_ListComp(self, original: cst.ListComp, updated: cst.ListComp) -> cst.BaseExpression:
+        self._pop_comprehension(original.for_in)
+        return updated
+
+    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
+        self._push_comprehension(node.for_in)
+
+    def leave_GeneratorExp(self, original: cst.GeneratorExp, updated: cst.GeneratorExp) -> cst.BaseExpression:
+        self._pop_comprehension(original.for_in)
+        return updated
+
+    def _push_comprehension(self, comp: cst.CompFor | None) -> None:
+        while comp is not None:
+            self._push_loop(comp.target, comp.iter)
+            comp = comp.inner_for_in
+
+    def _pop_comprehension(self, comp: cst.CompFor | None) -> None:
+        while comp is not None:
+            self._pop_loop(comp.target)
+            comp = comp.inner_for_in
+
+    def _push_loop(self, target: cst.BaseExpression, iterable: cst.BaseExpression) -> None:
+        if isinstance(target, cst.Name):
+            self._loops.append((self.ctx.scopes.function_key, target.value, iterable))
+
+    def _pop_loop(self, target: cst.BaseExpression) -> None:
+        if isinstance(target, cst.Name) and self._loops:
+            self._loops.pop()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute):
+            if func.attr.value == "as_list" and not node.args and _is_get_shape(func.value):
+                self._covered.add(id(func.value))
+        elif isinstance(func, cst.Name) and func.value == "len" and len(node.args) == 1 \
+                and _is_get_shape(node.args[0].value):
+            self._covered.add(id(node.args[0].value))
+        elif isinstance(func, cst.Name) and func.value == "int" and len(node.args) == 1:
+            call = _dimension_of_get_shape(node.args[0].value)  # int(t.get_shape()[i])
+            if call is not None:
+                self._covered.add(id(call))
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        attr = node.attr.value
+        if attr == "ndims" and _is_get_shape(node.value):
+            self._covered.add(id(node.value))
+        elif attr == "value" and _dimension_of_get_shape(node.value) is not None:
+            self._covered.add(id(_dimension_of_get_shape(node.value)))
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        func = original.func
+        if isinstance(func, cst.Name):
+            if func.value == "len" and len(original.args) == 1 and id(original.args[0].value) in self._covered \
+                    and self._keras_tensor_shape(original.args[0].value):
+                return self._shape_rewrite(original, updated, "len(get_shape()) -> len(.shape)",
+                                           lambda shape: updated.with_changes(args=[cst.Arg(shape)]))
+            call = _dimension_of_get_shape(original.args[0].value) if func.value == "int" and len(original.args) == 1 else None
+            dimension = updated.args[0].value if updated.args else None
+            if call is not None and id(call) in self._covered and isinstance(dimension, cst.Subscript) \
+                    and self._keras_tensor_shape(call):
+                return self._shape_rewrite(original, dimension, "int(get_shape()[i]) -> int(.shape[i])",
+                                           lambda shape: updated.with_changes(args=[cst.Arg(dimension.with_changes(value=shape))]))
+            return updated
+        if not isinstance(func, cst.Attribute):
+            return updated
+        if func.attr.value == "get_shape":
+            if id(original) not in self._covered and not original.args and self.ctx.target != "tf_keras" \
+                    and self._keras_tensor_shape(original):
+                self.ctx.flag("KM625", original, "use .shape, a tuple of ints and None (legacy get_shape() gave a "
+                              "TensorShape of Dimensions): Keras 3 tensors have no get_shape()",
+                              marker="use .shape (ints/None): Keras 3 tensors have no get_shape()")
+            return updated
+        if func.attr.value == "as_list" and id(func.value) in self._covered and self._keras_tensor_shape(func.value):
+            return self._shape_rewrite(original, updated, "get_shape().as_list() -> list(.shape)", lambda shape: cst.Call(
+                func=cst.Name("list"), args=[cst.Arg(shape)], lpar=updated.lpar, rpar=updated.rpar))
+        return updated
+
+    def _keras_shape_attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
+        """``get_shape().ndims`` -> ``len(.shape)``; ``get_shape()[i].value`` -> ``.shape[i]``."""
+        if original.attr.value == "ndims":
+            call = original.value
+            if id(call) in self._covered and self._keras_tensor_shape(call):
+                return self._shape_rewrite(original, updated, "get_shape().ndims -> len(.shape)", lambda shape: cst.Call(
+                    func=cst.Name("len"), args=[cst.Arg(shape)], lpar=updated.lpar, rpar=updated.rpar))
+            return updated
+        index = original.value
+        if _is_shape_attribute_index(index) and self.ctx.involves_keras and self.ctx.allows("KM625") \
+                and isinstance(updated.value, cst.Subscript):
+            # t.shape[i].value: legacy TensorShape Dimension; TF 2.x and Keras 3 give the int itself
+            self.ctx.fixed("KM625", original, ".shape[i].value -> .shape[i] (TF 2 dimensions are ints or None)")
+            return updated.value.with_changes(lpar=updated.lpar, rpar=updated.rpar)
+        dimension_of = _dimension_of_get_shape(index)
+        # t.get_shape()[i].value breaks on every tensor (TF 2 dimensions are ints): rewritten
+        # whatever t is, since t.shape[i] is that int for TF tensors and Keras tensors alike
+        if dimension_of is None or id(dimension_of) not in self._covered \
+                or not self._keras_tensor_shape(dimension_of, any_tensor=True):
+            return updated
+        inner = updated.value
+        if not isinstance(inner, cst.Subscript):
+            return updated
+        return self._shape_rewrite(original, updated, "get_shape()[i].value -> .shape[i]",
+                                   lambda shape: inner.with_changes(value=shape, lpar=updated.lpar, rpar=updated.rpar))
+
+    def _keras_tensor_shape(self, call: cst.BaseExpression, any_tensor: bool = False) -> bool:
+        """``call`` is ``t.get_shape()`` of a tensor the file shows to be a Keras symbolic tensor."""
+        if not _is_get_shape(call) or not self.ctx.involves_keras or not self.ctx.allows("KM625"):
+            return False
+        if any_tensor:
+            return True
+        return SymbolicTensors(self.ctx, self._loops).is_symbolic(
+            cst.ensure_type(cst.ensure_type(call, cst.Call).func, cst.Attribute).value)
+
+    def _shape_rewrite(self, original: cst.CSTNode, updated: cst.CSTNode, message: str,
+                       build: Callable[[cst.BaseExpression], cst.BaseExpression]) -> cst.BaseExpression:
+        """Find the rewritten ``t.get_shape()`` inside ``updated`` and rebuild with ``t.shape``."""
+        found = _get_shape_call_in(updated)
+        if found is None:
+            assert isinstance(updated, cst.BaseExpression)  # every caller passes an expression
+            return updated
+        shape = cst.Attribute(value=cst.ensure_type(found.func, cst.Attribute).value, attr=cst.Name("shape"))
+        self.ctx.fixed("KM625", original, message + " (Keras 3 tensors have no get_shape())")
+        return build(shape)
+
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
         attr = original.attr.value
+        if attr in ("value", "ndims"):
+            return self._keras_shape_attribute(original, updated)
         if attr not in _SHAPES and attr not in _IO or id(original) in self._targets:
             return updated
         if not self.ctx.involves_keras:
@@ -254,6 +432,38 @@ def _visibly_a_layer(node: cst.BaseExpression) -> bool:
     return m.matches(node, m.Subscript(value=m.Attribute(attr=m.Name("layers")))) or m.matches(
         node, m.Call(func=m.Attribute(attr=m.Name("get_layer")))
     )
+
+
+def _is_get_shape(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Call) and not node.args and isinstance(node.func, cst.Attribute) \
+        and node.func.attr.value == "get_shape"
+
+
+def _dimension_of_get_shape(node: cst.BaseExpression) -> cst.Call | None:
+    """The ``t.get_shape()`` of ``t.get_shape()[i]`` (one index, not a slice)."""
+    if not isinstance(node, cst.Subscript) or len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+        return None
+    value = node.value
+    return value if isinstance(value, cst.Call) and _is_get_shape(value) else None
+
+
+def _is_shape_attribute_index(node: cst.BaseExpression) -> bool:
+    """``t.shape[i]`` (one index, not a slice)."""
+    return isinstance(node, cst.Subscript) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index) \
+        and isinstance(node.value, cst.Attribute) and node.value.attr.value == "shape"
+
+
+def _get_shape_call_in(node: cst.CSTNode) -> cst.Call | None:
+    """The get_shape() call directly inside a rewritten KM625 form."""
+    value = getattr(node, "value", None)
+    func = getattr(node, "func", None)
+    args: tuple[cst.Arg, ...] = tuple(getattr(node, "args", ()))
+    candidates = (value, getattr(value, "value", None), getattr(func, "value", None),
+                  args[0].value if len(args) == 1 else None)  # x.ndims, x[i].value, x.as_list(), len(x)
+    for child in candidates:
+        if isinstance(child, cst.Call) and _is_get_shape(child):
+            return child
+    return None
 
 
 FIXER = ShapeAttributeFixer

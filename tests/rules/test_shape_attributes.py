@@ -99,3 +99,81 @@ def test_km606_km607_documented_examples():
     # the documented example, run as tests/test_rule_examples.py runs every rule's
     assert_documented_example("KM606")
     assert_documented_example("KM607")
+
+
+# -- KM625: get_shape() of Keras symbolic tensors ---------------------------------------------
+GS_HEAD = "import tensorflow as tf\nfrom keras.layers import Dense, Input, Lambda, concatenate\nfrom keras.models import Model\nimport keras.backend as K\n"
+GS_NEW = ("import tensorflow as tf\nfrom tensorflow.keras.layers import Dense, Input, Lambda, concatenate\n"
+          "from tensorflow.keras.models import Model\nfrom tensorflow.keras import backend as K\n")
+GS_BUILD = "inp = Input(shape=(4,))\nx = Dense(3)(inp)\nx = Dense(5)(x)\nm = Model(inp, x)\n"
+
+
+def test_km625_tf_tensors_and_project_objects_unchanged():
+    # get_shape() of a TF tensor, of a Lambda function's parameter, of a project object: still works
+    assert_unchanged(
+        GS_NEW.replace("from tensorflow.keras.layers import Dense, Input, Lambda, concatenate\n",
+                       "from tensorflow.keras.layers import Dense, Input, Lambda\n")
+        + "c = tf.zeros((2, 3))\nprint(c.get_shape().as_list(), c.get_shape()[1], len(c.get_shape()))\n"
+        "def f(t):\n    return K.reshape(t, (-1, t.get_shape().as_list()[1]))\n"
+        "inp = Input(shape=(4,))\nw = Lambda(f)(Dense(3)(inp))\n"
+        "class Box(object):\n    def get_shape(self):\n        return (1, 2)\n\nprint(Box().get_shape())\n"
+    )
+
+
+def test_km625_dimension_value_of_any_tensor():
+    # TF 2 TensorShape dimensions are ints: .value fails on TF tensors too (measured on TF 2.21)
+    assert_migrates(
+        GS_HEAD + "c = tf.zeros((2, 3))\nprint(c.get_shape()[1].value, c.shape[0].value)\n"
+        "def f(t):\n    return K.reshape(t, (-1, t.get_shape()[1].value))\n"
+        "w = Lambda(f)(Dense(3)(Input(shape=(4,))))\n",
+        GS_NEW + "c = tf.zeros((2, 3))\nprint(c.shape[1], c.shape[0])\n"
+        "def f(t):\n    return K.reshape(t, (-1, t.shape[1]))\n"
+        "w = Lambda(f)(Dense(3)(Input(shape=(4,))))\n",
+    )
+
+
+def test_km625_not_inside_a_layers_call():
+    code = GS_HEAD + (
+        "from keras.engine.topology import Layer\n\nclass Scale(Layer):\n"
+        "    def call(self, inputs):\n        return inputs * int(inputs.get_shape()[1])\n"
+    )
+    assert "KM625" not in {d.rule for d in run(code).diagnostics}
+
+
+def test_km625_exact_forms_rewritten():
+    assert_migrates(
+        GS_HEAD + GS_BUILD + "print(x.get_shape().as_list(), x.get_shape()[1].value, len(x.get_shape()))\n"
+        "print(x.get_shape().ndims, int(x.get_shape()[-1]), concatenate([x, inp]).get_shape()[-1].value)\n",
+        GS_NEW + GS_BUILD + "print(list(x.shape), x.shape[1], len(x.shape))\n"
+        "print(len(x.shape), int(x.shape[-1]), concatenate([x, inp]).shape[-1])\n",
+    )
+
+
+def test_km625_model_inputs_loops_and_helper_parameters():
+    assert_migrates(
+        GS_HEAD + GS_BUILD + "shapes = [o.get_shape().as_list() for o in m.outputs]\n"
+        "for t in m.inputs:\n    print(t.get_shape()[0].value)\n"
+        "def block(y):\n    return Dense(int(y.get_shape()[1]))(y)\nz = block(x)\n"
+        "print(m.output.get_shape().as_list())\n",
+        GS_NEW + GS_BUILD + "shapes = [list(o.shape) for o in m.outputs]\n"
+        "for t in m.inputs:\n    print(t.shape[0])\n"
+        "def block(y):\n    return Dense(int(y.shape[1]))(y)\nz = block(x)\n"
+        "print(list(m.output.shape))\n",
+    )
+
+
+def test_km625_other_uses_marked():
+    out = assert_flags(GS_HEAD + GS_BUILD + "for t in m.inputs:\n    print(t.get_shape())\nd = x.get_shape()[1]\n", "KM625")
+    assert out.count("# kmigrate: KM625") == 2
+    assert "t.get_shape()" in out  # marked, not rewritten
+
+
+def test_km625_tf_keras_target_keeps_get_shape_but_rewrites_value():
+    # tf_keras KerasTensors have get_shape(), but its dimensions are ints (no .value)
+    result = run(GS_HEAD + GS_BUILD + "d = x.get_shape()\nprint(x.get_shape()[1].value)\n", target="tf_keras")
+    assert "x.shape[1]" in result.output and "d = x.get_shape()\n" in result.output
+    assert "# kmigrate: KM625" not in result.output
+
+
+def test_km625_documented_example():
+    assert_documented_example("KM625")
