@@ -91,8 +91,9 @@ RULES = (
         name="keras-tensor-get-shape",
         summary=(
             "`x.get_shape()` of a Keras symbolic tensor: `.as_list()`, `int(...[i])`, `len(...)` and "
-            "`.ndims` become `list(x.shape)`, `int(x.shape[i])` and `len(x.shape)`; other uses are "
-            "marked. `get_shape()[i].value` and `.shape[i].value` of any tensor become `.shape[i]`."
+            "`.ndims` become `list(x.shape)`, `int(x.shape[i])` and `len(x.shape)` (and `x.shape.as_list()` "
+            "`list(x.shape)`); other uses are marked. `get_shape()[i].value` and `.shape[i].value` of any "
+            "tensor become `.shape[i]`."
         ),
         before=(
             "from keras.layers import Dense, Input\n"
@@ -114,7 +115,7 @@ RULES = (
             "outputs give) has no get_shape() (AttributeError; measured on TF 2.21), and its .shape is "
             "a tuple of ints and None where legacy get_shape() was a TF1 TensorShape of Dimensions. So "
             "get_shape().as_list() becomes list(x.shape), int(get_shape()[i]) int(x.shape[i]), len() "
-            "and .ndims len(x.shape): the same values on both sides. Applied where the file shows the "
+            "and .ndims len(x.shape), and x.shape.as_list() list(x.shape): the same values on both sides. Applied where the file shows the "
             "tensor comes from Input(), a layer, model or helper function called on such a tensor, or a "
             "model's input/output(s); other uses of its get_shape() (a bare Dimension, iteration, "
             "printing) are marked. get_shape() of TF tensors (in a layer's call(), a Lambda function, "
@@ -256,6 +257,14 @@ class ShapeAttributeFixer(Fixer):
         if func.attr.value == "as_list" and id(func.value) in self._covered and self._keras_tensor_shape(func.value):
             return self._shape_rewrite(original, updated, "get_shape().as_list() -> list(.shape)", lambda shape: cst.Call(
                 func=cst.Name("list"), args=[cst.Arg(shape)], lpar=updated.lpar, rpar=updated.rpar))
+        shape = func.value
+        if func.attr.value == "as_list" and not original.args and isinstance(shape, cst.Attribute) \
+                and shape.attr.value == "shape" and isinstance(updated.func, cst.Attribute) \
+                and self.ctx.involves_keras and self.ctx.allows("KM625") \
+                and SymbolicTensors(self.ctx, self._loops).is_symbolic(shape.value):
+            # t.shape.as_list(): legacy .shape was the TensorShape, a KerasTensor's is a tuple
+            self.ctx.fixed("KM625", original, ".shape.as_list() -> list(.shape) (a Keras 3 tensor's shape is a tuple)")
+            return cst.Call(func=cst.Name("list"), args=[cst.Arg(updated.func.value)], lpar=updated.lpar, rpar=updated.rpar)
         return updated
 
     def _keras_shape_attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:

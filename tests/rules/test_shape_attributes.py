@@ -177,3 +177,10 @@ def test_km625_tf_keras_target_keeps_get_shape_but_rewrites_value():
 
 def test_km625_documented_example():
     assert_documented_example("KM625")
+
+
+def test_km625_shape_as_list_of_a_keras_tensor_only():
+    assert_migrates(
+        GS_HEAD + GS_BUILD + "c = tf.zeros((2, 3))\nprint(x.shape.as_list(), c.shape.as_list())\n",
+        GS_NEW + GS_BUILD + "c = tf.zeros((2, 3))\nprint(list(x.shape), c.shape.as_list())\n",
+    )
