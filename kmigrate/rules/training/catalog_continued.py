@@ -115,10 +115,17 @@ MORE_RULES = (
             "from tensorflow.keras.layers import Dense\n"
             "\n"
             "model = Sequential([Dense(1, input_dim=4)])\n"
-            "model.compile('sgd', 'mean_squared_error', metrics=['mae'])"
+            "model.compile('sgd', 'mean_squared_error', metrics=['mae'])  # kmigrate: KM328 zero sample "
+            "weights no longer scale the loss up: mask padding instead"
         ),
         safety=SAFE,
-        safety_note="Keras 3 fit accepts 2-D sample weights without it; its compile has loss_weights third.",
+        safety_note=(
+            "Keras 3 fit accepts 2-D sample weights without it; its compile has loss_weights third. A "
+            "dropped `sample_weight_mode` is also marked: legacy Keras divided each batch's loss by the "
+            "fraction of non-zero weights and Keras 3 does not, so zero weights (padded timesteps) "
+            "change the loss (measured under genuine Keras 2.2.4: 1.103 vs 0.784); with non-zero "
+            "weights both agree (fixture temporal_sample_weight_tagger)."
+        ),
         catalog=("C-T08",),
         tf_keras=False,
     ),

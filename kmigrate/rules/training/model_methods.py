@@ -82,6 +82,14 @@ class ModelMethods(TrainingBase):
             call = callargs.remove_keyword(call, "sample_weight_mode")
             self.ctx.fixed("KM328", original, "`sample_weight_mode=` dropped: Keras 3 fit takes "
                            "(batch, timesteps) sample weights directly")
+            if not (isinstance(mode.value, cst.Name) and mode.value.value == "None"):
+                # Temporal weights are 0 on padded steps as a rule, and there the losses part.
+                self.ctx.flag("KM328", original, "legacy Keras divided each batch's weighted loss by the "
+                              "fraction of non-zero sample weights, Keras 3 does not: with zero weights "
+                              "(padded timesteps) loss and gradients shrink by that fraction; mask the "
+                              "padded steps (Masking, mask_zero), which Keras 3 rescales as legacy did, "
+                              "or scale the weights",
+                              marker="zero sample weights no longer scale the loss up: mask padding instead")
         if callargs.keyword(call, "target_tensors") is not None and self.ctx.allows("KM329"):
             self.ctx.flag("KM329", original, "compile(target_tensors=) is gone: pass the targets to "
                           "fit(y=...) or through a tf.data.Dataset")

@@ -1,6 +1,6 @@
 """Tests of ``kmigrate/rules/training/model_methods.py``: ``predict_classes`` / ``predict_proba``, ``train_on_batch(reset_metrics=)`` and Keras 1 ``compile`` arguments."""
 
-from tests.helpers import assert_flags, assert_migrates
+from tests.helpers import assert_flags, assert_migrates, assert_unchanged
 from tests.rules.training.cases import HEAD, NEW
 
 
@@ -42,7 +42,8 @@ def test_km328_reset_metrics_and_sample_weight_mode():
     assert_migrates(
         HEAD + "model.compile('sgd', 'binary_crossentropy', ['accuracy'], sample_weight_mode='temporal')\n"
         "model.train_on_batch(x, y, reset_metrics=True)\n",
-        NEW + "model.compile('sgd', 'binary_crossentropy', metrics=['accuracy'])\n"
+        NEW + "model.compile('sgd', 'binary_crossentropy', metrics=['accuracy'])  # kmigrate: KM328 zero sample "
+        "weights no longer scale the loss up: mask padding instead\n"
         "model.train_on_batch(x, y)\n",
     )
 
@@ -82,3 +83,27 @@ def test_km325_predict_classes_rewrites_match_the_keras_2_body():
         assert got.dtype == expected.dtype and np.array_equal(got, expected)
         runtime = namespace["any_model"](model, x)
         assert runtime.dtype == expected.dtype and np.array_equal(runtime, expected)
+
+
+def test_km328_positional_compile_arguments_become_keywords():
+    # Keras 3 compile's third parameter is loss_weights: legacy metrics go by keyword.
+    assert_migrates(
+        HEAD + "model.compile('sgd', 'categorical_crossentropy', ['mae'], [1.0])\n",
+        NEW + "model.compile('sgd', 'categorical_crossentropy', metrics=['mae'], loss_weights=[1.0])\n",
+    )
+
+
+def test_km328_temporal_sample_weight_mode_is_dropped_and_marked():
+    # Legacy Keras divided each batch's loss by the fraction of non-zero weights (measured under
+    # genuine Keras 2.2.4 with 0 on padded steps: 1.103 vs Keras 3's 0.784).
+    output = assert_flags(HEAD + "model.compile('adam', 'mse', sample_weight_mode='temporal')\n", "KM328")
+    assert "model.compile('adam', 'mean_squared_error')  # kmigrate: KM328 zero sample weights no longer scale" in output
+
+
+def test_km328_sample_weight_mode_none_is_dropped_without_marker():
+    assert_migrates(HEAD + "model.compile('adam', 'mean_squared_error', sample_weight_mode=None)\n",
+                    NEW + "model.compile('adam', 'mean_squared_error')\n")
+
+
+def test_km328_keyword_compile_is_left_alone():
+    assert_unchanged(NEW + "model.compile(optimizer='adam', loss='mean_squared_error', metrics=['mae'])\n")
