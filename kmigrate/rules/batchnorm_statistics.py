@@ -7,7 +7,12 @@ The TensorFlow backend's ``moving_average_update`` called
 With debiasing, the moving mean after the first step is the batch mean itself instead of
 ``0.01 * mean``, so a model trained after migration gives different inference outputs.  Training
 itself (batch statistics) is unchanged.  No exact rewrite survives saving without adding weights,
-so trained models that use BatchNormalization are marked once each.
+so trained models that use BatchNormalization are marked once each.  So are models that train a
+``keras.applications`` network built with BatchNormalization (every one but VGG16/VGG19), unless
+the file freezes it whole before compiling (``base.trainable = False``, or ``layer.trainable =
+False`` for every layer of ``base.layers``) and sets no ``trainable = True`` anywhere: legacy Keras
+collected no updates of a frozen layer, and Keras 3 runs frozen BatchNormalization in inference
+mode, so frozen statistics stay equal.
 """
 
 from __future__ import annotations
@@ -47,8 +52,12 @@ RULES = (
             "Keras 2.1.3-2.2.5 updated moving_mean/moving_variance with TF's zero-debiased moving average; "
             "Keras 3 uses the plain exponential average, so after the same training the moving statistics "
             "(and every prediction in inference mode) differ, most in short trainings. Marked once per "
-            "trained model in files that build BatchNormalization; skipped when --from-version is before "
-            "2.1.3 or 2.3.0 and later."
+            "trained model in files that build BatchNormalization or a keras.applications model that "
+            "contains it (all but VGG16/VGG19: ResNet50, InceptionV3, InceptionResNetV2, Xception, "
+            "MobileNet(V2), DenseNet, NASNet) and do not freeze it whole before compile (base.trainable = "
+            "False, or every layer of base.layers set untrainable, and no trainable = True anywhere: a "
+            "frozen BatchNormalization updates nothing in either version); skipped when --from-version is "
+            "before 2.1.3 or 2.3.0 and later."
         ),
         catalog=(),
         details=(
@@ -59,23 +68,95 @@ RULES = (
 )
 
 _TRAINING = frozenset({"fit", "fit_generator", "train_on_batch"})
+# keras.applications networks built with BatchNormalization (keras_applications 1.0.6-1.0.8, which
+# Keras 2.2.4-2.3 import): every one but VGG16 and VGG19.
+_BATCHNORM_APPLICATIONS = frozenset({
+    "ResNet50", "ResNet101", "ResNet152", "ResNet50V2", "ResNet101V2", "ResNet152V2", "ResNeXt50",
+    "ResNeXt101", "InceptionV3", "InceptionResNetV2", "Xception", "MobileNet", "MobileNetV2",
+    "DenseNet121", "DenseNet169", "DenseNet201", "NASNetMobile", "NASNetLarge",
+})  # fmt: skip
 
 
 @dataclass
 class _Uses(cst.CSTVisitor):
+    """Does the file build a legacy BatchNormalization, or an application containing one that it
+    does not freeze whole before its first compile()?"""
+
     ctx: FileContext
     legacy_batchnorm: bool = False
+    _order: int = 0
+    _applications: list[str | None] = field(default_factory=list)  # the names they are bound to
+    _frozen: dict[str, int] = field(default_factory=dict)  # name -> where first frozen whole
+    _first_compile: int | None = None
+    _unfreezes: bool = False
+    _counted: set[int] = field(default_factory=set)  # application calls already bound to a name
+
+    @property
+    def uses_batchnorm(self) -> bool:
+        if self.legacy_batchnorm:
+            return True
+        return any(not self._frozen_before_compile(name) for name in self._applications)
+
+    def _frozen_before_compile(self, name: str | None) -> bool:
+        if name is None or self._unfreezes or name not in self._frozen:
+            return False
+        return self._first_compile is None or self._frozen[name] < self._first_compile
 
     def visit_Call(self, node: cst.Call) -> None:
+        self._order += 1
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "compile" and self._first_compile is None:
+            self._first_compile = self._order
         if not self.legacy_batchnorm:
-            api = self.ctx.api(node.func)
+            api = self.ctx.api(func)
             self.legacy_batchnorm = api is not None and api.legacy and api.leaf == "BatchNormalization"
 
+    def visit_Assign(self, node: cst.Assign) -> None:
+        self._order += 1
+        value = node.value
+        if isinstance(value, cst.Call) and self._is_batchnorm_application(value):
+            names = [t.target.value for t in node.targets if isinstance(t.target, cst.Name)]
+            self._applications.append(names[0] if len(names) == 1 else None)
+            self._counted.add(id(value))
+        for target in node.targets:
+            trainable = _trainable_flag(target.target, value)
+            if trainable is True:
+                self._unfreezes = True
+            elif trainable is False and isinstance(target.target, cst.Attribute) \
+                    and isinstance(target.target.value, cst.Name):
+                self._frozen.setdefault(target.target.value.value, self._order)
+
+    def leave_Call(self, original_node: cst.Call) -> None:
+        # an application built inside an expression (Sequential([ResNet50(...), ...])): never frozen by name
+        if id(original_node) not in self._counted and self._is_batchnorm_application(original_node):
+            self._applications.append(None)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._order += 1
+        layers = node.iter
+        if not isinstance(node.target, cst.Name) or not isinstance(layers, cst.Attribute) \
+                or layers.attr.value != "layers" or not isinstance(layers.value, cst.Name):
+            return  # for layer in base.layers[:100]: a part only
+        loop_var = node.target.value
+        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+        for statement in body:
+            for small in getattr(statement, "body", ()):
+                if isinstance(small, cst.Assign) and any(
+                    _trainable_flag(t.target, small.value) is False and isinstance(t.target, cst.Attribute)
+                    and isinstance(t.target.value, cst.Name) and t.target.value.value == loop_var
+                    for t in small.targets
+                ):
+                    self._frozen.setdefault(layers.value.value, self._order)
+
+    def _is_batchnorm_application(self, call: cst.Call) -> bool:
+        api = self.ctx.api(call.func)
+        return api is not None and api.legacy and api.path.startswith("applications.") \
+            and api.leaf in _BATCHNORM_APPLICATIONS
 
 @dataclass
 class BatchNormStatisticsFixer(Fixer):
     rules: ClassVar[tuple[Rule, ...]] = RULES
-    triggers: ClassVar[tuple[bytes, ...]] = (b"BatchNormalization",)
+    triggers: ClassVar[tuple[bytes, ...]] = (b"BatchNormalization", *(n.encode() for n in sorted(_BATCHNORM_APPLICATIONS)))
 
     _scan: _Uses | None = None
     _marked: set[str] = field(default_factory=set)
@@ -88,7 +169,7 @@ class BatchNormStatisticsFixer(Fixer):
         func = original.func
         if not isinstance(func, cst.Attribute) or func.attr.value not in _TRAINING:
             return updated
-        if self._scan is None or not self._scan.legacy_batchnorm:
+        if self._scan is None or not self._scan.uses_batchnorm:
             return updated
         version, assumed = self.ctx.settings.legacy_version
         if not assumed and not ((2, 1, 3) <= version < (2, 3)):
@@ -102,6 +183,13 @@ class BatchNormStatisticsFixer(Fixer):
         source = "assumed 2.2.4" if assumed else "Keras " + ".".join(map(str, version))
         self.ctx.flag("KM613", original, f"re-validate predictions: BatchNorm moving stats lost zero-debias ({source})")
         return updated
+
+
+def _trainable_flag(target: cst.BaseExpression, value: cst.BaseExpression) -> bool | None:
+    """True/False for ``x.trainable = True/False``, None for anything else."""
+    if not isinstance(target, cst.Attribute) or target.attr.value != "trainable" or not isinstance(value, cst.Name):
+        return None
+    return {"True": True, "False": False}.get(value.value)
 
 
 FIXER = BatchNormStatisticsFixer

@@ -59,3 +59,61 @@ def test_km613_marked_once_per_model_with_assumed_version():
 def test_km613_known_version_named():
     out = assert_flags(HEAD + MODEL + "model.fit_generator(gen, 10)\n", "KM613", from_version="2.1.6")
     assert "(Keras 2.1.6)" in out
+
+
+# -- keras.applications networks that contain BatchNormalization --------------------------------
+APP = (
+    "from keras.applications import ResNet50, VGG16\nfrom keras.models import Model, Sequential\n"
+    "from keras.layers import Dense, GlobalAveragePooling2D\n\n"
+    "base = ResNet50(weights=None, include_top=False, input_shape=(64, 64, 3))\n"
+    "head = Dense(2, activation='softmax')(GlobalAveragePooling2D()(base.output))\n"
+    "model = Model(inputs=base.input, outputs=head)\n"
+)
+COMPILE = "model.compile(optimizer='sgd', loss='categorical_crossentropy')\n"
+FIT = "model.fit(x, y, epochs=1)\n"
+
+
+def test_km613_application_frozen_whole_before_compile_not_marked():
+    assert "KM613" not in _output(APP + "for layer in base.layers:\n    layer.trainable = False\n" + COMPILE + FIT)
+    assert "KM613" not in _output(APP + "base.trainable = False\n" + COMPILE + FIT)
+
+
+def test_km613_application_without_batchnorm_not_marked():
+    code = APP.replace("base = ResNet50(", "base = VGG16(")
+    assert "KM613" not in _output(code + COMPILE + FIT)
+
+
+def test_km613_tf_keras_application_not_marked():
+    code = (
+        "from tensorflow.keras.applications import ResNet50\n"
+        "model = ResNet50(weights=None)\nmodel.compile(optimizer='sgd', loss='mse')\nmodel.fit(x, y)\n"
+    )
+    assert "KM613" not in _output(code)
+
+
+def test_km613_fine_tuned_application_marked_once():
+    out = assert_flags(APP + COMPILE + FIT + FIT, "KM613")
+    assert out.count("KM613") == 1
+
+
+def test_km613_application_partly_frozen_or_unfrozen_later_marked():
+    partly = APP + "for layer in base.layers[:100]:\n    layer.trainable = False\n" + COMPILE + FIT
+    assert_flags(partly, "KM613")
+    unfrozen = (APP + "for layer in base.layers:\n    layer.trainable = False\n" + COMPILE + FIT
+                + "for layer in model.layers[150:]:\n    layer.trainable = True\n" + COMPILE + FIT)
+    assert_flags(unfrozen, "KM613")
+
+
+def test_km613_application_frozen_after_compile_marked():
+    # legacy Keras reads trainable at compile(): a freeze after it does not stop the updates
+    assert_flags(APP + COMPILE + "base.trainable = False\n" + FIT, "KM613")
+
+
+def test_km613_application_inside_sequential_marked():
+    code = (
+        "from keras.applications.mobilenet import MobileNet\nfrom keras.models import Sequential\n"
+        "from keras.layers import Dense, Flatten\n\n"
+        "model = Sequential([MobileNet(weights=None, include_top=False, input_shape=(64, 64, 3)), Flatten(), Dense(2)])\n"
+        + COMPILE + FIT
+    )
+    assert_flags(code, "KM613")
