@@ -105,6 +105,20 @@ def test_yaml():
     )
 
 
+def test_km348_to_yaml_written_to_a_yaml_file_still_rewritten():
+    # JSON is valid YAML: the .yaml file stays readable by YAML tools and by model_from_json
+    assert_migrates(
+        HEAD + "with open('model.yaml', 'w') as f:\n    f.write(model.to_yaml())\n",
+        "from tensorflow.keras.models import Sequential, load_model\n"
+        "model = Sequential()\nwith open('model.yaml', 'w') as f:\n    f.write(model.to_json())\n",
+    )
+
+
+def test_km348_to_yaml_with_yaml_dump_options_marked():
+    out = assert_flags(HEAD + "spec = model.to_yaml(default_flow_style=False)\n", "KM348")
+    assert "model.to_yaml(default_flow_style=False)" in out
+
+
 def test_model_from_json_of_legacy_file_is_marked():
     assert_flags("from keras.models import model_from_json\nm = model_from_json(open('m.json').read())\n", "KM349")
 

@@ -219,7 +219,11 @@ RULES = (
         safety=CONTEXT,
         safety_note=(
             "YAML support was removed (arbitrary code execution); YAML files written earlier cannot be read "
-            "and are marked."
+            "and are marked. The JSON goes wherever the YAML went, a file named .yaml/.yml included: JSON "
+            "is valid YAML (yaml.safe_load gives the same dict, measured), so the migrated program and "
+            "YAML tools still read it; a legacy program's model_from_yaml parses it too but cannot rebuild "
+            "a Keras 3 config (TypeError on batch_shape, measured), which holds for any format Keras 3 "
+            "writes. to_yaml() with yaml.dump options is marked, not rewritten."
         ),
         catalog=("C-S08",),
     ),

@@ -86,7 +86,12 @@ class SavingFixer(Fixer):
             updated = self._load_weights(original, updated)
         if path == "models.load_model":
             updated = self._load_model(original, updated)
-        if name == "to_yaml" and isinstance(updated.func, cst.Attribute) and not updated.args and self.ctx.allows("KM348"):
+        if name == "to_yaml" and isinstance(updated.func, cst.Attribute) and self.ctx.allows("KM348"):
+            if updated.args:  # yaml.dump options (default_flow_style=...): to_json passes its own to json.dumps
+                self.ctx.flag("KM348", original, "Keras 3 models have no to_yaml(): use to_json() (json.dumps "
+                              "options such as indent=; the yaml.dump ones do not apply)",
+                              marker="no to_yaml() in Keras 3: use to_json() (yaml.dump options do not apply)")
+                return updated
             self.ctx.fixed("KM348", original, "`to_yaml()` -> `to_json()` (YAML support was removed)")
             return updated.with_changes(func=updated.func.with_changes(attr=cst.Name("to_json")))
         if path == "models.model_from_yaml" and self.ctx.allows("KM348"):
