@@ -135,7 +135,8 @@ RULES = (
         safety=SAFE,
         safety_note=(
             "Keras 3 turns a bare input_dim into input_shape=(input_dim,), the wrong rank for sequence "
-            "layers; legacy Keras built (input_length, input_dim)."
+            "layers; legacy Keras built (input_length, input_dim), also over a given input_shape=, which "
+            "is replaced by it (without input_length the layer takes any length)."
         ),
         catalog=("C-L05", "B08", "B12"),
     ),

@@ -24,13 +24,20 @@ class InputShape(LayersBase):
             return call  # tf_keras RNNs keep the mapping
         if not self.ctx.allows("KM405"):
             return call
-        if callargs.keyword(call, "input_shape") is not None:
-            call = callargs.remove_keyword(callargs.remove_keyword(call, "input_dim"), "input_length")
-            self.ctx.fixed("KM405", original, "dropped input_dim/input_length (input_shape is given)")
-            return call
         length = callargs.keyword(call, "input_length")
         length_code = code(length.value) if length is not None else "None"
         shape = cst.parse_expression(f"({length_code}, {code(dim.value)})")
+        given = callargs.keyword(call, "input_shape")
+        if given is not None:
+            # Keras 1 and 2 built the layer from (input_length, input_dim) and ignored input_shape.
+            call = callargs.remove_keyword(callargs.remove_keyword(call, "input_dim"), "input_length")
+            if code(given.value) == code(shape):
+                self.ctx.fixed("KM405", original, "dropped input_dim/input_length (input_shape says the same)")
+                return call
+            call = callargs.replace_value(call, "input_shape", shape)
+            self.ctx.fixed("KM405", original, f"input_shape={code(shape)}: legacy Keras built the layer from "
+                           f"input_dim/input_length and ignored input_shape={code(given.value)}")
+            return call
         call = callargs.replace_value(call, "input_dim", shape)
         call = callargs.rename_keyword(call, "input_dim", "input_shape")
         if length is not None:

@@ -91,6 +91,33 @@ def test_km405_sequence_input_dim():
     )
 
 
+def test_km405_input_dim_wins_over_a_given_input_shape():
+    # Keras 1 and 2.x (recurrent_args_preprocessor, conv1d_args_preprocessor in
+    # keras/legacy/interfaces.py) set input_shape=(input_length, input_dim) over a given one: the
+    # GRU took sequences of any length. Dropping input_dim kept the ignored (5, 3).
+    assert_migrates(
+        """
+        from tensorflow.keras.layers import GRU, Conv1D
+        a = GRU(4, input_shape=(5, 3), input_dim=3, reset_after=True)
+        b = Conv1D(16, 3, input_shape=(20, 8), input_dim=8, input_length=20)
+        """,
+        """
+        from tensorflow.keras.layers import GRU, Conv1D
+        a = GRU(4, input_shape=(None, 3), reset_after=True)
+        b = Conv1D(16, 3, input_shape=(20, 8))
+        """,
+    )
+
+
+def test_km405_input_shape_alone_is_left_alone():
+    assert_unchanged(
+        """
+        from tensorflow.keras.layers import GRU
+        a = GRU(4, input_shape=(5, 3), reset_after=True)
+        """
+    )
+
+
 def test_km403_explicit_input_only_when_selected():
     code = """
     from keras.models import Sequential
