@@ -148,6 +148,14 @@ class NameUses(ImportsBase):
             self._flag_homeless_use(original, name.path, rule, home.note)
             return updated
         spelled = _respell(original, home.path, self.ctx)
+        if spelled is None and _through_split_module(original, self.ctx):
+            # `KE.Layer` after `import keras.engine as KE` (Mask R-CNN): the module has no single
+            # tf.keras home, but the name has; spell it through an import of the name itself
+            if not self.ctx.allows(rule):
+                return updated
+            reference = self.ctx.imports.reference(home.path)
+            self.ctx.fixed(rule, original, f"`{get_full_name_for_node(original)}` -> `{home.path}`")
+            return reference.with_changes(lpar=updated.lpar, rpar=updated.rpar)
         if spelled is None or spelled == get_full_name_for_node(original):
             return updated
         if not self.ctx.allows(rule):
@@ -203,3 +211,17 @@ def _owning_class(path: str, target: str) -> str | None:
             return None if home.is_module else home.path
         owner = owner.rpartition(".")[0]
     return None
+
+
+def _through_split_module(node: cst.Attribute, ctx: FileContext) -> bool:
+    """``Alias.Name`` where ``Alias`` is an import of a legacy Keras module whose names moved to
+    several tf.keras modules (``keras.engine``, ``keras.engine.topology``)."""
+    if not isinstance(node.value, cst.Name):
+        return False
+    bindings = ctx.resolver.bindings.get(node.value.value)
+    if not bindings:
+        return False
+    bound = classify(bindings[0].qualified)
+    if bound is None or not bound.legacy:
+        return False
+    return keras_api.legacy_home(bound.path, ctx.target).path is None
