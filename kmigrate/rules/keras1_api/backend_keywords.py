@@ -110,6 +110,12 @@ class BackendKeywords(Keras1ApiBase):
         if assumed or version >= (2, 0, 7):
             return call
         positional = callargs.positionals(call)
+        if len(positional) == 1 and callargs.keyword(call, "target") is not None and self.ctx.allows("KM252"):
+            # (y_pred, target=y_true): the positional was `output`; in (target, output) it would
+            # collide with target= (TypeError), so it is passed by name. Same names in both orders.
+            self.ctx.fixed("KM252", original, "the positional `output` passed by keyword (the first parameter "
+                           "is target since Keras 2.0.7)")
+            return callargs.bind_positionals(call, ("output",))
         if len(positional) < 2 or not self.ctx.allows("KM252"):
             return call
         if not legacy_import_moves(self.ctx, original.func):

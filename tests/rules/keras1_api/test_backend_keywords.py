@@ -3,7 +3,7 @@ crossentropy argument order, positional-only setters)."""
 
 from __future__ import annotations
 
-from tests.helpers import migrated
+from tests.helpers import assert_migrates, assert_unchanged, migrated
 
 
 def test_km251_backend_keywords():
@@ -31,3 +31,34 @@ def test_km252_crossentropy_only_when_version_known_old():
         """
     assert "K.categorical_crossentropy(y_true, y_pred)" in migrated(code, from_version="2.0.5")
     assert "K.categorical_crossentropy(y_pred, y_true)" in migrated(code)
+
+
+def test_km252_positional_output_next_to_target_keyword_is_named():
+    # Before Keras 2.0.7 the positional was `output`; swapping nothing would make it `target`
+    # beside target= (TypeError "multiple values for argument 'target'").
+    assert_migrates(
+        """
+        from keras import backend as K
+        loss = K.binary_crossentropy(y_pred, target=y_true, from_logits=True)
+        both = K.categorical_crossentropy(y_pred, y_true)
+        """,
+        """
+        from tensorflow.keras import backend as K
+        loss = K.binary_crossentropy(output=y_pred, target=y_true, from_logits=True)
+        both = K.categorical_crossentropy(y_true, y_pred)
+        """,
+        from_version="2.0.5",
+    )
+
+
+def test_km252_keywords_and_new_order_are_left_alone():
+    assert_unchanged(
+        """
+        from tensorflow.keras import backend as K
+        loss = K.binary_crossentropy(output=y_pred, target=y_true)
+        """,
+        from_version="2.0.5",
+    )
+    # Without a version before 2.0.7 the call is left as written (assumed 2.2.4 order).
+    assert "K.binary_crossentropy(y_pred, target=y_true)" in migrated(
+        "from keras import backend as K\nloss = K.binary_crossentropy(y_pred, target=y_true)\n")
