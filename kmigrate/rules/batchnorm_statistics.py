@@ -9,8 +9,9 @@ With debiasing, the moving mean after the first step is the batch mean itself in
 itself (batch statistics) is unchanged.  No exact rewrite survives saving without adding weights,
 so trained models that use BatchNormalization are marked once each.  So are models that train a
 ``keras.applications`` network built with BatchNormalization (every one but VGG16/VGG19), unless
-the file freezes it whole before compiling (``base.trainable = False``, or ``layer.trainable =
-False`` for every layer of ``base.layers``) and sets no ``trainable = True`` anywhere: legacy Keras
+the file freezes it whole before compiling (``base.trainable = False``, ``model.layers[0].trainable =
+False`` for an application added first to a Sequential, or ``layer.trainable = False`` for every
+layer of ``base.layers``) and sets no ``trainable = True`` anywhere: legacy Keras
 collected no updates of a frozen layer, and Keras 3 runs frozen BatchNormalization in inference
 mode, so frozen statistics stay equal.
 """
@@ -55,7 +56,8 @@ RULES = (
             "trained model in files that build BatchNormalization or a keras.applications model that "
             "contains it (all but VGG16/VGG19: ResNet50, InceptionV3, InceptionResNetV2, Xception, "
             "MobileNet(V2), DenseNet, NASNet) and do not freeze it whole before compile (base.trainable = "
-            "False, or every layer of base.layers set untrainable, and no trainable = True anywhere: a "
+            "False, model.layers[i].trainable = False for the application added as layer i of a Sequential, "
+            "or every layer of base.layers set untrainable, and no trainable = True anywhere: a "
             "frozen BatchNormalization updates nothing in either version); skipped when --from-version is "
             "before 2.1.3 or 2.3.0 and later."
         ),
@@ -90,6 +92,7 @@ class _Uses(cst.CSTVisitor):
     _first_compile: int | None = None
     _unfreezes: bool = False
     _counted: set[int] = field(default_factory=set)  # application calls already bound to a name
+    _adds: dict[str, int] = field(default_factory=dict)  # model name -> layers added so far
 
     @property
     def uses_batchnorm(self) -> bool:
@@ -107,6 +110,8 @@ class _Uses(cst.CSTVisitor):
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value == "compile" and self._first_compile is None:
             self._first_compile = self._order
+        if isinstance(func, cst.Attribute) and func.attr.value == "add" and isinstance(func.value, cst.Name):
+            self._added(func.value.value, node)
         if not self.legacy_batchnorm:
             api = self.ctx.api(func)
             self.legacy_batchnorm = api is not None and api.legacy and api.leaf == "BatchNormalization"
@@ -114,17 +119,34 @@ class _Uses(cst.CSTVisitor):
     def visit_Assign(self, node: cst.Assign) -> None:
         self._order += 1
         value = node.value
+        names = [t.target.value for t in node.targets if isinstance(t.target, cst.Name)]
         if isinstance(value, cst.Call) and self._is_batchnorm_application(value):
-            names = [t.target.value for t in node.targets if isinstance(t.target, cst.Name)]
             self._applications.append(names[0] if len(names) == 1 else None)
             self._counted.add(id(value))
+        elif isinstance(value, cst.Call) and len(names) == 1 and value.args \
+                and isinstance(value.args[0].value, (cst.List, cst.Tuple)):
+            for index, element in enumerate(value.args[0].value.elements):  # Sequential([ResNet50(...), ...])
+                self._layer_at(names[0], index, element.value)
         for target in node.targets:
             trainable = _trainable_flag(target.target, value)
             if trainable is True:
                 self._unfreezes = True
-            elif trainable is False and isinstance(target.target, cst.Attribute) \
-                    and isinstance(target.target.value, cst.Name):
-                self._frozen.setdefault(target.target.value.value, self._order)
+            elif trainable is False and isinstance(target.target, cst.Attribute):
+                frozen = _frozen_name(target.target.value)
+                if frozen is not None:
+                    self._frozen.setdefault(frozen, self._order)
+
+    def _added(self, model: str, call: cst.Call) -> None:
+        """``model.add(ResNet50(...))``: the application is ``model.layers[i]``."""
+        index = self._adds.get(model, 0)
+        self._adds[model] = index + 1
+        if call.args:
+            self._layer_at(model, index, call.args[0].value)
+
+    def _layer_at(self, model: str, index: int, layer: cst.BaseExpression) -> None:
+        if isinstance(layer, cst.Call) and self._is_batchnorm_application(layer):
+            self._applications.append(f"{model}.layers[{index}]")  # frozen by model.layers[i].trainable = False
+            self._counted.add(id(layer))
 
     def leave_Call(self, original_node: cst.Call) -> None:
         # an application built inside an expression (Sequential([ResNet50(...), ...])): never frozen by name
@@ -183,6 +205,19 @@ class BatchNormStatisticsFixer(Fixer):
         source = "assumed 2.2.4" if assumed else "Keras " + ".".join(map(str, version))
         self.ctx.flag("KM613", original, f"re-validate predictions: BatchNorm moving stats lost zero-debias ({source})")
         return updated
+
+
+def _frozen_name(owner: cst.BaseExpression) -> str | None:
+    """What ``owner.trainable = False`` freezes: ``base`` or ``model.layers[0]``."""
+    if isinstance(owner, cst.Name):
+        return owner.value
+    if isinstance(owner, cst.Subscript) and len(owner.slice) == 1 and isinstance(owner.slice[0].slice, cst.Index):
+        index = owner.slice[0].slice.value
+        layers = owner.value
+        if isinstance(index, cst.Integer) and isinstance(layers, cst.Attribute) and layers.attr.value == "layers" \
+                and isinstance(layers.value, cst.Name):
+            return f"{layers.value.value}.layers[{index.evaluated_value}]"
+    return None
 
 
 def _trainable_flag(target: cst.BaseExpression, value: cst.BaseExpression) -> bool | None:

@@ -117,3 +117,17 @@ def test_km613_application_inside_sequential_marked():
         + COMPILE + FIT
     )
     assert_flags(code, "KM613")
+
+
+def test_km613_application_as_a_frozen_layer_of_a_sequential_not_marked():
+    # the Kaggle course idiom: Sequential().add(ResNet50(...)); model.layers[0].trainable = False
+    head = (
+        "from keras.applications import ResNet50\nfrom keras.models import Sequential\nfrom keras.layers import Dense\n\n"
+    )
+    added = head + "model = Sequential()\nmodel.add(ResNet50(include_top=False, pooling='avg', weights=None))\n" \
+        "model.add(Dense(2, activation='softmax'))\nmodel.layers[0].trainable = False\n" + COMPILE + FIT
+    assert "KM613" not in _output(added)
+    listed = head + "model = Sequential([ResNet50(include_top=False, pooling='avg', weights=None), Dense(2)])\n" \
+        "model.layers[0].trainable = False\n" + COMPILE + FIT
+    assert "KM613" not in _output(listed)
+    assert_flags(listed.replace("model.layers[0].trainable", "model.layers[1].trainable"), "KM613")
