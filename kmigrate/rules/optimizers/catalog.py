@@ -185,7 +185,9 @@ RULES = (
         safety=CONTEXT,
         safety_note=(
             "Keras 3 optimizers have no `lr` attribute. Matched on `.optimizer.lr` chains and names bound to "
-            "optimizer constructors in the file."
+            "optimizer constructors in the file. They have no `decay` either (AttributeError): a read of "
+            "`optimizer.decay` (the `lr / (1 + decay * iterations)` idiom) is marked, since the decay became "
+            "a learning-rate schedule and `optimizer.learning_rate` already reads the decayed rate (measured)."
         ),
         catalog=("C-O08",),
     ),

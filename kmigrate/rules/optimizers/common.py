@@ -3,7 +3,7 @@ dispatch (``OptimizersBase``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 import libcst as cst
@@ -99,6 +99,7 @@ class OptimizersBase(Fixer):
 
     _optimizer_names: set[str] | None = None
     _sets_lr: bool | None = None
+    _assigned_ids: set[int] = field(default_factory=set)  # `x.decay = ...` targets: not reads
 
     def _in_custom_optimizer(self) -> bool:
         """The innermost class around derives from Keras's Optimizer."""

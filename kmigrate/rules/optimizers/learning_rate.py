@@ -31,7 +31,13 @@ class LearningRateAccess(OptimizersBase):
     """The learning rate read and written on an optimizer: ``optimizer.lr``, ``K.set_value`` /"""
 
     # -- attributes: optimizer.lr ----------------------------------------------------------------
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._assigned_ids.add(id(node.target))
+
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
+        if original.attr.value == "decay":
+            self._decay_read(original)
+            return updated
         if original.attr.value != "lr" or not self._is_optimizer(original.value):
             return updated
         if self._in_custom_optimizer():
@@ -40,6 +46,16 @@ class LearningRateAccess(OptimizersBase):
             return updated
         self.ctx.fixed("KM308", original, "`optimizer.lr` -> `optimizer.learning_rate`")
         return updated.with_changes(attr=cst.Name("learning_rate"))
+
+    def _decay_read(self, original: cst.Attribute) -> None:
+        """``optimizer.decay`` read: Keras 3 optimizers have none (AttributeError, measured); the
+        constructor's decay became a learning-rate schedule (KM302), which learning_rate applies."""
+        if id(original) in self._assigned_ids or not self._is_optimizer(original.value) \
+                or self._in_custom_optimizer() or not self.ctx.allows("KM308"):
+            return
+        self.ctx.flag("KM308", original, "Keras 3 optimizers have no .decay: the decay is a learning-rate schedule "
+                      "now and optimizer.learning_rate reads the decayed rate; drop the decay arithmetic",
+                      marker="no optimizer.decay in Keras 3: optimizer.learning_rate is the decayed rate")
 
     def _is_optimizer(self, node: cst.BaseExpression) -> bool:
         if not self.ctx.involves_keras:
