@@ -358,7 +358,9 @@ RULES = (
             "recurrent .U and others are marked. `self.W` inside a user's own Layer subclass is the "
             "user's name and stays; in a subclass of a built-in layer it is renamed only when the class "
             "neither sets it nor already uses the new name. In a file whose own classes set `.W`, "
-            "`layer.W` may be theirs and is marked instead of renamed."
+            "`layer.W` may be theirs and is marked instead of renamed. So is `layer.W`/`layer.b` in a "
+            "file that builds an Embedding or a SimpleRNN/GRU/LSTM: Keras 3 names those weights "
+            "`.embeddings` and `.cell.kernel`/`.cell.bias` and has no `.kernel` on them."
         ),
         catalog=("B54",),
     ),

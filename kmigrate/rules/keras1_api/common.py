@@ -101,6 +101,11 @@ _CROSSENTROPIES = frozenset({"backend.categorical_crossentropy", "backend.sparse
 _LAYER_ATTRS = {"W": "kernel", "b": "bias", "W_regularizer": "kernel_regularizer",
                 "b_regularizer": "bias_regularizer", "W_constraint": "kernel_constraint",
                 "b_constraint": "bias_constraint"}  # fmt: skip
+# Keras 1 layers whose `.W`/`.b` are not `.kernel`/`.bias` in Keras 3.
+_OTHER_WEIGHT_LAYOUTS = {"Embedding": "an Embedding's .W is .embeddings",
+                         "SimpleRNN": "a recurrent layer's .W/.b are .cell.kernel/.cell.bias",
+                         "GRU": "a recurrent layer's .W/.b are .cell.kernel/.cell.bias",
+                         "LSTM": "a recurrent layer's .W/.b are .cell.kernel/.cell.bias"}  # fmt: skip
 _LAYER_ATTRS_FLAGGED = {"U": "the recurrent kernel: layer.cell.recurrent_kernel (LSTM/GRU/SimpleRNN)",
                         "U_regularizer": "layer.cell.recurrent_regularizer"}
 
@@ -120,6 +125,9 @@ class Keras1ApiBase(Fixer):
     _compared: set[int] = field(default_factory=set)
     # id(class) -> (attributes of self the class uses, those it assigns): custom_layers.py (KM254)
     _self_attributes: dict[int, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict)
+    # Keras 1 layer classes with a `.W` the file builds whose weight is not `.kernel` in Keras 3
+    # (computed on the first `.W`/`.b`): custom_layers.py (KM254)
+    _other_weight_layouts_found: frozenset[str] | None = None
 
     # -- calls ------------------------------------------------------------------------------------
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:

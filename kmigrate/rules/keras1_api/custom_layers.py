@@ -13,6 +13,7 @@ from kmigrate.rules.base import in_layer_subclass, is_layer_base
 from kmigrate.rules.keras1_api.common import (
     _LAYER_ATTRS,
     _LAYER_ATTRS_FLAGGED,
+    _OTHER_WEIGHT_LAYOUTS,
     Keras1ApiBase,
     _visibly_a_layer,
 )
@@ -70,12 +71,39 @@ class Keras1CustomLayers(Keras1ApiBase):
                           f"this file's own layers also set .{attr}, which keeps its name on them",
                           marker=f"on a built-in Keras layer use {instead}" if attr in _LAYER_ATTRS else None)
             return updated
+        others = self._other_weight_layouts() if not own_receiver else frozenset()
+        if attr.startswith("b"):
+            others = others - {"Embedding"}  # a Keras 1 Embedding had no bias
+        if attr in _LAYER_ATTRS and others:
+            # `layer.W` may be an Embedding's or a recurrent layer's here: .kernel would not exist.
+            new = _LAYER_ATTRS[attr]
+            notes = "; ".join(sorted({_OTHER_WEIGHT_LAYOUTS[name] for name in others}))
+            places = [f"Dense/conv: .{new}"]
+            if "Embedding" in others:
+                places.append(f"Embedding: .{new.replace('kernel', 'embeddings')}")
+            if others - {"Embedding"}:
+                places.append(f"RNN: .cell.{new}")
+            self.ctx.flag("KM254", original, f".{attr} is gone: on Dense/convolution layers use .{new}; "
+                          f"{notes} (this file builds {', '.join(sorted(others))})",
+                          marker="; ".join(places))
+            return updated
         if attr in _LAYER_ATTRS:
             self.ctx.fixed("KM254", original, f".{attr} -> .{_LAYER_ATTRS[attr]}")
             return updated.with_changes(attr=cst.Name(_LAYER_ATTRS[attr]))
         self.ctx.flag("KM254", original, f".{attr} is gone: use {_LAYER_ATTRS_FLAGGED[attr]}, or "
                       "layer.get_weights()/set_weights()")
         return updated
+
+    def _other_weight_layouts(self) -> frozenset[str]:
+        """The layer classes of ``_OTHER_WEIGHT_LAYOUTS`` the file builds (a call to them)."""
+        if self._other_weight_layouts_found is None:
+            found = set()
+            for call in find_all(self.ctx.module, cst.Call):
+                api = self.ctx.api(call.func)
+                if api is not None and api.path.startswith("layers.") and api.leaf in _OTHER_WEIGHT_LAYOUTS:
+                    found.add(api.leaf)
+            self._other_weight_layouts_found = frozenset(found)
+        return self._other_weight_layouts_found
 
     def _inherited_weight(self, attr: str) -> bool:
         """``self.W`` inside a class names the weight Keras made only when the class derives from a

@@ -109,3 +109,31 @@ def test_km254_layer_weight_attrs():
     assert "w = model.layers[0].kernel" in out
     assert "b = model.get_layer('d').bias" in out
     assert "s = self.W" in out
+
+
+def test_km254_weights_of_a_file_that_builds_embeddings_or_rnns_are_marked_not_renamed():
+    # Keras 3 Embedding has .embeddings and recurrent layers .cell.kernel/.cell.bias: no .kernel
+    # (measured on TF 2.21), so `layer.W` of an unknown layer may not become `.kernel` here.
+    code = """
+        from keras.models import Sequential
+        from keras.layers import Dense, Embedding, LSTM
+        model = Sequential()
+        model.add(Embedding(100, 8, input_length=5))
+        model.add(LSTM(4))
+        model.add(Dense(3))
+        vectors = model.layers[0].W
+        bias = model.layers[2].b
+        """
+    out = assert_flags(code, "KM254")
+    assert "vectors = model.layers[0].W  # kmigrate: KM254 Dense/conv: .kernel; Embedding: .embeddings; RNN: .cell.kernel" in out
+    assert "bias = model.layers[2].b  # kmigrate: KM254 Dense/conv: .bias; RNN: .cell.bias" in out
+
+
+def test_km254_bias_is_renamed_when_only_an_embedding_is_built():
+    # A Keras 1 Embedding had no bias, so `.b` names a Dense/convolution bias.
+    assert_migrates(
+        "from keras.models import Sequential\nfrom keras.layers import Dense, Embedding\n"
+        "model = Sequential([Embedding(10, 4, input_length=3), Dense(2)])\nbias = model.layers[1].b\n",
+        "from tensorflow.keras.models import Sequential\nfrom tensorflow.keras.layers import Dense, Embedding\n"
+        "model = Sequential([Embedding(10, 4, input_shape=(3,)), Dense(2)])\nbias = model.layers[1].bias\n",
+    )
