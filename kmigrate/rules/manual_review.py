@@ -38,8 +38,15 @@ _TF1 = {
     "tensorflow.graph_util.convert_variables_to_constants": "export with model.export(path) or tf.saved_model.save",
     "tensorflow.train.Saver": "use tf.train.Checkpoint or model.save_weights",
     "tensorflow.reset_default_graph": "use tf.keras.backend.clear_session()",
+    "tensorflow.variable_scope": "TF 2 has no variable scopes: use tf.name_scope, or drop it",
+    "tensorflow.image.resize_images": "use tf.image.resize (no align_corners: compare the pixels)",
+    "tensorflow.image.resize_bilinear": "use tf.image.resize(method='bilinear') (no align_corners)",
 }
-_TF1_RENAMES = {"tensorflow.set_random_seed": "random.set_seed"}
+# TF1 root-level names TF 2 kept under another module, same arguments (measured on TF 2.21).
+_TF1_RENAMES = {
+    "tensorflow.set_random_seed": "random.set_seed", "tensorflow.log": "math.log",
+    "tensorflow.space_to_depth": "nn.space_to_depth", "tensorflow.depth_to_space": "nn.depth_to_space",
+}  # fmt: skip
 # Methods only Theano tensors have (`x.dimshuffle(0, 'x')`) -> what TensorFlow code writes.
 _THEANO_TENSOR_METHODS = {"dimshuffle": "use K.permute_dimensions / K.expand_dims ('x' = new axis)"}
 # Methods of TF1 `tf.data` datasets that TF 2 removed; the names exist nowhere else in TF or Keras.

@@ -60,7 +60,13 @@ RULES = (
         ),
         after="# eager tensors / tf.function; tf.compat.v1 only with v2 behaviour disabled",
         safety=FLAG,
-        safety_note="No mechanical mapping except tf.set_random_seed, which becomes tf.random.set_seed.",
+        safety_note=(
+            "No mechanical mapping except root-level names TF 2 kept elsewhere with the same arguments: "
+            "tf.set_random_seed, tf.log, tf.space_to_depth and tf.depth_to_space become tf.random.set_seed, "
+            "tf.math.log, tf.nn.space_to_depth and tf.nn.depth_to_space. Sessions, placeholders, graphs, "
+            "variable scopes and tf.image.resize_images/resize_bilinear (whose align_corners tf.image.resize "
+            "lacks) are marked."
+        ),
         catalog=("D04",),
     ),
     Rule(

@@ -301,3 +301,28 @@ def test_km918_asks_the_project_index_when_there_is_one(tmp_path):
     assert result.status is not Status.ERROR, result.error
     flagged = [d for d in result.diagnostics if d.rule == "KM918"]
     assert [d.line for d in flagged] == [3]
+
+
+def test_km904_tf1_root_names_kept_elsewhere_and_variable_scopes():
+    # review corpus 4: YAD2K's tf.space_to_depth, Mask R-CNN's tf.log, SegNet's tf.variable_scope
+    assert_migrates(
+        """
+        import tensorflow as tf
+        y = tf.space_to_depth(x, block_size=2)
+        z = tf.log(y) + tf.depth_to_space(y, 2)
+        """,
+        """
+        import tensorflow as tf
+        y = tf.nn.space_to_depth(x, block_size=2)
+        z = tf.math.log(y) + tf.nn.depth_to_space(y, 2)
+        """,
+    )
+    out = assert_flags(
+        """
+        import tensorflow as tf
+        with tf.variable_scope('up'):
+            r = tf.image.resize_images(x, [8, 8], align_corners=True)
+        """,
+        "KM904",
+    )
+    assert out.count("# kmigrate: KM904") == 2
