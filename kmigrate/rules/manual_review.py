@@ -189,6 +189,13 @@ class ManualReviewFixer(Fixer):
             return updated
         if isinstance(func, cst.Attribute) and self.ctx.involves_keras:
             name = func.attr.value
+            if name == "get_keras_embedding" and self.ctx.allows("KM918"):
+                # gensim (< 4) builds the layer with `from keras.layers import Embedding`
+                self.ctx.flag("KM918", original, "gensim's get_keras_embedding() builds a standalone-Keras "
+                              "Embedding, which does not mix with tf.keras models: build it yourself, "
+                              "Embedding(kv.vectors.shape[0], kv.vectors.shape[1], "
+                              "embeddings_initializer=Constant(kv.vectors), trainable=...)",
+                              marker="gensim's Embedding is standalone Keras: build one with Constant(kv.vectors)")
             if name in ("fit", "evaluate", "fit_generator", "evaluate_generator") and callargs.keyword(
                 updated, "show_accuracy"
             ) is not None and self.ctx.allows("KM920"):

@@ -152,7 +152,9 @@ RULES = (
             "keras_applications, which the import rules move, and the Keras 3 packages keras_tuner, "
             "keras_cv, keras_nlp, keras_hub), and of the listed libraries built on standalone Keras "
             "(recurrentshop, seq2seq, kerastuner, capsulelayers, mrcnn, hyperas, keras-rl, keras-vis, "
-            "segmentation_models, ...; generic names only in files that import standalone Keras). Never "
+            "segmentation_models, ...; generic names only in files that import standalone Keras), and "
+            "calls of gensim's `get_keras_embedding()` (gensim < 4 builds the layer from standalone Keras). "
+            "Never "
             "marked: a package of the project itself (a folder or module of that name in the project index, "
             "or beside the file or in a folder above it up to the project root)."
         ),

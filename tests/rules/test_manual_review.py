@@ -326,3 +326,18 @@ def test_km904_tf1_root_names_kept_elsewhere_and_variable_scopes():
         "KM904",
     )
     assert out.count("# kmigrate: KM904") == 2
+
+
+def test_km918_gensim_keras_embedding_marked():
+    # review corpus 4: model.add(word_vectors.get_keras_embedding(train_embeddings=True))
+    out = assert_flags(
+        """
+        from keras.models import Sequential
+        from keras.layers import Dense
+        model = Sequential()
+        model.add(word_vectors.get_keras_embedding(train_embeddings=True))
+        model.add(Dense(2))
+        """,
+        "KM918",
+    )
+    assert "Constant(kv.vectors)" in out
