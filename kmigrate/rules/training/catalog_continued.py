@@ -144,7 +144,10 @@ MORE_RULES = (
         ),
         after="feed targets through fit(y=...) or tf.data",
         safety=FLAG,
-        safety_note="A structural change of the input pipeline.",
+        safety_note=(
+            "A structural change of the input pipeline. Only `target_tensors=None`, the default, is "
+            "dropped: Keras 3 compile() rejects the argument."
+        ),
         catalog=("C-T09",),
         tf_keras=False,
     ),

@@ -90,9 +90,14 @@ class ModelMethods(TrainingBase):
                               "padded steps (Masking, mask_zero), which Keras 3 rescales as legacy did, "
                               "or scale the weights",
                               marker="zero sample weights no longer scale the loss up: mask padding instead")
-        if callargs.keyword(call, "target_tensors") is not None and self.ctx.allows("KM329"):
+        targets = callargs.keyword(call, "target_tensors")
+        if targets is not None and self.ctx.allows("KM329"):
+            if isinstance(targets.value, cst.Name) and targets.value.value == "None":  # the default: no targets
+                self.ctx.fixed("KM329", original, "`target_tensors=None` dropped (the default; Keras 3 has no such argument)")
+                return callargs.remove_keyword(call, "target_tensors")
             self.ctx.flag("KM329", original, "compile(target_tensors=) is gone: pass the targets to "
-                          "fit(y=...) or through a tf.data.Dataset")
+                          "fit(y=...) or through a tf.data.Dataset",
+                          marker="target_tensors= is gone: pass the targets to fit(y=...) or a tf.data.Dataset")
         return call
 
     # Method name -> its rewrite, called as (fixer, original, updated, name) by ``leave_Call``.

@@ -1,6 +1,6 @@
 """Tests of ``kmigrate/rules/training/model_methods.py``: ``predict_classes`` / ``predict_proba``, ``train_on_batch(reset_metrics=)`` and Keras 1 ``compile`` arguments."""
 
-from tests.helpers import assert_flags, assert_migrates, assert_unchanged
+from tests.helpers import assert_flags, assert_migrates, assert_unchanged, run
 from tests.rules.training.cases import HEAD, NEW
 
 
@@ -49,8 +49,15 @@ def test_km328_reset_metrics_and_sample_weight_mode():
 
 
 def test_km329_target_tensors_and_metrics_names_are_marked():
-    assert_flags(HEAD + "model.compile('sgd', 'binary_crossentropy', target_tensors=[t])\n", "KM329")
+    out = assert_flags(HEAD + "model.compile('sgd', 'binary_crossentropy', target_tensors=[t])\n", "KM329")
+    assert "# kmigrate: KM329 target_tensors= is gone" in out
     assert_flags(HEAD + "print(dict(zip(model.metrics_names, scores)))\n", "KM327")
+
+
+def test_km329_target_tensors_none_dropped():
+    # review corpus 4: compile(..., weighted_metrics=None, target_tensors=None) spells the defaults
+    out = run(HEAD + "model.compile('sgd', 'mse', weighted_metrics=None, target_tensors=None)\n").output
+    assert "target_tensors" not in out and "KM329" not in out
 
 
 def test_km325_predict_classes_rewrites_match_the_keras_2_body():
