@@ -69,8 +69,13 @@ class SemanticChanges(BackendBase):
                 args=[args[1].with_changes(comma=cst.MaybeSentinel.DEFAULT)],
                 lpar=updated.lpar, rpar=updated.rpar,
             )
-        if name == "batch_set_value" and len(args) == 1 and id(original) in self._statement_calls:
-            self._plan_loop_replacement(original, args[0].value)
+        if name == "batch_set_value" and len(args) == 1:
+            if id(original) in self._statement_calls:
+                self._plan_loop_replacement(original, args[0].value)
+            elif self.ctx.allows("KM501"):  # in a lambda or an expression: no room for the loop
+                self.ctx.flag("KM501", original, "K.batch_set_value fails on Keras 3 weights ('str' object has "
+                              "no attribute 'name'): `for variable, value in pairs: variable.assign(value)`",
+                              marker="K.batch_set_value fails on Keras 3 weights: assign each variable")
         return updated
 
     def _plan_loop_replacement(self, original: cst.Call, pairs: cst.BaseExpression) -> None:

@@ -50,6 +50,21 @@ def test_set_value_becomes_assign_km501():
     )
 
 
+def test_batch_set_value_in_a_lambda_is_marked_km501():
+    # K.batch_set_value raises on Keras 3 layer weights ('str' object has no attribute 'name',
+    # measured on TF 2.21); a lambda has no room for the loop, so it is marked, not skipped.
+    out = assert_flags(
+        HEAD + "from keras.callbacks import LambdaCallback\n"
+        "cb = LambdaCallback(on_epoch_end=lambda e, l: K.batch_set_value(list(zip(model.weights, ws))))\n",
+        "KM501",
+    )
+    assert "# kmigrate: KM501 K.batch_set_value fails on Keras 3 weights: assign each variable" in out
+
+
+def test_assign_loops_are_left_alone_km501():
+    assert_unchanged(NEW_HEAD + "for variable, value in zip(model.weights, ws):\n    variable.assign(value)\n")
+
+
 def test_gradients_flag_km502():
     out = assert_flags(HEAD + "grads = K.gradients(loss, model.trainable_weights)\n", "KM502")
     assert "tape.gradient(loss, model.trainable_weights)" in out
