@@ -188,7 +188,8 @@ MORE_RULES = (
         safety=SAFE,
         safety_note=(
             "Only the import changes here; backend functions that are gone have their own rules. The Theano "
-            "and CNTK backends are marked."
+            "and CNTK backends are marked. `from keras.backend import tf as ktf` (and `np`), the modules the "
+            "TensorFlow backend imported and handed on, become `import tensorflow as ktf` (`import numpy`)."
         ),
         catalog=("A17",),
     ),

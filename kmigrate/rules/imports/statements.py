@@ -32,6 +32,10 @@ _Part = tuple[cst.BaseSmallStatement, _Residual | None]
 _IMPORT_TYPES = (cst.Import, cst.ImportFrom)
 
 
+# Legacy backend modules whose star export handed on the modules the TensorFlow backend imported.
+_TF_BACKEND_MODULES = frozenset({"backend", "backend.tensorflow_backend"})
+_BACKEND_MODULE_NAMES = {"tf": "tensorflow", "np": "numpy"}
+
 class ImportStatements(ImportsBase):
     """Import statements: ``import keras...`` / ``from keras... import ...`` rewritten to their tf.keras"""
 
@@ -158,6 +162,7 @@ class ImportStatements(ImportsBase):
             return [(node.with_changes(module=_dotted(_tf_module(home.path))), None)]
 
         groups: dict[str, list[cst.ImportAlias]] = {}
+        imports: list[cst.Import] = []  # modules the backend re-exported (tf, np)
         claimed = False  # some leftover's uses are rewritten by another family
         leftovers: list[cst.ImportAlias] = []
         notes: list[tuple[str, str]] = []  # for leftovers nobody else rewrites
@@ -169,6 +174,14 @@ class ImportStatements(ImportsBase):
             rule = self._name_rule(source, home)
             if not self.ctx.allows(rule):
                 leftovers.append(alias)
+                continue
+            library = _BACKEND_MODULE_NAMES.get(imported) if source.path in _TF_BACKEND_MODULES else None
+            if library is not None:
+                # `from keras.backend import tf as ktf`: the TensorFlow backend's own `import tensorflow
+                # as tf`, which its star export handed on (PSPNet ports)
+                asname = None if local == library else cst.AsName(name=cst.Name(local))
+                imports.append(cst.Import(names=[cst.ImportAlias(name=_dotted(library), asname=asname)]))
+                self.ctx.fixed(rule, original, f"`{imported}` from `{module_name}` -> `import {library}`")
                 continue
             if home.path is None:
                 leftovers.append(alias)
@@ -195,11 +208,12 @@ class ImportStatements(ImportsBase):
                 asname = cst.AsName(name=cst.Name(local))
             groups.setdefault(tf_module, []).append(alias.with_changes(name=cst.Name(leaf), asname=asname))
             self.ctx.fixed(rule, original, f"`{imported}` from `{module_name}` -> `{tf_module}`")
-        if not groups and not notes and not leftovers:
+        if not groups and not notes and not leftovers and not imports:
             return None
         parts: list[tuple[cst.BaseSmallStatement, _Residual | None]] = [
             (_rebuild_from(node, tf_module, aliases), None) for tf_module, aliases in groups.items()
         ]
+        parts += [(statement, None) for statement in imports]
         if leftovers:
             locals_ = tuple(a.evaluated_alias or a.evaluated_name for a in leftovers)
             rule = notes[0][0] if notes else ""

@@ -131,6 +131,8 @@ class NameUses(ImportsBase):
             return updated
         if not name.legacy:
             return updated
+        if _in_backend_module_attr(name.path):
+            return updated  # `np.ones` after `from keras.backend import np`: NumPy, not the backend's ones
         if {"__version__", "_BACKEND"} & set(name.path.split(".")):
             if self.ctx.allows("KM119"):
                 self.ctx.flag("KM119", original, "the Keras version/backend is Keras 3 on TensorFlow after migration; check which branch this code needs", marker="check which branch this needs: Keras is 3 on TensorFlow after migration")
@@ -225,3 +227,11 @@ def _through_split_module(node: cst.Attribute, ctx: FileContext) -> bool:
     if bound is None or not bound.legacy:
         return False
     return keras_api.legacy_home(bound.path, ctx.target).path is None
+
+
+def _in_backend_module_attr(path: str) -> bool:
+    """``backend.np.ones``: a member of a module (tf, np) the legacy TensorFlow backend imported."""
+    parts = path.split(".")
+    if parts[:2] == ["backend", "tensorflow_backend"]:
+        parts = ["backend", *parts[2:]]
+    return len(parts) > 2 and parts[0] == "backend" and parts[1] in ("tf", "np")

@@ -529,3 +529,18 @@ def test_km107_star_imported_names_that_kept_their_name_and_attribute_names_are_
         "from keras.utils.visualize_util import *\nx = Dense(3)\nobj.plot(1)\nf(plot=2)\n",
         "from tensorflow.keras.utils import *\nx = Dense(3)\nobj.plot(1)\nf(plot=2)\n",
     )
+
+
+def test_km117_tf_and_np_imported_from_the_backend_become_plain_imports():
+    # PSPNet ports: `from keras.backend import tf as ktf` (the TensorFlow backend's own tensorflow)
+    assert_migrates(
+        "from keras.backend import tf as ktf\n\n\ndef interp(x, size):\n    return ktf.image.resize(x, size)\n",
+        "import tensorflow as ktf\n\n\ndef interp(x, size):\n    return ktf.image.resize(x, size)\n",
+    )
+    # np.ones is NumPy's, not the backend's K.ones
+    assert_migrates(
+        "from keras.backend import tf, floatx\nfrom keras.backend.tensorflow_backend import np\n"
+        "print(tf.zeros(2), floatx(), np.ones(2))\n",
+        "from tensorflow.keras.backend import floatx\nimport tensorflow as tf\nimport numpy as np\n"
+        "print(tf.zeros(2), floatx(), np.ones(2))\n",
+    )
