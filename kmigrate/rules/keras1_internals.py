@@ -66,7 +66,7 @@ RULES = (
         name="removed-model-internals",
         summary=(
             "Removed Model/optimizer internals: `_make_predict_function()` warm-ups are dropped; "
-            "`metrics_tensors`, `loss_functions`, `get_updates` are marked."
+            "`metrics_tensors`, `loss_functions`, `get_updates`, `add_metric()` are marked."
         ),
         before=(
             "from keras.models import load_model\n"
@@ -213,6 +213,14 @@ class Keras1InternalsFixer(Fixer):
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         func = original.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "add_metric" and self.ctx.involves_keras:
+            # Keras 2.3's Layer/Model.add_metric: Keras 3 keeps the name, raising NotImplementedError
+            if self.ctx.allows("KM610") and self.ctx.keras_receiver(func.value, "add_metric"):
+                self.ctx.flag("KM610", original, "add_metric() is disabled in Keras 3 (NotImplementedError): "
+                              "pass the metric to compile(metrics=[...]), or update a keras.metrics.Metric "
+                              "created in __init__ from call()",
+                              marker="no add_metric() in Keras 3: compile(metrics=...) or a Metric updated in call()")
+            return updated
         if not isinstance(func, cst.Attribute) or func.attr.value != "get_updates" or not self.ctx.involves_keras:
             return updated
         receiver = func.value

@@ -97,3 +97,19 @@ def test_km609_km610_documented_examples():
     # the documented example, run as tests/test_rule_examples.py runs every rule's
     assert_documented_example("KM609")
     assert_documented_example("KM610")
+
+
+def test_km610_add_metric_marked_on_keras_objects_only():
+    # Keras 2.3 Mask R-CNN: keras_model.add_metric(loss, name); a layer's self.add_metric in call()
+    model = (
+        "from keras.layers import Input, Dense, Layer\nfrom keras.models import Model\n"
+        "inp = Input((4,))\nmodel = Model(inp, Dense(2)(inp))\nmodel.add_metric(loss, 'rpn')\n"
+    )
+    assert_flags(model, "KM610")
+    layer = (
+        "from keras.layers import Layer\n\n\nclass Probe(Layer):\n    def call(self, x):\n"
+        "        self.add_metric(x, name='probe')\n        return x\n"
+    )
+    assert_flags(layer, "KM610")
+    assert_unchanged("import tensorflow as tf\n\n\nclass Board(object):\n    def add_metric(self, v):\n"
+                     "        pass\n\n\nBoard().add_metric(1)\n")
