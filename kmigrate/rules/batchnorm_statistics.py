@@ -13,7 +13,9 @@ the file freezes it whole before compiling (``base.trainable = False``, ``model.
 False`` for an application added first to a Sequential, or ``layer.trainable = False`` for every
 layer of ``base.layers``) and sets no ``trainable = True`` anywhere: legacy Keras
 collected no updates of a frozen layer, and Keras 3 runs frozen BatchNormalization in inference
-mode, so frozen statistics stay equal.
+mode, so frozen statistics stay equal.  Those models get another marker instead, whatever the
+version: legacy BatchNormalization ignored ``trainable`` in ``call()`` and normalized with the
+batch's statistics while fitting, where Keras 3 uses the moving statistics of a frozen layer.
 """
 
 from __future__ import annotations
@@ -59,7 +61,11 @@ RULES = (
             "False, model.layers[i].trainable = False for the application added as layer i of a Sequential, "
             "or every layer of base.layers set untrainable, and no trainable = True anywhere: a "
             "frozen BatchNormalization updates nothing in either version); skipped when --from-version is "
-            "before 2.1.3 or 2.3.0 and later."
+            "before 2.1.3 or 2.3.0 and later. A model trained on an application frozen that way gets "
+            "another marker, whatever the version: every legacy BatchNormalization normalized with the "
+            "batch's statistics while fitting, trainable or not, and Keras 3 runs a frozen one in "
+            "inference mode, so the head trains on other features (measured with a frozen MobileNet "
+            "base under genuine Keras 2.2.4)."
         ),
         catalog=(),
         details=(
@@ -99,6 +105,12 @@ class _Uses(cst.CSTVisitor):
         if self.legacy_batchnorm:
             return True
         return any(not self._frozen_before_compile(name) for name in self._applications)
+
+    @property
+    def frozen_batchnorm(self) -> bool:
+        """An application with BatchNormalization frozen whole before compile: its statistics stay
+        equal, but legacy Keras still normalized it with each batch's statistics while fitting."""
+        return any(self._frozen_before_compile(name) for name in self._applications)
 
     def _frozen_before_compile(self, name: str | None) -> bool:
         if name is None or self._unfreezes or name not in self._frozen:
@@ -191,10 +203,11 @@ class BatchNormStatisticsFixer(Fixer):
         func = original.func
         if not isinstance(func, cst.Attribute) or func.attr.value not in _TRAINING:
             return updated
-        if self._scan is None or not self._scan.uses_batchnorm:
+        if self._scan is None or not (self._scan.uses_batchnorm or self._scan.frozen_batchnorm):
             return updated
         version, assumed = self.ctx.settings.legacy_version
-        if not assumed and not ((2, 1, 3) <= version < (2, 3)):
+        frozen_only = not self._scan.uses_batchnorm
+        if not frozen_only and not assumed and not ((2, 1, 3) <= version < (2, 3)):
             return updated
         receiver = code(func.value)
         if receiver in self._marked or not self.ctx.keras_receiver(func.value, func.attr.value, original):
@@ -202,6 +215,17 @@ class BatchNormStatisticsFixer(Fixer):
         if not self.ctx.allows("KM613"):
             return updated
         self._marked.add(receiver)
+        if frozen_only:
+            # Every legacy BatchNormalization.call ignored trainable (keras 1 to 2.3.1); Keras 3 runs
+            # a frozen one in inference mode. No built-in layer normalizes with batch statistics
+            # without updating its moving ones, so this is marked, not rewritten.
+            self.ctx.flag("KM613", original, "re-validate training: legacy Keras normalized a frozen "
+                          "BatchNormalization (trainable = False) with each batch's statistics while fitting; "
+                          "Keras 3 runs it in inference mode with its moving statistics, so the layers "
+                          "trained on top see other features (measured under genuine Keras 2.2.4 with a "
+                          "frozen MobileNet base: other losses from the first epoch)",
+                          marker="frozen BatchNorm: legacy fit normalized with batch statistics")
+            return updated
         source = "assumed 2.2.4" if assumed else "Keras " + ".".join(map(str, version))
         self.ctx.flag("KM613", original, f"re-validate predictions: BatchNorm moving stats lost zero-debias ({source})")
         return updated
