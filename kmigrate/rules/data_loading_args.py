@@ -239,7 +239,7 @@ class DataLoadingArgsFixer(Fixer):
             return updated
         if not self.ctx.keras_receiver(func.value, func.attr.value, original):
             return updated
-        spelled = ", ".join(code(a).rstrip(", ") for a in present)
+        spelled = ", ".join(code(a).strip().rstrip(",").strip() for a in present)  # no comma or line break
         if id(original) in self._decided:
             self.ctx.fixed("KM614", original, f"{spelled} moved to the Sequence's constructor (Keras 3 "
                            "PyDataset arguments)")

@@ -119,3 +119,15 @@ def test_km614_ignored_leaves_keras1_worker_keywords_to_km223():
     result = run(FLOW_KERAS1, target="tf_keras")
     assert "workers=2, max_queue_size=4" in result.output
     assert not any(d.rule == "KM614" for d in result.diagnostics)
+
+
+def test_km614_message_of_arguments_over_several_lines_has_no_line_breaks():
+    # review corpus 4 (Mask R-CNN train()): one argument a line, trailing comma
+    code = (
+        "from keras.models import Sequential\nfrom keras.layers import Dense\n"
+        "model = Sequential([Dense(1, input_dim=2)])\nmodel.fit_generator(gen,\n    steps_per_epoch=2,\n"
+        "    max_queue_size=100,\n    workers=4,\n    use_multiprocessing=True,)\n"
+    )
+    messages = [d.message for d in run(code).diagnostics if d.rule == "KM614"]
+    assert "max_queue_size=100, workers=4, use_multiprocessing=True dropped" in messages[0]
+    assert all("\n" not in message for message in messages)
