@@ -172,15 +172,13 @@ class _Uses(cst.CSTVisitor):
                 or layers.attr.value != "layers" or not isinstance(layers.value, cst.Name):
             return  # for layer in base.layers[:100]: a part only
         loop_var = node.target.value
-        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
-        for statement in body:
-            for small in getattr(statement, "body", ()):
-                if isinstance(small, cst.Assign) and any(
-                    _trainable_flag(t.target, small.value) is False and isinstance(t.target, cst.Attribute)
-                    and isinstance(t.target.value, cst.Name) and t.target.value.value == loop_var
-                    for t in small.targets
-                ):
-                    self._frozen.setdefault(layers.value.value, self._order)
+        for small in _small_statements(node.body):
+            if isinstance(small, cst.Assign) and any(
+                _trainable_flag(t.target, small.value) is False and isinstance(t.target, cst.Attribute)
+                and isinstance(t.target.value, cst.Name) and t.target.value.value == loop_var
+                for t in small.targets
+            ):
+                self._frozen.setdefault(layers.value.value, self._order)
 
     def _is_batchnorm_application(self, call: cst.Call) -> bool:
         api = self.ctx.api(call.func)
@@ -229,6 +227,14 @@ class BatchNormStatisticsFixer(Fixer):
         source = "assumed 2.2.4" if assumed else "Keras " + ".".join(map(str, version))
         self.ctx.flag("KM613", original, f"re-validate predictions: BatchNorm moving stats lost zero-debias ({source})")
         return updated
+
+
+def _small_statements(body: cst.BaseSuite) -> list[cst.BaseSmallStatement]:
+    """The simple statements directly in a loop's body (``for l in x: l.trainable = False`` too)."""
+    if isinstance(body, cst.SimpleStatementSuite):
+        return list(body.body)
+    lines = body.body if isinstance(body, cst.IndentedBlock) else ()
+    return [small for line in lines if isinstance(line, cst.SimpleStatementLine) for small in line.body]
 
 
 def _frozen_name(owner: cst.BaseExpression) -> str | None:

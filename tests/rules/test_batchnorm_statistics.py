@@ -147,3 +147,14 @@ def test_km613_application_as_a_frozen_layer_of_a_sequential_gets_the_frozen_mar
         "model.layers[0].trainable = False\n" + COMPILE + FIT
     assert FROZEN in _output(listed)
     assert ZERO_DEBIAS in assert_flags(listed.replace("model.layers[0].trainable", "model.layers[1].trainable"), "KM613")
+
+
+def test_km613_loops_over_layers_with_compound_statements_or_one_line():
+    # a `for layer in model.layers:` body with an `if` crashed the scan (review corpus 4 fixture)
+    code = APP + (
+        "for layer in model.layers:\n    if layer.name.startswith('res'):\n        continue\n"
+        "    layer.trainable = False\n" + COMPILE + FIT
+    )
+    assert run(code).status.name != "ERROR"
+    one_line = APP + "for layer in base.layers: layer.trainable = False\n" + COMPILE + FIT
+    assert "re-validate predictions" not in _output(one_line)
