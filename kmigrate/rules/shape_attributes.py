@@ -121,7 +121,8 @@ RULES = (
             "printing) are marked. get_shape() of TF tensors (in a layer's call(), a Lambda function, "
             "tf ops) still works and is left alone, except Dimension.value: TF 2 dimensions are plain "
             "ints, so t.get_shape()[i].value and t.shape[i].value become t.shape[i] whatever t is "
-            "(the same int or None). Under tf_keras, whose KerasTensors keep get_shape(), nothing is "
+            "(the same int or None), and shape[i].value becomes shape[i] where every binding of shape "
+            "is a get_shape() or .shape. Under tf_keras, whose KerasTensors keep get_shape(), nothing is "
             "marked."
         ),
         catalog=(),
@@ -276,8 +277,8 @@ class ShapeAttributeFixer(Fixer):
                     func=cst.Name("len"), args=[cst.Arg(shape)], lpar=updated.lpar, rpar=updated.rpar))
             return updated
         index = original.value
-        if _is_shape_attribute_index(index) and self.ctx.involves_keras and self.ctx.allows("KM625") \
-                and isinstance(updated.value, cst.Subscript):
+        if (_is_shape_attribute_index(index) or self._names_a_tensor_shape(index)) and self.ctx.involves_keras \
+                and self.ctx.allows("KM625") and isinstance(updated.value, cst.Subscript):
             # t.shape[i].value: legacy TensorShape Dimension; TF 2.x and Keras 3 give the int itself
             self.ctx.fixed("KM625", original, ".shape[i].value -> .shape[i] (TF 2 dimensions are ints or None)")
             return updated.value.with_changes(lpar=updated.lpar, rpar=updated.rpar)
@@ -292,6 +293,22 @@ class ShapeAttributeFixer(Fixer):
             return updated
         return self._shape_rewrite(original, updated, "get_shape()[i].value -> .shape[i]",
                                    lambda shape: inner.with_changes(value=shape, lpar=updated.lpar, rpar=updated.rpar))
+
+    def _names_a_tensor_shape(self, index: cst.BaseExpression) -> bool:
+        """``shape[i]`` where every binding of ``shape`` is ``t.get_shape()`` or ``t.shape``."""
+        if not isinstance(index, cst.Subscript) or len(index.slice) != 1 \
+                or not isinstance(index.slice[0].slice, cst.Index) or not isinstance(index.value, cst.Name):
+            return False
+        name = index.value
+        scope = self.ctx.kinds.scanner.expression_scopes.get(id(name)) or self.ctx.kinds.current
+        for where in scope.lookup_scopes() if scope is not None else ():
+            if name.value in where.params:
+                return False
+            values = where.assignments.get(name.value)
+            if values is not None:
+                return all(v is not None and (_is_get_shape(v) or (isinstance(v, cst.Attribute)
+                           and v.attr.value == "shape")) for v in values)  # fmt: skip
+        return False
 
     def _keras_tensor_shape(self, call: cst.BaseExpression, any_tensor: bool = False) -> bool:
         """``call`` is ``t.get_shape()`` of a tensor the file shows to be a Keras symbolic tensor."""

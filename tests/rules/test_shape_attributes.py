@@ -132,6 +132,16 @@ def test_km625_dimension_value_of_any_tensor():
     )
 
 
+def test_km625_dimension_value_through_a_shape_name():
+    # shape = t.get_shape(); shape[1].value: a TF 2 dimension is the int itself
+    assert_migrates(
+        GS_HEAD + "def f(t):\n    shape = t.get_shape()\n    return K.reshape(t, (-1, shape[1].value))\n"
+        "dims = {'a': 1}\nprint(dims['a'])\n",
+        GS_NEW + "def f(t):\n    shape = t.get_shape()\n    return K.reshape(t, (-1, shape[1]))\n"
+        "dims = {'a': 1}\nprint(dims['a'])\n",
+    )
+
+
 def test_km625_not_inside_a_layers_call():
     code = GS_HEAD + (
         "from keras.engine.topology import Layer\n\nclass Scale(Layer):\n"
