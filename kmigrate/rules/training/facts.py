@@ -129,7 +129,8 @@ class _FileFacts(cst.CSTVisitor):
         base = key[len(prefix):]
         if version >= (2, 3):  # Keras 2.3 logged string metrics under the id given, as Keras 3 does
             renamed = {self.migrated_ids.get(s) for s in self.spellings if s == base} - {base}
-            return prefix + renamed.pop() if len(renamed) == 1 and None not in renamed else None
+            new = renamed.pop() if len(renamed) == 1 else None
+            return prefix + new if new is not None else None
         spelled = {s for s in self.spellings if _LEGACY_METRIC_KEYS.get(s, s) == base}
         if base == "acc":
             if not spelled:
@@ -141,12 +142,11 @@ class _FileFacts(cst.CSTVisitor):
             return prefix + spelled.pop()
         # Keras 3 logs the id the migrated compile passes: the spelling, or KM384's renamed id
         logged = {self.migrated_ids.get(s, s) for s in spelled}
-        if None in logged:
+        known = {name for name in logged if name is not None}
+        if len(known) < len(logged):  # compiled against several losses
             return None
-        logged.discard(base)
-        if len(logged) == 1:
-            return prefix + logged.pop()
-        return None
+        known.discard(base)
+        return prefix + known.pop() if len(known) == 1 else None
 
     # -- history dicts -------------------------------------------------------------------
     def is_history_dict(self, node: cst.BaseExpression, scopes: list[_Scope]) -> bool:
