@@ -20,7 +20,7 @@ from kmigrate.markers import ignore_comments
 from kmigrate.names import Api, KerasName, classify
 from kmigrate.rule_types import FixSafety, Rule
 
-__all__ = ["Fixer", "FixSafety", "Rule", "in_layer_subclass", "is_layer_base", "is_layer_subclass", "rename_imported_names"]
+__all__ = ["Fixer", "FixSafety", "Rule", "ValueReferences", "in_layer_subclass", "is_layer_base", "is_layer_subclass", "rename_imported_names"]
 
 
 # Where Keras's Layer base class resolves to, however the code spells it: the legacy
@@ -101,6 +101,50 @@ class Fixer:
         every family's scanners together in one traversal.
         """
         return ()
+
+
+@dataclass
+class ValueReferences(Fixer):
+    """For a family that rewrites a Keras function where the code uses it as a value
+    (``f = K.batch_dot``, ``activation=hard_sigmoid``): which Name and Attribute nodes are *not*
+    such uses. Its ``leave_Name``/``leave_Attribute`` skip ``id(original) in self.not_references``:
+    the attribute part of ``x.name``, keywords, the names a def, class, parameter or import binds,
+    assignment, augmented-assignment and ``del`` targets."""
+
+    not_references: set[int] = field(default_factory=set)
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self.not_references.add(id(node.attr))
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:
+            self.not_references.add(id(node.keyword))
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.not_references.add(id(node.name))
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.not_references.add(id(node.name))
+
+    def visit_Param(self, node: cst.Param) -> None:
+        self.not_references.add(id(node.name))
+
+    def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
+        self.not_references.add(id(node.name))
+        if node.asname is not None:
+            self.not_references.add(id(node.asname.name))
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self.not_references.add(id(node.target))
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self.not_references.add(id(node.target))
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self.not_references.add(id(node.target))
+
+    def visit_Del(self, node: cst.Del) -> None:
+        self.not_references.add(id(node.target))
 
 
 # The import rules that move a standalone-Keras import to tensorflow.keras.

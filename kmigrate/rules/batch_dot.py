@@ -40,7 +40,7 @@ import libcst as cst
 
 from kmigrate.callargs import bind_positionals, has_star_args, literal
 from kmigrate.context import FileContext
-from kmigrate.rules.base import Fixer, FixSafety, Rule
+from kmigrate.rules.base import FixSafety, Rule, ValueReferences
 
 HELPER = "kmigrate_batch_dot"
 
@@ -221,15 +221,12 @@ def _axes(value: object) -> tuple[int, int] | None | str:
 
 
 @dataclass
-class BatchDotFixer(Fixer):
+class BatchDotFixer(ValueReferences):
     rules: ClassVar[tuple[Rule, ...]] = RULES
     triggers: ClassVar[tuple[bytes, ...]] = (b"batch_dot",)
 
     _scan: _Ranks | None = None
     _helper_name: str | None = None
-    # Names and attributes that are not uses of K.batch_dot as a value: callees (leave_Call
-    # rewrites those), attribute names, keywords, definitions, imports, assignment targets.
-    _not_references: set[int] = field(default_factory=set)
 
     def scanners(self) -> tuple[cst.CSTVisitor, ...]:
         self._scan = _Ranks(self.ctx)
@@ -249,7 +246,7 @@ class BatchDotFixer(Fixer):
 
     # -- calls -----------------------------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
-        self._not_references.add(id(node.func))
+        self.not_references.add(id(node.func))  # a call of K.batch_dot: leave_Call rewrites it
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         if not self._applies(original.func):
@@ -306,39 +303,6 @@ class BatchDotFixer(Fixer):
         return updated.with_changes(func=helper.with_changes(lpar=updated.func.lpar, rpar=updated.func.rpar))
 
     # -- K.batch_dot as a value ------------------------------------------------------------------
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        self._not_references.add(id(node.attr))
-
-    def visit_Arg(self, node: cst.Arg) -> None:
-        if node.keyword is not None:
-            self._not_references.add(id(node.keyword))
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._not_references.add(id(node.name))
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self._not_references.add(id(node.name))
-
-    def visit_Param(self, node: cst.Param) -> None:
-        self._not_references.add(id(node.name))
-
-    def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
-        self._not_references.add(id(node.name))
-        if node.asname is not None:
-            self._not_references.add(id(node.asname.name))
-
-    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-        self._not_references.add(id(node.target))
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self._not_references.add(id(node.target))
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self._not_references.add(id(node.target))
-
-    def visit_Del(self, node: cst.Del) -> None:
-        self._not_references.add(id(node.target))
-
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
         if original.attr.value != "batch_dot":
             return updated
@@ -351,7 +315,7 @@ class BatchDotFixer(Fixer):
 
     def _reference(self, original: cst.Name | cst.Attribute, updated: cst.Name | cst.Attribute
                    ) -> cst.BaseExpression:  # fmt: skip
-        if id(original) in self._not_references or not self._applies(original):
+        if id(original) in self.not_references or not self._applies(original):
             return updated
         helper = self._helper()
         self.ctx.fixed("KM611", original, f"K.batch_dot -> {helper.value}, Keras 2.2.4's batch_dot (used as a "

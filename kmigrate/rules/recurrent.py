@@ -11,7 +11,7 @@ Multi-backend GRUs used ``reset_after=False``; Keras 3 defaults to True (another
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import ClassVar
 
 import libcst as cst
@@ -20,7 +20,7 @@ from kmigrate import callargs
 from kmigrate.names import Api
 from kmigrate.nodes import code
 from kmigrate.rule_types import CONTEXT
-from kmigrate.rules.base import Fixer, Rule
+from kmigrate.rules.base import Rule, ValueReferences
 
 RULES = (
     Rule(
@@ -163,13 +163,12 @@ def _standalone(api: Api) -> bool:
 
 
 @dataclass
-class RecurrentFixer(Fixer):
+class RecurrentFixer(ValueReferences):
     rules: ClassVar[tuple[Rule, ...]] = RULES
     triggers: ClassVar[tuple[bytes, ...]] = (b"LSTM", b"GRU", b"hard_sigmoid")
 
     _helper_name: str | None = None
     _helper_needed: bool = False
-    _not_references: set[int] = field(default_factory=set)
 
     # -- the helper ---------------------------------------------------------------------
     def _helper(self) -> cst.Name:
@@ -291,26 +290,13 @@ class RecurrentFixer(Fixer):
         return False
 
     # -- activations.hard_sigmoid used as a value elsewhere (a call, an argument) -----------
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        self._not_references.add(id(node.attr))
-
-    def visit_Arg(self, node: cst.Arg) -> None:
-        if node.keyword is not None:
-            self._not_references.add(id(node.keyword))
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._not_references.add(id(node.name))
-
-    def visit_Param(self, node: cst.Param) -> None:
-        self._not_references.add(id(node.name))
-
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
         if original.attr.value != "hard_sigmoid":
             return updated
         return self._hard_sigmoid_reference(original, updated)
 
     def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
-        if original.value != "hard_sigmoid" or id(original) in self._not_references:
+        if original.value != "hard_sigmoid" or id(original) in self.not_references:
             return updated
         return self._hard_sigmoid_reference(original, updated)
 
