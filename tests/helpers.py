@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
 import textwrap
+from pathlib import Path
+from typing import Any
 
 from kmigrate.diagnostics import Diagnostic, FileResult, Status
 from kmigrate.pipeline import migrate_bytes
@@ -63,3 +67,31 @@ def rules_fired(result_or_diagnostics: FileResult | list[Diagnostic]) -> set[str
         else result_or_diagnostics
     )
     return {d.rule for d in diagnostics}
+
+
+# The start of a probe run by ``run_legacy_probe``: genuine legacy Keras with the harness's
+# compatibility layer installed, NumPy and the backend imported.
+_LEGACY_PROBE_HEAD = """\
+import importlib.util, json, sys
+spec = importlib.util.spec_from_file_location("legacy_compat", sys.argv[1])
+compat = importlib.util.module_from_spec(spec); spec.loader.exec_module(compat); compat.install()
+import numpy as np
+from keras import backend as K
+"""
+
+
+def run_legacy_probe(body: str, cases: object, folder: Path) -> tuple[Any, str]:
+    """Run ``body`` under genuine legacy Keras 2.2.4 (provisioned on first use): it reads the
+    JSON ``cases`` from ``sys.argv[3]`` and saves its arrays with ``np.savez(sys.argv[2], ...)``.
+    Returns the loaded arrays and what the probe printed."""
+    from kmigrate.harness.provision import COMPAT_LAYER, ensure_legacy_runtime
+
+    runtime = ensure_legacy_runtime()
+    results = folder / "legacy.npz"
+    done = subprocess.run([str(runtime.python), "-c", _LEGACY_PROBE_HEAD + body, str(COMPAT_LAYER), str(results),
+                           json.dumps(cases)], env=runtime.environment(), capture_output=True, text=True,
+                          timeout=600)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    import numpy as np
+
+    return np.load(results), done.stdout

@@ -6,15 +6,20 @@ provisions the legacy runtime)."""
 
 from __future__ import annotations
 
-import json
-import subprocess
 import textwrap
 
 import numpy as np
 import pytest
 
 from kmigrate.rules.batch_dot import HELPER, HELPER_SOURCE, RULES
-from tests.helpers import assert_migrates, assert_unchanged, migrated, rules_fired, run
+from tests.helpers import (
+    assert_migrates,
+    assert_unchanged,
+    migrated,
+    rules_fired,
+    run,
+    run_legacy_probe,
+)
 
 HEAD = "from keras.layers import Input\nfrom keras import backend as K\n\n"
 NEW = "from tensorflow.keras.layers import Input\nfrom tensorflow.keras import backend as K\n"
@@ -293,11 +298,6 @@ LEGACY_CASES = [
 
 # Genuine K.batch_dot on placeholders with an unknown batch (as in a layer), run by K.function.
 LEGACY_PROBE = """
-import importlib.util, json, sys
-spec = importlib.util.spec_from_file_location("legacy_compat", sys.argv[1])
-compat = importlib.util.module_from_spec(spec); spec.loader.exec_module(compat); compat.install()
-import numpy as np
-from keras import backend as K
 results = {}
 for i, (xs, ys, axes) in enumerate(json.loads(sys.argv[3])):
     rng = np.random.RandomState(i)
@@ -314,16 +314,8 @@ np.savez(sys.argv[2], **results)
 @pytest.mark.verify
 def test_km611_helper_equals_genuine_keras_224_for_every_case(tmp_path):
     tf = pytest.importorskip("tensorflow")
-    from kmigrate.harness.provision import COMPAT_LAYER, ensure_legacy_runtime
-
-    runtime = ensure_legacy_runtime()
-    results = tmp_path / "legacy.npz"
-    done = subprocess.run([str(runtime.python), "-c", LEGACY_PROBE, str(COMPAT_LAYER), str(results),
-                           json.dumps(LEGACY_CASES)], env=runtime.environment(), capture_output=True,
-                          text=True, timeout=600)  # fmt: skip
-    assert done.returncode == 0, done.stderr[-3000:]
-    legacy = np.load(results)
-    assert len(legacy.files) >= 25, done.stdout  # most cases run on 2.2.4
+    legacy, printed = run_legacy_probe(LEGACY_PROBE, LEGACY_CASES, tmp_path)
+    assert len(legacy.files) >= 25, printed  # most cases run on 2.2.4
     helper = _helper_function()
     for i, (x_shape, y_shape, axes) in enumerate(LEGACY_CASES):
         rng = np.random.RandomState(i)
@@ -354,20 +346,13 @@ AGREEING_CASES = [
 def test_km611_calls_left_alone_compute_the_legacy_result_on_keras3_and_tf_keras(tmp_path):
     tf = pytest.importorskip("tensorflow")
     tf_keras = pytest.importorskip("tf_keras")
-    from kmigrate.harness.provision import COMPAT_LAYER, ensure_legacy_runtime
 
     for x_shape, y_shape, axes in AGREEING_CASES:  # the rule does leave them alone
         code = (f"{HEAD}a = Input(shape={x_shape[1:]})\nb = Input(shape={y_shape[1:]})\n"
                 f"c = K.batch_dot(a, b, {axes})\n")
         assert HELPER not in _output(code) and "K.batch_dot(a, b" in _output(code)
-    runtime = ensure_legacy_runtime()
-    results = tmp_path / "legacy.npz"
-    done = subprocess.run([str(runtime.python), "-c", LEGACY_PROBE, str(COMPAT_LAYER), str(results),
-                           json.dumps(AGREEING_CASES)], env=runtime.environment(), capture_output=True,
-                          text=True, timeout=600)  # fmt: skip
-    assert done.returncode == 0, done.stderr[-3000:]
-    legacy = np.load(results)
-    assert len(legacy.files) == len(AGREEING_CASES), done.stdout
+    legacy, printed = run_legacy_probe(LEGACY_PROBE, AGREEING_CASES, tmp_path)
+    assert len(legacy.files) == len(AGREEING_CASES), printed
     for i, (x_shape, y_shape, axes) in enumerate(AGREEING_CASES):
         rng = np.random.RandomState(i)
         x, y = tf.constant(rng.rand(*x_shape).astype("float32")), tf.constant(rng.rand(*y_shape).astype("float32"))

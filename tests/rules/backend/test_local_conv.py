@@ -4,14 +4,20 @@ TensorFlow) and compared with genuine Keras 2.2.4 (marked `verify`)."""
 
 from __future__ import annotations
 
-import subprocess
-
 import numpy as np
 import pytest
 
 from kmigrate.rules.backend.local_conv import LOCAL_CONV1D
 from kmigrate.rules.backend_table.nn_ops import LOCAL_CONV1D_HELPER
-from tests.helpers import assert_flags, assert_migrates, assert_unchanged, migrated, rules_fired, run
+from tests.helpers import (
+    assert_flags,
+    assert_migrates,
+    assert_unchanged,
+    migrated,
+    rules_fired,
+    run,
+    run_legacy_probe,
+)
 
 HELPER_TF = LOCAL_CONV1D_HELPER.format(name=LOCAL_CONV1D, tf="tf")
 IMPORTS = "from tensorflow.keras import backend as K\nimport tensorflow as tf"
@@ -98,11 +104,6 @@ def test_km535_copy_runs_eagerly_in_a_graph_and_on_keras_variables(case):
 
 
 LEGACY_PROBE = """
-import importlib.util, json, sys
-spec = importlib.util.spec_from_file_location("legacy_compat", sys.argv[1])
-compat = importlib.util.module_from_spec(spec); spec.loader.exec_module(compat); compat.install()
-import numpy as np
-from keras import backend as K
 results = {}
 for i, (xs, size, stride, filters) in enumerate(json.loads(sys.argv[3])):
     rng = np.random.RandomState(i)
@@ -116,17 +117,8 @@ np.savez(sys.argv[2], **results)
 
 @pytest.mark.verify
 def test_km535_copy_equals_genuine_keras_224(tmp_path):
-    import json
-
     tf = pytest.importorskip("tensorflow")
-    from kmigrate.harness.provision import COMPAT_LAYER, ensure_legacy_runtime
-
-    runtime = ensure_legacy_runtime()
-    results = tmp_path / "legacy.npz"
-    done = subprocess.run([str(runtime.python), "-c", LEGACY_PROBE, str(COMPAT_LAYER), str(results), json.dumps(CASES)],
-                          env=runtime.environment(), capture_output=True, text=True, timeout=600)  # fmt: skip
-    assert done.returncode == 0, done.stderr[-3000:]
-    legacy = np.load(results)
+    legacy, _ = run_legacy_probe(LEGACY_PROBE, CASES, tmp_path)
     copy = _copy()
     for i, (x_shape, size, stride, filters) in enumerate(CASES):
         x, kernel = _arrays(i, x_shape, size, stride, filters)
