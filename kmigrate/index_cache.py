@@ -42,15 +42,21 @@ _RACY_NS = 2_000_000_000
 _UNUSED_SECONDS = 30 * 24 * 3600
 
 
+def cache_home() -> Path:
+    """kmigrate's cache folder, shared with the verification harness (its legacy runtimes):
+    ``$KMIGRATE_CACHE_DIR``, else ``$XDG_CACHE_HOME/kmigrate``, else ``~/.cache/kmigrate``."""
+    if os.environ.get("KMIGRATE_CACHE_DIR"):
+        return Path(os.environ["KMIGRATE_CACHE_DIR"])
+    if os.environ.get("XDG_CACHE_HOME"):
+        return Path(os.environ["XDG_CACHE_HOME"]) / "kmigrate"
+    return Path.home() / ".cache" / "kmigrate"
+
+
 def cache_folder() -> Path | None:
     """Where project indexes are kept; None when caching is off."""
     if os.environ.get("KMIGRATE_NO_CACHE", "").strip() not in ("", "0"):
         return None
-    explicit = os.environ.get("KMIGRATE_CACHE_DIR")
-    if explicit:
-        return Path(explicit) / "project-index"
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
-    return Path(base) / "kmigrate" / "project-index"
+    return cache_home() / "project-index"
 
 
 @cache

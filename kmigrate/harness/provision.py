@@ -20,6 +20,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kmigrate.index_cache import cache_home
+
 HARNESS_DIR = Path(__file__).resolve().parent
 PINNED_REQUIREMENTS = HARNESS_DIR / "legacy-requirements.txt"
 COMPAT_LAYER = HARNESS_DIR / "legacy_compat.py"
@@ -66,11 +68,7 @@ class LegacyRuntime:
 
 
 def default_cache_dir() -> Path:
-    if os.environ.get("KMIGRATE_CACHE_DIR"):
-        return Path(os.environ["KMIGRATE_CACHE_DIR"])
-    if os.environ.get("XDG_CACHE_HOME"):
-        return Path(os.environ["XDG_CACHE_HOME"]) / "kmigrate"
-    return Path.home() / ".cache" / "kmigrate"
+    return cache_home()  # the codemod's cache folder (its project indexes live there too)
 
 
 def pins_digest() -> str:
