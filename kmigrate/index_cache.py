@@ -77,7 +77,6 @@ class IndexCache:
         self.root = root
         self.file = file
         self.entries = entries  # absolute path -> Entry, as read
-        self.changed = False
 
     @classmethod
     def load(cls, root: Path) -> IndexCache:
