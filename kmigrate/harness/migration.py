@@ -74,6 +74,7 @@ def run_cli(command: list[str]) -> subprocess.CompletedProcess:
     env = dict(os.environ)
     # This kmigrate (a checkout or site-packages) is the one that migrates.
     env["PYTHONPATH"] = os.pathsep.join([str(PACKAGE_PARENT), *filter(None, [env.get("PYTHONPATH")])])
+    env["KMIGRATE_NO_CACHE"] = "1"  # a scratch folder: keeping its project index would only fill the cache
     try:
         return subprocess.run(command, capture_output=True, text=True, timeout=CLI_TIMEOUT, env=env,
                               cwd=Path(command[-1]).parent)
